@@ -1,0 +1,47 @@
+"""The exceptions xlscorecard raises on purpose.
+
+Every error the tool raises deliberately derives from :class:`XlscorecardError`, so the command
+line can turn it into one clear sentence and everything else is a bug worth a traceback.
+"""
+
+from __future__ import annotations
+
+
+class XlscorecardError(Exception):
+    """Base class for every error xlscorecard raises on purpose."""
+
+
+class PeriodError(XlscorecardError, ValueError):
+    """A period or financial year could not be understood."""
+
+    def __init__(self, given: object, accepted: str):
+        self.given = given
+        self.accepted = accepted
+        super().__init__(f"{given!r} is not a period xlscorecard understands; accepted: {accepted}")
+
+
+class ValueParseError(XlscorecardError, ValueError):
+    """A field (polarity, frequency, profile, quartile) had a value outside its vocabulary."""
+
+    def __init__(self, field: str, given: object, accepted: str):
+        self.field = field
+        self.given = given
+        self.accepted = accepted
+        super().__init__(f"{given!r} is not a valid {field}; accepted: {accepted}")
+
+
+class ScoringInputError(XlscorecardError, ValueError):
+    """The scoring core was given a number it cannot score (NaN, infinity, negative tolerance)."""
+
+    def __init__(self, what: str, given: object):
+        self.what = what
+        self.given = given
+        super().__init__(f"cannot score {what}={given!r}: it must be a finite number")
+
+
+class ReturnError(XlscorecardError):
+    """A return could not be read (unknown layout, missing header, not a spreadsheet)."""
+
+
+class OutputError(XlscorecardError):
+    """The scorecard or records file could not be written."""

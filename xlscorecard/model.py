@@ -1,0 +1,334 @@
+"""The domain types every stage shares: indicators, observations, findings and scores.
+
+Plain frozen dataclasses with no I/O. Readers build them, the scoring core reads them, the
+writer lays them out. Vocabularies people write in many ways (``Higher``, ``High``,
+``Low is good``) are parsed here once, from data tables, so every reader agrees.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from dataclasses import dataclass, field
+
+from .errors import ValueParseError
+from .periods import FinancialYear, Period, PeriodKind, parse_period
+
+__all__ = [
+    "Dot", "Finding", "Frequency", "Indicator", "Observation", "Polarity", "Rag", "Score",
+    "Severity", "Source", "TargetProfile", "Trend", "parse_quartile",
+    "FinancialYear", "Period", "PeriodKind", "parse_period",
+]
+
+
+def _key(text: object) -> str:
+    """Lower-case words only, so ``'Lower is better?'`` and ``'lower  is better'`` match."""
+    return " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
+
+
+class _Vocabulary(enum.Enum):
+    """An enum whose members can be parsed from the several ways people write them."""
+
+    @classmethod
+    def _spellings(cls) -> dict[str, str]:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    @classmethod
+    def parse(cls, text: object):
+        """Parse a member from free text; raise :class:`ValueParseError` naming what is accepted."""
+        if isinstance(text, cls):
+            return text
+        value = cls._spellings().get(_key(text))
+        if value is None:
+            accepted = ", ".join(sorted({repr(s) for s in cls._spellings()}))
+            raise ValueParseError(cls.__name__.lower(), text, accepted)
+        return cls(value)
+
+
+class Polarity(_Vocabulary):
+    """Whether a higher value is good ("Higher / Lower is better?")."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+    @classmethod
+    def _spellings(cls):
+        return _POLARITY_SPELLINGS
+
+
+_POLARITY_SPELLINGS = {
+    **dict.fromkeys(["higher", "high", "h", "higher is better", "high is good", "higher is good",
+                     "bigger is better", "up", "increase", "maximise"], "higher"),
+    **dict.fromkeys(["lower", "low", "l", "lower is better", "low is good", "lower is good",
+                     "smaller is better", "down", "decrease", "minimise"], "lower"),
+}
+
+
+class Frequency(_Vocabulary):
+    """How often an indicator is reported; decides when it is due."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+    @classmethod
+    def _spellings(cls):
+        return _FREQUENCY_SPELLINGS
+
+    def is_due(self, period: Period) -> bool:
+        """Whether a value for this frequency falls due within ``period``.
+
+        A monthly indicator is due every month; a quarterly one when the period contains a
+        quarter end (June, September, December, March); an annual one only at year end.
+
+        >>> Frequency.QUARTERLY.is_due(Period.month(2020, 11))
+        False
+        >>> Frequency.ANNUAL.is_due(Period.quarter(2020, 4))
+        True
+        """
+        if self is Frequency.MONTHLY:
+            return True
+        if self is Frequency.QUARTERLY:
+            return any(m % 3 == 0 for m in range(period.first_fy_month, period.last_fy_month + 1))
+        return period.last_fy_month == 12
+
+    @property
+    def periods_per_year(self) -> int:
+        return {"monthly": 12, "quarterly": 4, "annual": 1}[self.value]
+
+
+_FREQUENCY_SPELLINGS = {
+    **dict.fromkeys(["monthly", "month", "m", "per month"], "monthly"),
+    **dict.fromkeys(["quarterly", "quarter", "q", "per quarter", "quarterly from q2",
+                     "quarterly from q3", "quarterly in arrears"], "quarterly"),
+    **dict.fromkeys(["annual", "annually", "yearly", "year", "a", "y", "per year",
+                     "academic year", "financial year"], "annual"),
+}
+
+
+class TargetProfile(_Vocabulary):
+    """How an annual target turns into a target for one period (SPEC rule 1).
+
+    ``flat``: the annual target applies to every period (rates and percentages).
+    ``cumulative``: year to date, annual × months elapsed ÷ 12.
+    ``per-period``: a count whose annual target is split evenly over the year, so a
+    period's target is annual × months in the period ÷ 12 (a quarter gets a quarter).
+    """
+
+    FLAT = "flat"
+    CUMULATIVE = "cumulative"
+    PER_PERIOD = "per-period"
+
+    @classmethod
+    def _spellings(cls):
+        return _PROFILE_SPELLINGS
+
+
+_PROFILE_SPELLINGS = {
+    **dict.fromkeys(["flat", "annual", "rate", "same every period", "none", "fixed"], "flat"),
+    **dict.fromkeys(["cumulative", "ytd", "year to date", "cumulative ytd", "profiled"], "cumulative"),
+    **dict.fromkeys(["per period", "per-period", "period", "split", "per quarter", "per month",
+                     "in period", "discrete"], "per-period"),
+}
+_PROFILE_SPELLINGS = {_key(k): v for k, v in _PROFILE_SPELLINGS.items()}
+
+
+class Rag(enum.Enum):
+    """Performance against target, as the records file spells it."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NO_TARGET = "no-target"
+    GAP = "gap"
+    NOT_DUE = "not-due"
+
+
+class Dot(enum.Enum):
+    """Direction of travel against the previous reporting period (SPEC rule 4)."""
+
+    IMPROVED = "improved"
+    WORSE = "worse"
+    SAME = "same"
+    FIRST = "first"
+    NONE = "none"
+
+
+class Trend(enum.Enum):
+    """Value now against the same period twelve months earlier (SPEC rule 5)."""
+
+    IMPROVING = "improving"
+    DECLINING = "declining"
+    SAME = "same"
+    NONE = "none"
+
+
+_QUARTILE_WORDS = {"1st": 1, "first": 1, "top": 1, "2nd": 2, "second": 2,
+                   "3rd": 3, "third": 3, "4th": 4, "fourth": 4, "bottom": 4}
+_NO_QUARTILE = {"", "n a", "na", "none", "not applicable", "no data", "tbc"}
+
+
+def parse_quartile(text: object) -> int | None:
+    """Parse a printed comparative quartile: ``'4th Quartile'``, ``'1st quartile'``, ``2``,
+    ``'Q3'``; ``'N/A'``, ``'NA'`` and blank mean no quartile (``None``).
+
+    >>> parse_quartile("4th quartile"), parse_quartile("N/A")
+    (4, None)
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    if isinstance(text, (int, float)) and not isinstance(text, bool) and float(text) in (1, 2, 3, 4):
+        return int(text)
+    words = _key(text)
+    if words in _NO_QUARTILE:
+        return None
+    for word in words.split():
+        if word in _QUARTILE_WORDS:
+            return _QUARTILE_WORDS[word]
+    match = re.fullmatch(r"(?:q|quartile )?([1-4])(?: quartile)?", words)
+    if match:
+        return int(match[1])
+    raise ValueParseError("quartile", text, "'1st Quartile' … '4th Quartile', 1–4, or 'N/A'")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value came from: the file, the sheet and the A1 cell (any may be unknown)."""
+
+    path: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or self.cell or "")
+        return " ".join(part for part in (self.path, place) if part)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One performance indicator of the framework for one financial year.
+
+    ``annual_target`` is ``None`` when no target was set (the indicator then gets no colour).
+    ``tolerance`` is the amber band in percentage points; ``None`` means the framework default.
+    ``quartile`` is the comparative quartile as given (1 best … 4 worst); ``comparator_values``
+    are the comparator group's values, from which a quartile can be computed instead.
+    ``previous_outturn`` is last year's outturn, shown beside the target.
+    """
+
+    ref: str
+    name: str
+    polarity: Polarity
+    frequency: Frequency = Frequency.QUARTERLY
+    profile: TargetProfile = TargetProfile.FLAT
+    annual_target: float | None = None
+    tolerance: float | None = None
+    priority: str | None = None
+    outcome: str | None = None
+    tier: int | None = None
+    unit: str | None = None
+    quartile: int | None = None
+    comparator_values: tuple[float, ...] = ()
+    previous_outturn: float | None = None
+    framework_year: FinancialYear | None = None
+    service: str | None = None
+    data_owner: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "polarity", Polarity.parse(self.polarity))
+        object.__setattr__(self, "frequency", Frequency.parse(self.frequency))
+        object.__setattr__(self, "profile", TargetProfile.parse(self.profile))
+        object.__setattr__(self, "comparator_values", tuple(float(v) for v in self.comparator_values))
+        if self.quartile is not None:
+            object.__setattr__(self, "quartile", parse_quartile(self.quartile))
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One value of one indicator for one period, as a return gave it.
+
+    ``value`` is ``None`` when the return had no usable number; ``note`` then says why when the
+    return said (a text note in the value cell: "Data collection currently suspended by NHS").
+    ``period_target`` is a target the return gave for this period; it beats the profile.
+    ``raw`` keeps the cell's text as typed, next to the parsed number.
+    """
+
+    ref: str
+    period: Period
+    value: float | None
+    period_target: float | None = None
+    note: str | None = None
+    source: Source = field(default_factory=Source)
+    raw: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "period", parse_period(self.period))
+
+
+class Severity(enum.IntEnum):
+    """How much a finding matters; higher is worse, so findings sort worst first by ``-severity``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A data-quality problem, tied to the cell an officer must look at.
+
+    ``message`` says what was found; ``action`` what xlscorecard did about it (skipped the
+    value, treated it as a gap, used the register's target…). ``count`` > 1 when one finding
+    stands for several cells of the same kind; ``cell`` then lists a few examples.
+    """
+
+    severity: Severity
+    message: str
+    source: Source = field(default_factory=Source)
+    ref: str | None = None
+    action: str | None = None
+    count: int = 1
+
+    def sort_key(self):
+        return (-self.severity, self.source.path or "", self.source.sheet or "", self.source.cell or "",
+                self.ref or "", self.message)
+
+
+@dataclass(frozen=True)
+class Score:
+    """The result of scoring one indicator for one reporting period.
+
+    ``value`` is the latest value reported up to the end of the period and ``value_period``
+    the period it belongs to (HS-01's November value on a Q3 scorecard). ``target`` is the
+    target for ``value_period``. ``variance`` is the % variance from target, positive is good;
+    ``None`` when there is no value or no target, or when the target is zero (the RAG then
+    follows from whether the target is met). ``previous_variance`` is the variance at the
+    previous reporting period that the DOT compared with. ``gap_reason`` explains a GAP or
+    NOT_DUE status in words.
+    """
+
+    ref: str
+    period: Period
+    rag: Rag
+    dot: Dot = Dot.NONE
+    trend: Trend = Trend.NONE
+    value: float | None = None
+    value_period: Period | None = None
+    target: float | None = None
+    variance: float | None = None
+    previous_value: float | None = None
+    previous_variance: float | None = None
+    last_year_value: float | None = None
+    quartile: int | None = None
+    gap_reason: str | None = None
+    note: str | None = None
+    source: Source | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether the score counts in the summary tables (not-due indicators do not)."""
+        return self.rag is not Rag.NOT_DUE
