@@ -2,13 +2,14 @@
 
 from .errors import OutputError, PeriodError, ReturnError, XlscorecardError
 from .model import (Dot, Finding, FinancialYear, Frequency, Indicator, Observation, Period,
-                    Polarity, Rag, Score, Severity, Source, TargetProfile, Trend, parse_period)
+                    Polarity, Rag, Score, Severity, Source, SourceFile, TargetProfile, Trend,
+                    parse_period)
 from .scoring import score_indicator
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Dot", "Finding", "FinancialYear", "Frequency", "Indicator", "Observation", "OutputError",
-    "Period", "PeriodError", "Polarity", "Rag", "ReturnError", "Score", "Severity", "Source",
+    "Period", "PeriodError", "Polarity", "Rag", "ReturnError", "Score", "Severity", "Source", "SourceFile",
     "TargetProfile", "Trend", "XlscorecardError", "parse_period", "score_indicator",
 ]

@@ -7,6 +7,7 @@ writer lays them out. Vocabularies people write in many ways (``Higher``, ``High
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 import re
@@ -17,7 +18,7 @@ from .periods import FinancialYear, Period, PeriodKind, parse_period
 
 __all__ = [
     "Dot", "Finding", "Frequency", "Indicator", "Observation", "Polarity", "Rag", "Score",
-    "Severity", "Source", "TargetProfile", "Trend", "parse_quartile",
+    "Severity", "Source", "SourceFile", "TargetProfile", "Trend", "parse_quartile",
     "FinancialYear", "Period", "PeriodKind", "parse_period",
 ]
 
@@ -332,3 +333,19 @@ class Score:
     def counted(self) -> bool:
         """Whether the score counts in the summary tables (not-due indicators do not)."""
         return self.rag is not Rag.NOT_DUE
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A return that was read: for the scorecard's Sources sheet and for audit.
+
+    ``modified`` is the file's modification time (timezone-aware UTC); ``layout`` names the
+    reader that understood it, ``None`` when none did; ``records`` counts the observations it gave.
+    """
+
+    path: str
+    size: int
+    modified: dt.datetime
+    sha256: str
+    records: int = 0
+    layout: str | None = None
