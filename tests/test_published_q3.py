@@ -166,3 +166,21 @@ def test_requires_improvement_list_matches_the_published_table():
     assert unknown_dot == {"ENV-02", "ENV-07", "CC-16"}
     listed = {s.ref for s in requires_improvement(_scores_with_published_results())}
     assert listed - unknown_dot == PUBLISHED_REQUIRES_IMPROVEMENT - unknown_dot
+
+
+def test_priority_one_quartile_counts_match_the_report_text():
+    """Seed 003, Priority 1 comparative data: "9 indicators in the 4th quartile and 6 in the 3rd"."""
+    from xlscorecard.summary import priority_lookup
+    scores = _scores_with_published_results()
+    summary = summarise(scores, priority_lookup(r.indicator for r in SOLVED), ["1", "2", "3", "4", "5", "6"])
+    priority_one = summary[0]
+    assert priority_one.name == "1"
+    assert (priority_one.quartiles.counts[3], priority_one.quartiles.counts[2]) == (9, 6)
+
+
+def test_red_and_green_lists_per_priority():
+    """Rule 8 also lists red and green indicators; Priority 6 has CS-14a red and CS-02 green."""
+    from xlscorecard.summary import by_rag
+    six = [_score(r) for r in SOLVED if r.priority == "6"]
+    assert [s.ref for s in by_rag(six, Rag.RED)] == ["CS-14a"]
+    assert [s.ref for s in by_rag(six, Rag.GREEN)] == ["CS-02"]
