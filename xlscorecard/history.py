@@ -1,0 +1,237 @@
+"""The consolidation history: every run's observations and headline, in one SQLite file.
+
+Next quarter's returns often carry only next quarter's value; the history supplies the earlier
+values, so direction of travel and trend still work, and the headline can say "this compares to
+73% in Quarter 1". Writes happen in one transaction, so a run killed mid-write leaves the
+previous state; a second run at the same time waits for the first (up to ``timeout`` seconds)
+and then fails clearly. The file is identified by SQLite's ``application_id`` and carries its
+schema version in ``user_version``: a foreign file, a corrupt one or one written by a newer
+xlscorecard is refused, never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import XlscorecardError
+from .model import Finding, Indicator, Observation, Period, Severity, Source, parse_period
+
+APPLICATION_ID = 0x58534331  # "XSC1"
+SCHEMA_VERSION = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+_SCHEMA_V1 = """
+CREATE TABLE indicators (
+    framework_year TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (framework_year, ref)
+);
+CREATE TABLE observations (
+    framework_year TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    period TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    value REAL,
+    period_target REAL,
+    note TEXT,
+    source_sheet TEXT,
+    source_cell TEXT,
+    run_period TEXT NOT NULL,
+    PRIMARY KEY (framework_year, ref, period, source_path)
+);
+CREATE TABLE restatements (
+    framework_year TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    period TEXT NOT NULL,
+    old_value REAL,
+    new_value REAL,
+    source_path TEXT NOT NULL,
+    run_period TEXT NOT NULL
+);
+CREATE TABLE runs (
+    period TEXT PRIMARY KEY,
+    period_end TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    met_or_within_pct INTEGER
+);
+"""
+
+# Each entry upgrades the schema from version (index + 1) to the next; append, never edit.
+_MIGRATIONS: tuple[str, ...] = ()
+
+
+class HistoryError(XlscorecardError):
+    """The history file is not one xlscorecard can safely use."""
+
+
+@dataclass(frozen=True)
+class PastRun:
+    """A consolidation recorded in the history."""
+
+    period: Period
+    met_or_within_pct: int | None
+
+
+class History:
+    """An open history file; use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike, *, timeout: float = 30.0):
+        self.path = Path(path)
+        _refuse_foreign_file(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self._prepare()
+        except sqlite3.DatabaseError as error:
+            raise HistoryError(f"{self.path} is not a usable xlscorecard history file ({error}); "
+                               "pass another file with --history") from error
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        app_id = self._db.execute("PRAGMA application_id").fetchone()[0]
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id == 0 and version == 0 and tables == 0:
+            self._write(lambda db: _run_script(db, _SCHEMA_V1, APPLICATION_ID, SCHEMA_VERSION))
+            return
+        if app_id != APPLICATION_ID:
+            raise HistoryError(f"{self.path} is an SQLite file but not an xlscorecard history; "
+                               "it was left untouched. Pass another file with --history")
+        if version > SCHEMA_VERSION:
+            raise HistoryError(f"{self.path} was written by a newer xlscorecard (history schema "
+                               f"{version}, this version reads up to {SCHEMA_VERSION}); upgrade "
+                               "xlscorecard rather than risk downgrading it")
+        for step in range(version, SCHEMA_VERSION):
+            self._write(lambda db, step=step: _run_script(db, _MIGRATIONS[step - 1], APPLICATION_ID, step + 1))
+
+    def _write(self, work):
+        """Run ``work(db)`` in one immediate transaction: all of it lands, or none."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise HistoryError(f"{self.path} is in use by another xlscorecard run ({error}); "
+                               "run again when it has finished") from error
+        try:
+            result = work(self._db)
+        except sqlite3.DatabaseError as error:
+            self._db.execute("ROLLBACK")
+            raise HistoryError(f"{self.path} could not be updated ({error}); it was left as it was") from error
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return result
+
+    # -- writing --------------------------------------------------------------------------
+    def record(self, period: Period, indicators: Iterable[Indicator], observations: Iterable[Observation],
+               *, met_or_within_pct: int | None = None, recorded_at: dt.datetime | None = None) -> list[Finding]:
+        """Store one consolidation; return findings for values restated for earlier periods.
+
+        Re-running the same period replaces that period's rows (it is idempotent). A value for
+        an earlier period that differs from the one stored is recorded as a restatement and
+        reported as a warning, and the new value is kept.
+        """
+        fy_of = {i.ref: (i.framework_year or period.fy).label for i in indicators}
+        names = {(fy_of[i.ref], i.ref): i.name for i in indicators}
+        observations = [o for o in observations if o.ref in fy_of]
+        stamp = (recorded_at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+
+        def work(db):
+            findings = []
+            db.executemany("INSERT INTO indicators VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name",
+                           [(fy, ref, name) for (fy, ref), name in names.items()])
+            db.execute("DELETE FROM observations WHERE run_period = ?", (period.label,))
+            for o in observations:
+                fy = fy_of[o.ref]
+                key = (fy, o.ref, o.period.label, o.source.path or "")
+                before = db.execute("SELECT value FROM observations WHERE framework_year = ? AND ref = ? "
+                                    "AND period = ? AND source_path = ?", key).fetchone()
+                if before is not None and o.period < period and before[0] != o.value:
+                    db.execute("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               (*key[:3], before[0], o.value, key[3], period.label))
+                    findings.append(_restatement(o, before[0], period))
+                db.execute("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
+                            o.note, o.source.sheet, o.source.cell, period.label))
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
+                       (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
+            return findings
+
+        return self._write(work)
+
+    # -- reading --------------------------------------------------------------------------
+    def observations_for(self, indicator: Indicator, fy_label: str | None = None) -> list[Observation]:
+        """Every stored observation of ``indicator``, across framework years, except those from a
+        year in which its reference named a different indicator (CYP-01 in 2020/21 is not
+        CYP-01 in 2021/22: no trend is computed across that change)."""
+        rows = self._db.execute(
+            "SELECT o.framework_year, o.period, o.value, o.period_target, o.note, o.source_path, "
+            "o.source_sheet, o.source_cell, i.name FROM observations o LEFT JOIN indicators i "
+            "ON i.framework_year = o.framework_year AND i.ref = o.ref WHERE o.ref = ? "
+            "ORDER BY o.period_end, o.source_path", (indicator.ref,)).fetchall()
+        return [Observation(indicator.ref, parse_period(period), value, period_target=target, note=note,
+                            source=Source(path or None, sheet, cell))
+                for fy, period, value, target, note, path, sheet, cell, name in rows
+                if name is None or _same_name(name, indicator.name)]
+
+    def run(self, period: Period) -> PastRun | None:
+        row = self._db.execute("SELECT period, met_or_within_pct FROM runs WHERE period = ?",
+                               (period.label,)).fetchone()
+        return PastRun(parse_period(row[0]), row[1]) if row else None
+
+    def runs(self) -> list[PastRun]:
+        rows = self._db.execute("SELECT period, met_or_within_pct FROM runs ORDER BY period_end").fetchall()
+        return [PastRun(parse_period(p), pct) for p, pct in rows]
+
+
+def merge_with_history(current: Sequence[Observation], past: Iterable[Observation]) -> list[Observation]:
+    """The returns' observations plus stored ones for periods the returns do not cover."""
+    covered = {(o.ref, o.period) for o in current}
+    return list(current) + [o for o in past if (o.ref, o.period) not in covered]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def _restatement(o: Observation, old: float | None, run: Period) -> Finding:
+    return Finding(Severity.WARNING,
+                   f"{o.ref} {o.period.label} restated: {old} before, {o.value} now",
+                   source=o.source, ref=o.ref,
+                   action=f"the new value is used; the old one is kept in the history for {run.label}")
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Refuse a non-empty file that is not SQLite before sqlite3 could touch it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise HistoryError(f"{path} is not an SQLite history file; it was left untouched. "
+                           "Pass another file with --history")
+
+
+def _run_script(db: sqlite3.Connection, script: str, app_id: int, version: int) -> None:
+    """Run a schema script statement by statement (``executescript`` would commit early and
+    break the surrounding transaction), then stamp the file's identity and version."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(f"PRAGMA application_id = {app_id}")
+    db.execute(f"PRAGMA user_version = {version}")
