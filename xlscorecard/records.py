@@ -1,0 +1,107 @@
+"""The tidy indicator records: one row per indicator for the reporting period.
+
+For Power BI, pivot tables and checks. Written as CSV, JSON or Parquet with exactly the columns
+of :data:`COLUMNS`. Text from returns never becomes executable in a spreadsheet that opens the
+CSV: a text field starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed
+with a single quote, as OWASP's CSV-injection guidance recommends; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .errors import OutputError
+from .model import Indicator, Rag, Score
+from .output import atomic_output
+
+COLUMNS = (
+    "ref", "indicator", "priority", "outcome", "tier", "polarity", "frequency", "period", "value",
+    "target", "variance_pct", "rag", "dot", "trend", "quartile", "note", "source_file",
+    "source_sheet", "source_cell",
+)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = (".csv", ".json", ".parquet")
+
+
+def record_rows(indicators: Iterable[Indicator], scores: Iterable[Score]) -> list[dict]:
+    """One row per scored indicator, in the order of ``scores``; not-due indicators are left
+    out (they have nothing to report for the period)."""
+    by_ref = {i.ref: i for i in indicators}
+    rows = []
+    for score in scores:
+        if score.rag is Rag.NOT_DUE:
+            continue
+        indicator = by_ref[score.ref]
+        source = score.source
+        rows.append({
+            "ref": score.ref, "indicator": indicator.name, "priority": indicator.priority,
+            "outcome": indicator.outcome, "tier": indicator.tier, "polarity": indicator.polarity.value,
+            "frequency": indicator.frequency.value,
+            "period": (score.value_period or score.period).label,
+            "value": score.value, "target": score.target,
+            "variance_pct": None if score.variance is None else round(score.variance, 4),
+            "rag": score.rag.value, "dot": score.dot.value, "trend": score.trend.value,
+            "quartile": score.quartile,
+            "note": score.gap_reason if score.rag is Rag.GAP else score.note,
+            "source_file": source.path if source else None,
+            "source_sheet": source.sheet if source else None,
+            "source_cell": source.cell if source else None,
+        })
+    return rows
+
+
+def neutralise(text: str) -> str:
+    """Prefix text a spreadsheet would run as a formula with a single quote.
+
+    >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("Rate of S47s")
+    ('\\'=HYPERLINK("http://x")', 'Rate of S47s')
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def write_records(rows: Sequence[dict], path: str | Path) -> Path:
+    """Write ``rows`` to ``path``; the format follows the extension (.csv, .json, .parquet)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise OutputError(f"cannot write records to {path.name}: use a .csv, .json or .parquet file name")
+    with atomic_output(path) as temporary:
+        if suffix == ".csv":
+            _write_csv(rows, temporary)
+        elif suffix == ".json":
+            _write_json(rows, temporary)
+        else:
+            _write_parquet(rows, temporary)
+    return path
+
+
+def _write_csv(rows, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, COLUMNS, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_cell(row[k]) for k in COLUMNS})
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _write_json(rows, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump([{k: row[k] for k in COLUMNS} for row in rows], handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+
+
+def _write_parquet(rows, path: Path) -> None:
+    try:
+        import pandas as pd
+        frame = pd.DataFrame([{k: row[k] for k in COLUMNS} for row in rows], columns=list(COLUMNS))
+        frame.to_parquet(path, index=False)
+    except ImportError as error:
+        raise OutputError("writing .parquet records needs pyarrow: pip install 'xlscorecard[parquet]'") from error
