@@ -45,6 +45,7 @@ class Formats:
         self._add("headline", bold=True, text_wrap=True)
         self._add("note", italic=True, font_color=colours["subtle_font"], text_wrap=True)
         self._add("plain")
+        self._add("bold", bold=True)
         header = {"bold": True, "bg_color": colours["header_fill"], "font_color": colours["header_font"],
                   "text_wrap": True, "valign": "vcenter", "align": "center"}
         self._add_cell("header", **header)

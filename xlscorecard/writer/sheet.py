@@ -47,10 +47,17 @@ def sheet_name(wanted: str, taken: set[str]) -> str:
 
 
 def _shorten(text: str, limit: int) -> str:
+    """Cut at the last whole word that fits, dropping a dangling "and" or "of"."""
     if len(text) <= limit:
         return text
-    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" -,") if " " in text[:limit + 1] else ""
+    words = text[:limit + 1].split(" ")[:-1]
+    while words and (words[-1].lower() in _DANGLING or not words[-1].strip(" -,")):
+        words.pop()
+    cut = " ".join(words).rstrip(" -,")
     return cut if len(cut) >= limit // 2 else text[:limit].rstrip()
+
+
+_DANGLING = {"a", "an", "and", "the", "of", "in", "for", "to", "with", "on", "&", "-"}
 
 
 def footer_text(text: str) -> str:

@@ -60,11 +60,9 @@ class SummarySheet:
                     ["PIs with a quartile", "1st quartile", "2nd quartile", "3rd quartile", "4th quartile"],
                     lambda s: [s.quartiles.with_data,
                                *(share(n, s.quartiles.with_data) for n in s.quartiles.counts)])
-        breaks = [self.row]  # the chart and the key start a new printed page: tables stay whole
+        self.sheet.ws.set_h_pagebreaks([self.row])  # the chart starts a new page: tables stay whole
         self._chart()
-        breaks.append(self.row)
         self._key()
-        self.sheet.ws.set_h_pagebreaks(breaks)
         self._finish()
 
     def _table(self, title: str, headers: list[str], cells) -> None:
@@ -142,7 +140,7 @@ class SummarySheet:
             (template.word("quartile", key), f.quartile(int(key) if key.isdigit() else None),
              template.style("quartile", key)["key"]) for key in ("1", "2", "3", "4", "none")]))
         for heading, items in entries:
-            sheet.put(self.row, 0, heading, f["text_bold"], measure=False)
+            sheet.put(self.row, 0, heading, f["bold"], measure=False)
             self.row += 1
             for label, fmt, meaning in items:
                 sheet.put(self.row, 1, label, fmt, measure=False)
