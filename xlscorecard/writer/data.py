@@ -56,6 +56,11 @@ class PriorityGroup:
     rows: tuple[tuple[Indicator, Score], ...]
 
     @property
+    def label(self) -> str:
+        """A short label for charts, sheet names and lists: ``P1 Children and young people``."""
+        return f"P{self.key} {self.short}" if self.short else self.title
+
+    @property
     def title(self) -> str:
         return f"Priority {self.key} - {self.name}" if self.key.isdigit() else self.name
 

@@ -55,6 +55,7 @@ class Formats:
         self._add_cell("text")
         self._add_cell("text_wrap", text_wrap=True)
         self._add_cell("text_bold", bold=True)
+        self._add_cell("mono", font_name="Courier New", font_size=font["size"] - 1)
         self._add_cell("centre", align="center")
         self._add_cell("value", num_format=VALUE_FORMAT, align="right")
         self._add_cell("decimal", num_format=DECIMAL_FORMAT, align="right")

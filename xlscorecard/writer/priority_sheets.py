@@ -221,8 +221,7 @@ def write_priority_sheets(workbook, scorecard: Scorecard, formats: Formats, take
     """Add one sheet per priority; returns their names in order."""
     names = []
     for group in scorecard.groups:
-        wanted = f"P{group.key} {group.short}" if group.short else group.title
-        name = sheet_name(wanted, taken)
+        name = sheet_name(group.label, taken)
         PrioritySheet(Sheet(workbook.add_worksheet(name)), scorecard, formats, group).write()
         names.append(name)
     return names

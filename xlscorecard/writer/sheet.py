@@ -24,7 +24,7 @@ _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 LINE_HEIGHT = 13.0  # points per line of 10-point text
 # Widths count the digit "0"; words in a proportional font fit about this many more characters.
-CHARS_PER_WIDTH = 1.15
+CHARS_PER_WIDTH = 1.35
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:

@@ -98,7 +98,7 @@ class SummarySheet:
             sheet.put(data_row, col, self.template.word("rag", rag.value), f["header"], measure=False)
         for offset, (group, summary) in enumerate(zip(card.groups, card.summaries), start=1):
             counts = summary.target
-            label = f"P{group.key} {group.short}" if group.short else group.title
+            label = group.label
             sheet.put(data_row + offset, 0, label, f["text_wrap"], measure=False)
             sheet.put_row(data_row + offset, 1, [counts.on_target, counts.within_tolerance, counts.off_target,
                                                  counts.gaps], f["count"])

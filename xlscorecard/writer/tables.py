@@ -67,15 +67,18 @@ def _rows(sheet: Sheet, first_row: int, rows: Sequence[Sequence[Cell]], wrap_col
     return row
 
 
-def _finish(sheet: Sheet, card: Scorecard, columns: Sequence[Column], header_row: int, freeze_col: int = 0) -> None:
+def _finish(sheet: Sheet, card: Scorecard, columns: Sequence[Column], header_row: int | None,
+            freeze_row: int | None = None) -> None:
+    """Widths, and print setup with the header row repeated and frozen (or ``freeze_row``)."""
     sheet.fit_columns({col: c.width for col, c in enumerate(columns) if c.width})
-    sheet.print_setup(header_rows=(header_row, header_row), freeze=(header_row + 1, freeze_col),
+    frozen = freeze_row if freeze_row is not None else header_row + 1
+    sheet.print_setup(header_rows=None if header_row is None else (header_row, header_row), freeze=(frozen, 0),
                       footer=f"{card.council} - {card.period.long_label}")
 
 
 # -- Exceptions ---------------------------------------------------------------------------------
 
-EXCEPTION_COLUMNS = (Column("Priority", 30), Column("Ref"), Column("Performance indicator", WRAP_WIDTH),
+EXCEPTION_COLUMNS = (Column("Priority", 24), Column("Ref"), Column("Performance indicator", WRAP_WIDTH),
                      Column("Performance vs target", 12), Column("DOT", 10), Column("Comparative performance", 12),
                      Column("Note from the return", WRAP_WIDTH))
 
@@ -96,15 +99,19 @@ def write_exceptions(workbook, card: Scorecard, formats: Formats, taken: set[str
     for heading, chosen in sections:
         sheet.put(row, 0, heading, formats["heading"], measure=False)
         _header(sheet, formats, row + 1, EXCEPTION_COLUMNS)
-        rows = [_exception_row(card, formats, s) for s in chosen] or \
+        rows = [_exception_row(card, formats, s, first=n == 0 or card.group_of[s.ref] is not
+                               card.group_of[chosen[n - 1].ref]) for n, s in enumerate(chosen)] or \
             [[Cell("None this period", formats["note"])]]
-        row = _rows(sheet, row + 2, rows, {2: WRAP_WIDTH, 6: WRAP_WIDTH, 0: 30}) + 1
-    _finish(sheet, card, EXCEPTION_COLUMNS, HEADER_ROW + 1)
+        row = _rows(sheet, row + 2, rows, {2: WRAP_WIDTH, 6: WRAP_WIDTH, 0: 24}) + 1
+    # Three tables with their own headers: repeating the first one's header on later pages would
+    # mislabel the others, so no repeated rows here.
+    _finish(sheet, card, EXCEPTION_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
 
 
-def _exception_row(card: Scorecard, formats: Formats, score: Score) -> list[Cell]:
+def _exception_row(card: Scorecard, formats: Formats, score: Score, first: bool) -> list[Cell]:
+    """One exception; the priority is named on the first row of its group only, as in the reports."""
     group, indicator, template = card.group_of[score.ref], card.indicator[score.ref], card.template
-    return [Cell(group.name, formats["text_wrap"]), Cell(indicator.ref, formats["text_bold"]),
+    return [Cell(group.label if first else None, formats["text_wrap"]), Cell(indicator.ref, formats["text_bold"]),
             Cell(indicator.name, formats["text_wrap"]),
             Cell(rag_word(template, score.rag), formats["rag_status", score.rag]),
             Cell(dot_text(template, score.dot), formats["dot", score.rag]),
@@ -212,7 +219,7 @@ def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
     _header(sheet, formats, HEADER_ROW, SOURCE_COLUMNS)
     rows = [[Cell(s.path, formats["text_wrap"]), Cell(s.layout or "not understood", formats["text"]),
              Cell(s.records, formats["count"]), Cell(s.size, formats["count"]),
-             Cell(_utc(s.modified), formats["datetime"]), Cell(s.sha256, formats["text"])] for s in sources]
+             Cell(_utc(s.modified), formats["datetime"]), Cell(s.sha256, formats["mono"])] for s in sources]
     _rows(sheet, HEADER_ROW + 1, rows or [[Cell("No returns were listed.", formats["note"])]], {0: 40})
     _finish(sheet, card, SOURCE_COLUMNS, HEADER_ROW)
 
