@@ -42,7 +42,7 @@ class Formats:
         self._add("title", bold=True, font_size=font["title_size"], valign="vcenter")
         self._add("subtitle", font_size=font["subtitle_size"], font_color=colours["subtle_font"])
         self._add("heading", bold=True, font_size=font["subtitle_size"])
-        self._add("headline", bold=True, text_wrap=True)
+        self._add("headline", bold=True, text_wrap=True, font_size=font["subtitle_size"])
         self._add("note", italic=True, font_color=colours["subtle_font"], text_wrap=True)
         self._add("plain")
         self._add("bold", bold=True)
@@ -76,9 +76,12 @@ class Formats:
             self._add_cell(("rag_variance", rag), num_format=VARIANCE_FORMAT, align="right", **colour)
             self._add_cell(("rag_status", rag), align="center", **colour)
             self._add_cell(("dot", rag), align="center", bold=True, font_color=style["symbol"])
+            self._add_cell(("header", rag), **{**header, **colour})
         for key in QUARTILE_KEYS:
             style = settings["quartile"][key]
-            self._add_cell(("quartile", key), align="center", bg_color=style["fill"], font_color=style["font"])
+            colour = {"bg_color": style["fill"], "font_color": style["font"]}
+            self._add_cell(("quartile", key), align="center", **colour)
+            self._add_cell(("header", "quartile", key), **{**header, **colour})
         self._add_cell(("quartile", "none"), align="center")
 
     def _add(self, role: Any, **properties) -> None:

@@ -48,7 +48,9 @@ class SummarySheet:
                                share(s.target.on_target, s.target.with_data),
                                share(s.target.within_tolerance, s.target.with_data),
                                share(s.target.off_target, s.target.with_data),
-                               share(s.target.gaps, s.target.total)])
+                               share(s.target.gaps, s.target.total)],
+                    {3: f["header", Rag.GREEN], 4: f["header", Rag.AMBER], 5: f["header", Rag.RED],
+                     6: f["header", Rag.GAP]})
         self._table("Direction of travel (since the last reported period) and trend (since a year ago)",
                     ["PIs where DOT can be determined", "DOT improved", "DOT worse", "DOT same",
                      "PIs where trend can be determined", "Trend improving", "Trend declining", "Trend same"],
@@ -59,19 +61,23 @@ class SummarySheet:
         self._table("Comparative performance (quartile in the comparator group)",
                     ["PIs with a quartile", "1st quartile", "2nd quartile", "3rd quartile", "4th quartile"],
                     lambda s: [s.quartiles.with_data,
-                               *(share(n, s.quartiles.with_data) for n in s.quartiles.counts)])
+                               *(share(n, s.quartiles.with_data) for n in s.quartiles.counts)],
+                    {q + 1: f["header", "quartile", str(q)] for q in range(1, 5)})
         self.sheet.ws.set_h_pagebreaks([self.row])  # the chart starts a new page: tables stay whole
         self._chart()
         self._key()
         self._finish()
 
-    def _table(self, title: str, headers: list[str], cells) -> None:
+    def _table(self, title: str, headers: list[str], cells, coloured: dict | None = None) -> None:
+        """A summary table: a row per priority and the total. ``coloured`` gives some header
+        columns (1-based, after "Priority") the colour of the status they count."""
         f, sheet = self.f, self.sheet
+        coloured = coloured or {}
         sheet.put(self.row, 0, title, f["heading"], measure=False)
         self.row += 1
         sheet.put(self.row, 0, "Priority", f["header_left"], measure=False)
         for col, header in enumerate(headers, start=1):
-            sheet.put(self.row, col, header, f["header"], measure=False)
+            sheet.put(self.row, col, header, coloured.get(col, f["header"]), measure=False)
         sheet.ws.set_row(self.row, 42)
         self.row += 1
         for summary in self.card.summaries:
