@@ -170,3 +170,18 @@ def test_sheet_name(wanted, taken, expected):
     """Sheet names drop []:*?/\\, fit 31 characters, and are unique ignoring case."""
     assert expected == sheet_name(wanted, set(taken))
     assert len(expected) <= MAX_SHEET_NAME
+
+
+def test_priority_missing_from_the_template_gets_a_plain_name(tmp_path):
+    data = q3_data()
+    moved = [dataclasses.replace(i, priority="7") if i.priority == "6" else i for i in data.indicators]
+    book = openpyxl.load_workbook(write_scorecard(dataclasses.replace(data, indicators=moved), tmp_path / "s.xlsx"))
+    assert book.sheetnames[6] == "Priority 7"
+    assert book["Priority 7"]["A1"].value == "Priority 7 - 2020/21 Q3"
+
+
+def test_an_empty_framework_still_writes_every_list_sheet(tmp_path):
+    data = dataclasses.replace(q3_data(), indicators=[], scores=[], observations=[], sources=[])
+    book = openpyxl.load_workbook(write_scorecard(data, tmp_path / "s.xlsx"))
+    assert book.sheetnames == ["Summary", "Exceptions", "All indicators", "Data quality", "Sources"]
+    assert book["Sources"]["A5"].value == "No returns were listed."

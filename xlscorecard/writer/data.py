@@ -62,7 +62,8 @@ class PriorityGroup:
 
     @property
     def title(self) -> str:
-        return f"Priority {self.key} - {self.name}" if self.key.isdigit() else self.name
+        plain = f"Priority {self.key}"
+        return f"{plain} - {self.name}" if self.key.isdigit() and self.name != plain else self.name
 
 
 class Scorecard:
@@ -92,7 +93,8 @@ class Scorecard:
             if not rows:
                 continue
             style = styles.get(key)
-            name = self.data.priority_names.get(key) or (style.name if style else key)
+            plain = f"Priority {key}" if key.isdigit() else key
+            name = self.data.priority_names.get(key) or (style.name if style else plain)
             groups.append(PriorityGroup(key, number, name, style.short if style else None, rows))
         return tuple(groups)
 

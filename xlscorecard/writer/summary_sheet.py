@@ -63,8 +63,9 @@ class SummarySheet:
                     lambda s: [s.quartiles.with_data,
                                *(share(n, s.quartiles.with_data) for n in s.quartiles.counts)],
                     {q + 1: f["header", "quartile", str(q)] for q in range(1, 5)})
-        self.sheet.ws.set_h_pagebreaks([self.row])  # the chart starts a new page: tables stay whole
-        self._chart()
+        if card.groups:
+            self.sheet.ws.set_h_pagebreaks([self.row])  # the chart starts a new page: tables stay whole
+            self._chart()
         self._key()
         self._finish()
 
