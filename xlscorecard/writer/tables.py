@@ -19,7 +19,7 @@ from ..summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
-from .words import dot_text, frequency_word, polarity_word, quartile_word, rag_word, trend_text
+from .words import dot_text, frequency_word, polarity_word, quartile_word, rag_word
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 3
 WRAP_WIDTH = 40
