@@ -9,12 +9,16 @@ from importlib import resources
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from xlsxwriter import Workbook
 
 from q3_scorecard import q3_data
 from xlscorecard.errors import OutputError
 from xlscorecard.model import Indicator, Observation, Period, Rag
 from xlscorecard.scoring import score_indicator
-from xlscorecard.writer import load_template, write_scorecard
+from xlscorecard.writer import WORKBOOK_OPTIONS, load_template, write_scorecard
+from xlscorecard.writer.sheet import Sheet
 
 HOSTILE_NAME = '=HYPERLINK("http://x")'
 
@@ -112,3 +116,21 @@ def test_bad_templates_are_reported(tmp_path):
     broken.write_text("[rag\n", encoding="utf-8")
     with pytest.raises(OutputError, match="cannot read the template"):
         load_template(broken)
+
+
+@settings(max_examples=25, deadline=None)
+@given(texts=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40),
+                      min_size=1, max_size=20),
+       lead=st.sampled_from(["=", "+", "-", "@", "http://", ""]))
+def test_any_text_reads_back_as_the_same_string(tmp_path_factory, texts, lead):
+    """Whatever a return says, the cell holds exactly that text, never a formula, number or link."""
+    path = tmp_path_factory.mktemp("put") / "t.xlsx"
+    workbook = Workbook(str(path), WORKBOOK_OPTIONS)
+    sheet = Sheet(workbook.add_worksheet("T"))
+    written = [lead + text for text in texts]
+    for row, text in enumerate(written):
+        sheet.put(row, 0, text)
+    workbook.close()
+    ws = openpyxl.load_workbook(path)["T"]
+    assert [(ws.cell(r + 1, 1).value, ws.cell(r + 1, 1).data_type) for r in range(len(written))] == \
+        [(text, "s") for text in written]
