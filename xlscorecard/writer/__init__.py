@@ -1,0 +1,63 @@
+"""The scorecard workbook: what managers, cabinet and scrutiny committees open.
+
+``write_scorecard(data, path)`` lays a scored framework out as a Summary sheet, one sheet per
+priority, Exceptions, All indicators, Data quality and Sources, styled from the template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlsxwriter import Workbook
+from xlsxwriter.exceptions import FileCreateError
+
+from ..errors import OutputError
+from .data import ScorecardData, Scorecard
+from .formats import Formats
+from .priority_sheets import write_priority_sheets
+from .summary_sheet import write_summary_sheet
+from .tables import write_all_indicators, write_data_quality, write_exceptions, write_sources
+from .template import Template, load_template
+
+__all__ = ["ScorecardData", "Template", "load_template", "write_scorecard"]
+
+# Text from returns must stay text: no formulas or links made out of "=..." or "http://...".
+# in_memory keeps the zip entries' timestamps fixed (1980), so the bytes do not depend on the
+# clock or time zone. constant_memory is not used: xlsxwriter cannot add an Excel table in that
+# mode, and the All indicators sheet must be one (see bench/bench_writer.py for the cost).
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "nan_inf_to_errors": True, "in_memory": True}
+
+
+def write_scorecard(data: ScorecardData, path: str | Path, template: Template | None = None) -> Path:
+    """Write the scorecard workbook for ``data`` to ``path``; returns the path written.
+
+    The same data and template always give the same bytes. Raises :class:`OutputError` when the
+    file cannot be created (most often because it is open in Excel).
+    """
+    path = Path(path)
+    card = Scorecard(data, template or load_template())
+    workbook = Workbook(str(path), WORKBOOK_OPTIONS)
+    workbook.set_properties({
+        "title": f"Performance Scorecard, {card.period.long_label}",
+        "subject": f"{card.council} performance against target",
+        "author": card.council, "company": card.council,
+        "comments": "Written by xlscorecard", "created": card.created,
+    })
+    formats = Formats(workbook, card.template)
+    taken: set[str] = set()
+    write_summary_sheet(workbook, card, formats, taken)
+    write_priority_sheets(workbook, card, formats, taken)
+    write_exceptions(workbook, card, formats, taken)
+    write_all_indicators(workbook, card, formats, taken)
+    write_data_quality(workbook, card, formats, taken)
+    write_sources(workbook, card, formats, taken)
+    try:
+        workbook.close()
+    except (FileCreateError, OSError) as error:
+        cause = error.__cause__ if isinstance(error, FileCreateError) else error
+        if isinstance(cause, PermissionError):
+            raise OutputError(f"cannot write {path}: permission denied. If the scorecard is open in Excel, "
+                              f"close {path.name} and run again.") from error
+        raise OutputError(f"cannot write {path}: {cause or error}. Check that the folder exists.") from error
+    return path

@@ -1,0 +1,141 @@
+"""What the writer needs to lay out a scorecard, and the lookups every sheet shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..model import Finding, Indicator, Observation, Period, Score, SourceFile
+from ..summary import GroupSummary, headline, summarise
+from .template import Template
+
+
+@dataclass(frozen=True)
+class ScorecardData:
+    """Everything one scorecard shows: the scored framework and where it came from.
+
+    ``council`` is ``None`` to use the template's council name. ``scores`` hold one score per
+    indicator for ``period``; ``observations`` are the values behind them (the priority sheets
+    print the values up to the period). ``previous_headline_pct`` and ``previous_label`` give
+    the headline its comparison ("This compares to 73% in Quarter 1"); both ``None`` when the
+    previous period is unknown. ``priority_order`` and ``priority_names`` override the
+    template's priorities (keys as in ``Indicator.priority``). ``tolerance`` is the framework
+    default, for the words of the headline and key; ``None`` uses the template's.
+    """
+
+    period: Period
+    indicators: Sequence[Indicator]
+    scores: Sequence[Score]
+    observations: Sequence[Observation] = ()
+    findings: Sequence[Finding] = ()
+    sources: Sequence[SourceFile] = ()
+    council: str | None = None
+    previous_headline_pct: int | None = None
+    previous_label: str | None = None
+    priority_order: Sequence[str] = ()
+    priority_names: Mapping[str, str] = field(default_factory=dict)
+    tolerance: float | None = None
+
+    def __post_init__(self):
+        for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "priority_names", dict(self.priority_names))
+
+
+@dataclass(frozen=True)
+class PriorityGroup:
+    """One priority's indicators with their scores, in the register's order."""
+
+    key: str
+    number: int
+    name: str
+    short: str | None
+    rows: tuple[tuple[Indicator, Score], ...]
+
+    @property
+    def label(self) -> str:
+        """A short label for charts, sheet names and lists: ``P1 Children and young people``."""
+        return f"P{self.key} {self.short}" if self.short else self.title
+
+    @property
+    def title(self) -> str:
+        plain = f"Priority {self.key}"
+        return f"{plain} - {self.name}" if self.key.isdigit() and self.name != plain else self.name
+
+
+class Scorecard:
+    """The data and template together, with the lookups and figures the sheets share."""
+
+    def __init__(self, data: ScorecardData, template: Template):
+        self.data = data
+        self.template = template
+        self.period = data.period
+        self.council = data.council or template.council
+        self.tolerance = data.tolerance if data.tolerance is not None else template.tolerance
+        self.indicator = {i.ref: i for i in data.indicators}
+        self.score = {s.ref: s for s in data.scores}
+
+    @cached_property
+    def groups(self) -> tuple[PriorityGroup, ...]:
+        styles = {p.key: p for p in self.template.priorities}
+        order = list(self.data.priority_order or styles)
+        for indicator in self.data.indicators:
+            key = indicator.priority or "(no priority)"
+            if key not in order:
+                order.append(key)
+        groups = []
+        for number, key in enumerate(order, start=1):
+            rows = tuple((i, self.score[i.ref]) for i in self.data.indicators
+                         if (i.priority or "(no priority)") == key and i.ref in self.score)
+            if not rows:
+                continue
+            style = styles.get(key)
+            plain = f"Priority {key}" if key.isdigit() else key
+            name = self.data.priority_names.get(key) or (style.name if style else plain)
+            groups.append(PriorityGroup(key, number, name, style.short if style else None, rows))
+        return tuple(groups)
+
+    @cached_property
+    def group_of(self) -> dict[str, PriorityGroup]:
+        return {indicator.ref: group for group in self.groups for indicator, _ in group.rows}
+
+    @cached_property
+    def summaries(self) -> list[GroupSummary]:
+        """One summary row per priority (named as on the summary sheet) and the total."""
+        order = [g.key for g in self.groups]
+        rows = summarise([s for g in self.groups for _, s in g.rows],
+                         lambda score: self.group_of[score.ref].key, order)
+        labels = {g.key: f"{g.key}. {g.name}" if g.key.isdigit() else g.name for g in self.groups}
+        return [GroupSummary(labels.get(r.name, r.name), r.target, r.dot, r.trend, r.quartiles)
+                for r in rows]
+
+    @property
+    def headline(self) -> str:
+        return headline(self.summaries[-1].target, self.data.previous_headline_pct,
+                        self.data.previous_label, self.tolerance)
+
+    @property
+    def as_of(self) -> dt.date:
+        """The date of the newest return read; the period end when no return is listed."""
+        if self.data.sources:
+            return max(s.modified for s in self.data.sources).date()
+        return self.period.end_date
+
+    @property
+    def created(self) -> dt.datetime:
+        """The workbook's creation time: SOURCE_DATE_EPOCH when set (reproducible builds), else
+        the end of the period, never the clock, so the same records give the same bytes."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.combine(self.period.end_date, dt.time())
+
+    @cached_property
+    def observations_by_ref(self) -> dict[str, list[Observation]]:
+        by_ref: dict[str, list[Observation]] = {}
+        for observation in self.data.observations:
+            by_ref.setdefault(observation.ref, []).append(observation)
+        return by_ref

@@ -1,0 +1,112 @@
+"""Every cell format of the scorecard, built once from the template and looked up by role.
+
+xlsxwriter formats are mutable and shared by reference, so a sheet writer that changed one
+would restyle cells elsewhere. The registry builds each format once, up front, and the sheet
+writers only ever look them up: ``formats["header"]``, ``formats["rag_value", Rag.GREEN]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+
+from ..model import Rag
+from .template import Template
+
+VARIANCE_FORMAT = '0.00"%"'     # variances are stored as percentage points: 5.28 shows "5.28%"
+VALUE_FORMAT = "General"
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"  # a computed target (profiled or given) can have many decimals
+DATE_FORMAT = "d mmm yyyy"
+DATETIME_FORMAT = "d mmm yyyy hh:mm"
+
+QUARTILE_KEYS = ("1", "2", "3", "4")
+
+
+class Formats:
+    """A read-only registry of the workbook's formats, keyed by role (and variant)."""
+
+    def __init__(self, workbook: Workbook, template: Template):
+        self.template = template
+        self._workbook = workbook
+        self._formats: dict[Any, Format] = {}
+        settings = template.settings
+        font = settings["fonts"]
+        colours = settings["colours"]
+        self._base = {"font_name": font["name"], "font_size": font["size"], "valign": "top"}
+        self._cell = {**self._base, "border": 1, "border_color": colours["border"]}
+
+        self._add("title", bold=True, font_size=font["title_size"], valign="vcenter")
+        self._add("subtitle", font_size=font["subtitle_size"], font_color=colours["subtle_font"])
+        self._add("heading", bold=True, font_size=font["subtitle_size"])
+        self._add("headline", bold=True, text_wrap=True, font_size=font["subtitle_size"])
+        self._add("note", italic=True, font_color=colours["subtle_font"], text_wrap=True)
+        self._add("plain")
+        self._add("bold", bold=True)
+        header = {"bold": True, "bg_color": colours["header_fill"], "font_color": colours["header_font"],
+                  "text_wrap": True, "valign": "vcenter", "align": "center"}
+        self._add_cell("header", **header)
+        self._add_cell("header_left", **{**header, "align": "left"})
+        self._add_cell("band", bold=True, bg_color=colours["band_fill"])
+        self._add_cell("outcome", italic=True, bg_color=colours["band_fill"])
+        self._add_cell("text")
+        self._add_cell("text_wrap", text_wrap=True)
+        self._add_cell("text_bold", bold=True)
+        self._add_cell("mono", font_name="Courier New", font_size=font["size"] - 1)
+        self._add_cell("centre", align="center")
+        self._add_cell("value", num_format=VALUE_FORMAT, align="right")
+        self._add_cell("decimal", num_format=DECIMAL_FORMAT, align="right")
+        self._add_cell("variance", num_format=VARIANCE_FORMAT, align="right")
+        self._add_cell("count", num_format=COUNT_FORMAT, align="right")
+        self._add_cell("share", align="right")
+        self._add_cell("total", bold=True, top=2)
+        self._add_cell("total_share", bold=True, top=2, align="right")
+        self._add_cell("total_count", bold=True, top=2, num_format=COUNT_FORMAT, align="right")
+        self._add_cell("date", num_format=DATE_FORMAT, align="left")
+        self._add_cell("datetime", num_format=DATETIME_FORMAT, align="left")
+        self._add_cell("gap", italic=True, text_wrap=True, bg_color=settings["rag"]["gap"]["fill"])
+
+        for rag in Rag:
+            style = settings["rag"][rag.value]
+            colour = {"bg_color": style["fill"], "font_color": style["font"]}
+            self._add_cell(("rag_value", rag), num_format=VALUE_FORMAT, align="right", **colour)
+            self._add_cell(("rag_variance", rag), num_format=VARIANCE_FORMAT, align="right", **colour)
+            self._add_cell(("rag_status", rag), align="center", **colour)
+            self._add_cell(("dot", rag), align="center", bold=True, font_color=style["symbol"])
+            self._add_cell(("header", rag), **{**header, **colour})
+        for key in QUARTILE_KEYS:
+            style = settings["quartile"][key]
+            colour = {"bg_color": style["fill"], "font_color": style["font"]}
+            self._add_cell(("quartile", key), align="center", **colour)
+            self._add_cell(("header", "quartile", key), **{**header, **colour})
+        self._add_cell(("quartile", "none"), align="center")
+
+    def _add(self, role: Any, **properties) -> None:
+        self._formats[role] = self._workbook.add_format({**self._base, **properties})
+
+    def _add_cell(self, role: Any, **properties) -> None:
+        """A format for a table cell: the base font plus a thin grid border."""
+        self._formats[role] = self._workbook.add_format({**self._cell, **properties})
+
+    def __getitem__(self, role: Any) -> Format:
+        return self._formats[role]
+
+    def number(self, value: float | None) -> Format:
+        """General for whole numbers and short decimals; two decimals for a long computed one."""
+        if value is None or round(value, 2) == value:
+            return self._formats["value"]
+        return self._formats["decimal"]
+
+    def quartile(self, quartile: int | None) -> Format:
+        return self._formats["quartile", str(quartile) if quartile else "none"]
+
+    def colour(self, table: str, key: str, part: str = "fill") -> str:
+        """A template colour as ``#RRGGBB``, for charts."""
+        return "#" + self.template.style(table, key)[part]
+
+    @property
+    def styles(self) -> Mapping[str, Any]:
+        return self.template.settings

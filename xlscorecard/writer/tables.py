@@ -1,0 +1,231 @@
+"""The list sheets: Exceptions, All indicators, Data quality and Sources.
+
+Each is a plain table under a title: one header row, one row per record. All indicators is an
+Excel table (filters, banded rows, no merged cells) so it feeds pivot tables and Power BI
+as it stands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xlsxwriter.format import Format
+
+from ..model import Indicator, Rag, Score
+from ..summary import requires_improvement, strong_performance
+from .data import PriorityGroup, Scorecard
+from .formats import Formats
+from .sheet import Sheet, sheet_name
+from .words import dot_text, frequency_word, polarity_word, quartile_word, rag_word
+
+TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 3
+WRAP_WIDTH = 40
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value and the format it is written with."""
+
+    value: Any
+    fmt: Format
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float | None = None  # None: fit the text
+
+
+def _start(sheet: Sheet, formats: Formats, title: str, note: str, last_col: int) -> None:
+    sheet.merge(TITLE_ROW, 0, last_col, title, formats["title"])
+    sheet.ws.set_row(TITLE_ROW, 24)
+    sheet.merge(NOTE_ROW, 0, last_col, note, formats["subtitle"])
+
+
+def _header(sheet: Sheet, formats: Formats, row: int, columns: Sequence[Column]) -> None:
+    for col, column in enumerate(columns):
+        sheet.put(row, col, column.header, formats["header"], measure=False)
+        sheet.measure(col, column.header if len(column.header) < 14 else column.header[:14])
+    sheet.ws.set_row(row, 30)
+
+
+def _rows(sheet: Sheet, first_row: int, rows: Sequence[Sequence[Cell]], wrap_cols: dict[int, float]) -> int:
+    """Write the cells; rows with wrapped text get the height it needs. Returns the next row."""
+    row = first_row
+    for cells in rows:
+        height = 0.0
+        for col, cell in enumerate(cells):
+            sheet.put(row, col, cell.value, cell.fmt, measure=col not in wrap_cols)
+            if col in wrap_cols and isinstance(cell.value, str) and len(cell.value) > wrap_cols[col]:
+                height = max(height, sheet.wrapped_height(cell.value, wrap_cols[col]))
+        if height:
+            sheet.ws.set_row(row, height)
+        row += 1
+    return row
+
+
+def _finish(sheet: Sheet, card: Scorecard, columns: Sequence[Column], header_row: int | None,
+            freeze_row: int | None = None) -> None:
+    """Widths, and print setup with the header row repeated and frozen (or ``freeze_row``)."""
+    sheet.fit_columns({col: c.width for col, c in enumerate(columns) if c.width})
+    frozen = freeze_row if freeze_row is not None else header_row + 1
+    sheet.print_setup(header_rows=None if header_row is None else (header_row, header_row), freeze=(frozen, 0),
+                      footer=f"{card.council} - {card.period.long_label}")
+
+
+# -- Exceptions ---------------------------------------------------------------------------------
+
+EXCEPTION_COLUMNS = (Column("Priority", 24), Column("Ref"), Column("Performance indicator", WRAP_WIDTH),
+                     Column("Performance vs target", 12), Column("DOT", 10), Column("Comparative performance", 12),
+                     Column("Note from the return", WRAP_WIDTH))
+
+
+def write_exceptions(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
+    sheet = Sheet(workbook.add_worksheet(sheet_name("Exceptions", taken)))
+    last = len(EXCEPTION_COLUMNS) - 1
+    _start(sheet, formats, f"Exceptions - {card.period.long_label}",
+           "Strong performance and areas requiring improvement against the comparator group (quartile and "
+           "direction of travel), then every indicator off target.", last)
+    scores = [s for g in card.groups for _, s in g.rows]
+    sections = [
+        ("Strong performance: 1st or 2nd quartile, and DOT improving or the same", strong_performance(scores)),
+        ("Requires improvement: 3rd or 4th quartile, and DOT not improving", requires_improvement(scores)),
+        (f"Off target: missed by more than {card.tolerance:g}%", [s for s in scores if s.rag is Rag.RED]),
+    ]
+    row = HEADER_ROW
+    for heading, chosen in sections:
+        sheet.put(row, 0, heading, formats["heading"], measure=False)
+        _header(sheet, formats, row + 1, EXCEPTION_COLUMNS)
+        rows = [_exception_row(card, formats, s, first=n == 0 or card.group_of[s.ref] is not
+                               card.group_of[chosen[n - 1].ref]) for n, s in enumerate(chosen)] or \
+            [[Cell("None this period", formats["note"])]]
+        row = _rows(sheet, row + 2, rows, {2: WRAP_WIDTH, 6: WRAP_WIDTH, 0: 24}) + 1
+    # Three tables with their own headers: repeating the first one's header on later pages would
+    # mislabel the others, so no repeated rows here.
+    _finish(sheet, card, EXCEPTION_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
+
+
+def _exception_row(card: Scorecard, formats: Formats, score: Score, first: bool) -> list[Cell]:
+    """One exception; the priority is named on the first row of its group only, as in the reports."""
+    group, indicator, template = card.group_of[score.ref], card.indicator[score.ref], card.template
+    return [Cell(group.label if first else None, formats["text_wrap"]), Cell(indicator.ref, formats["text_bold"]),
+            Cell(indicator.name, formats["text_wrap"]),
+            Cell(rag_word(template, score.rag), formats["rag_status", score.rag]),
+            Cell(dot_text(template, score.dot), formats["dot", score.rag]),
+            Cell(quartile_word(template, score.quartile), formats.quartile(score.quartile)),
+            Cell(score.note or score.gap_reason, formats["text_wrap"])]
+
+
+# -- All indicators -----------------------------------------------------------------------------
+
+_RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indicator, Score], Any]], ...] = (
+    ("Ref", "text", lambda c, g, i, s: i.ref),
+    ("Indicator", "text", lambda c, g, i, s: i.name),
+    ("Priority", "text", lambda c, g, i, s: g.key),
+    ("Priority name", "text", lambda c, g, i, s: g.name),
+    ("Tier", "count", lambda c, g, i, s: i.tier),
+    ("Outcome", "text", lambda c, g, i, s: i.outcome),
+    ("Frequency", "text", lambda c, g, i, s: frequency_word(i)),
+    ("Polarity", "text", lambda c, g, i, s: polarity_word(i)),
+    ("Unit", "text", lambda c, g, i, s: i.unit),
+    ("Previous outturn", "value", lambda c, g, i, s: i.previous_outturn),
+    ("Annual target", "value", lambda c, g, i, s: i.annual_target),
+    ("Reporting period", "text", lambda c, g, i, s: s.period.label),
+    ("Latest value", "value", lambda c, g, i, s: s.value),
+    ("Value period", "text", lambda c, g, i, s: s.value_period.label if s.value_period else None),
+    ("Target for value", "value", lambda c, g, i, s: s.target),
+    ("Variance %", "variance", lambda c, g, i, s: s.variance),
+    ("Status", "text", lambda c, g, i, s: rag_word(c.template, s.rag)),
+    ("DOT", "text", lambda c, g, i, s: c.template.word("dot", s.dot.value)),
+    ("Trend", "text", lambda c, g, i, s: c.template.word("trend", s.trend.value)),
+    ("Quartile", "count", lambda c, g, i, s: s.quartile),
+    ("Previous value", "value", lambda c, g, i, s: s.previous_value),
+    ("Previous variance %", "variance", lambda c, g, i, s: s.previous_variance),
+    ("Value a year earlier", "value", lambda c, g, i, s: s.last_year_value),
+    ("Gap reason", "text", lambda c, g, i, s: s.gap_reason),
+    ("Note", "text", lambda c, g, i, s: s.note),
+    ("Source file", "text", lambda c, g, i, s: s.source.path if s.source else None),
+    ("Source sheet", "text", lambda c, g, i, s: s.source.sheet if s.source else None),
+    ("Source cell", "text", lambda c, g, i, s: s.source.cell if s.source else None),
+)
+ALL_INDICATOR_HEADERS = tuple(name for name, _, _ in _RECORD_FIELDS)
+_CAPPED = {"Priority name": 30, "Indicator": 50, "Outcome": 30, "Gap reason": 40, "Note": 40, "Source file": 40}
+
+
+def write_all_indicators(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
+    """Plain values, one row per indicator, as an Excel table starting at A1 (no title above it,
+    so Power BI and pivot tables find the header in the first row)."""
+    sheet = Sheet(workbook.add_worksheet(sheet_name("All indicators", taken)))
+    records = [(g, i, s) for g in card.groups for i, s in g.rows]
+    for col, header in enumerate(ALL_INDICATOR_HEADERS):
+        sheet.measure(col, header)
+    for row, (group, indicator, score) in enumerate(records, start=1):
+        for col, (_, role, get) in enumerate(_RECORD_FIELDS):
+            sheet.put(row, col, get(card, group, indicator, score), formats[role])
+    last_row = max(len(records), 1)
+    sheet.ws.add_table(0, 0, last_row, len(_RECORD_FIELDS) - 1, {
+        "name": "AllIndicators", "style": "Table Style Light 9",
+        "columns": [{"header": h, "header_format": formats["header"]} for h in ALL_INDICATOR_HEADERS],
+    })
+    sheet.fit_columns()
+    for col, header in enumerate(ALL_INDICATOR_HEADERS):
+        if header in _CAPPED and sheet.widths.get(col, 0) > _CAPPED[header]:
+            sheet.ws.set_column(col, col, _CAPPED[header])
+    # A data table of ~28 columns is unreadable on one page: print it two pages wide, repeating
+    # the ref and name so every page can be read on its own.
+    sheet.print_setup(header_rows=(0, 0), freeze=(1, 2), footer=f"{card.council} - {card.period.long_label}")
+    sheet.ws.fit_to_pages(2, 0)
+    sheet.ws.repeat_columns(0, 1)
+
+
+# -- Data quality and Sources -------------------------------------------------------------------
+
+QUALITY_COLUMNS = (Column("Severity", 10), Column("File", 36), Column("Sheet"), Column("Cell"), Column("Ref"),
+                   Column("What was found", WRAP_WIDTH), Column("What xlscorecard did", 30), Column("Cells"))
+
+
+def write_data_quality(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
+    sheet = Sheet(workbook.add_worksheet(sheet_name("Data quality", taken)))
+    findings = sorted(card.data.findings, key=lambda finding: finding.sort_key())
+    _start(sheet, formats, f"Data quality - {len(findings)} finding{'s' * (len(findings) != 1)}",
+           "Every problem found while reading the returns, worst first, then by file. Fix the cell named "
+           "and run again.", len(QUALITY_COLUMNS) - 1)
+    _header(sheet, formats, HEADER_ROW, QUALITY_COLUMNS)
+    rows = [[Cell(f.severity.label.capitalize(), formats["text_bold"]), Cell(f.source.path, formats["text_wrap"]),
+             Cell(f.source.sheet, formats["text"]), Cell(f.source.cell, formats["text"]), Cell(f.ref, formats["text"]),
+             Cell(f.message, formats["text_wrap"]), Cell(f.action, formats["text_wrap"]),
+             Cell(f.count, formats["count"])] for f in findings]
+    if not rows:
+        rows = [[Cell("No problems were found in the returns.", formats["note"])]]
+    _rows(sheet, HEADER_ROW + 1, rows, {1: 36, 5: WRAP_WIDTH, 6: 30})
+    if findings:
+        sheet.ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(rows), len(QUALITY_COLUMNS) - 1)
+    _finish(sheet, card, QUALITY_COLUMNS, HEADER_ROW)
+
+
+SOURCE_COLUMNS = (Column("File", 40), Column("Layout"), Column("Records"), Column("Size (bytes)"),
+                  Column("Modified (UTC)"), Column("SHA-256", 66))
+
+
+def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
+    sheet = Sheet(workbook.add_worksheet(sheet_name("Sources", taken)))
+    sources = sorted(card.data.sources, key=lambda s: s.path)
+    _start(sheet, formats, f"Sources - {len(sources)} return{'s' * (len(sources) != 1)} read",
+           "Each return read for this scorecard, with its checksum so the figures can be traced to the exact file.",
+           len(SOURCE_COLUMNS) - 1)
+    _header(sheet, formats, HEADER_ROW, SOURCE_COLUMNS)
+    rows = [[Cell(s.path, formats["text_wrap"]), Cell(s.layout or "not understood", formats["text"]),
+             Cell(s.records, formats["count"]), Cell(s.size, formats["count"]),
+             Cell(_utc(s.modified), formats["datetime"]), Cell(s.sha256, formats["mono"])] for s in sources]
+    _rows(sheet, HEADER_ROW + 1, rows or [[Cell("No returns were listed.", formats["note"])]], {0: 40})
+    _finish(sheet, card, SOURCE_COLUMNS, HEADER_ROW)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Excel has no time zones: show modification times in UTC, as the header says."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.replace(tzinfo=None)

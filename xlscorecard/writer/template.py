@@ -1,0 +1,104 @@
+"""The scorecard template: colours, fonts, words, columns and priorities, read from TOML.
+
+The default template ships inside the package (``xlscorecard/templates/scorecard.toml``) and is
+found through :mod:`importlib.resources`, so it works from a source checkout, an editable
+install and a wheel alike. A council's own template only needs the keys it changes: it is
+merged over the default, table by table.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import OutputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_TEMPLATE = "scorecard.toml"
+
+# The columns a priority sheet can show, for checking a template's [columns] list.
+PRIORITY_COLUMNS = ("ref", "indicator", "frequency", "polarity", "outturn", "target", "values",
+                    "period_target", "variance", "status", "dot", "trend", "comparative")
+
+
+@dataclass(frozen=True)
+class PriorityStyle:
+    """A priority as the template names it: ``key`` matches ``Indicator.priority``."""
+
+    key: str
+    name: str
+    short: str | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A parsed template. ``settings`` keeps the merged TOML tables for the format registry."""
+
+    settings: Mapping[str, Any]
+
+    @property
+    def tolerance(self) -> float:
+        return float(self.settings["scoring"]["tolerance_pct"])
+
+    @property
+    def council(self) -> str:
+        return self.settings["council"]["name"]
+
+    @property
+    def priority_columns(self) -> tuple[str, ...]:
+        return tuple(self.settings["columns"]["priority"])
+
+    @property
+    def priorities(self) -> tuple[PriorityStyle, ...]:
+        return tuple(PriorityStyle(str(p["key"]), p["name"], p.get("short"))
+                     for p in self.settings.get("priorities", ()))
+
+    def style(self, table: str, key: str) -> Mapping[str, str]:
+        """One entry of a keyed table: ``style("rag", "green")``, ``style("quartile", "1")``."""
+        return self.settings[table][key]
+
+    def word(self, table: str, key: str) -> str:
+        return self.style(table, key).get("word", "")
+
+    def symbol(self, table: str, key: str) -> str:
+        return self.style(table, key).get("symbol", "")
+
+
+def load_template(path: str | Path | None = None) -> Template:
+    """The default template, with the tables of the TOML file at ``path`` merged over it."""
+    default = tomllib.loads(resources.files("xlscorecard").joinpath("templates", DEFAULT_TEMPLATE)
+                            .read_text(encoding="utf-8"))
+    if path is None:
+        return _checked(default)
+    try:
+        own = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise OutputError(f"cannot read the template {path}: {error}") from error
+    return _checked(_merge(default, own))
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; anything else (a list such as [[priorities]]) is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
+            merged[key] = _merge(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _checked(settings: dict[str, Any]) -> Template:
+    unknown = [c for c in settings["columns"]["priority"] if c not in PRIORITY_COLUMNS]
+    if unknown:
+        raise OutputError(f"the template's [columns] priority list names unknown columns {unknown}; "
+                          f"known columns: {', '.join(PRIORITY_COLUMNS)}")
+    return Template(settings)

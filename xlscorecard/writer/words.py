@@ -1,0 +1,50 @@
+"""The words and symbols a scorecard cell shows for a status, from the template.
+
+Colour is never the only carrier of meaning: every RAG, DOT, trend and quartile cell also
+holds its word (and symbol), taken from here so all sheets say the same thing.
+"""
+
+from __future__ import annotations
+
+from ..model import Dot, Indicator, Rag, Score, Trend
+from .template import Template
+
+
+def rag_word(template: Template, rag: Rag) -> str:
+    return template.word("rag", rag.value)
+
+
+def dot_text(template: Template, dot: Dot) -> str:
+    """``'▲ Better'``; empty when the DOT cannot be determined."""
+    return _symbol_and_word(template, "dot", dot.value)
+
+
+def trend_text(template: Template, trend: Trend) -> str:
+    """``'↑ Improving'``; empty when there is no value for a year earlier."""
+    return _symbol_and_word(template, "trend", trend.value)
+
+
+def quartile_word(template: Template, quartile: int | None) -> str:
+    return template.word("quartile", str(quartile) if quartile else "none")
+
+
+def status_text(template: Template, score: Score) -> str:
+    """The status word, with the reason for a data gap or for not being due."""
+    word = rag_word(template, score.rag)
+    if score.rag is Rag.GAP and score.gap_reason:
+        return f"{word}: {score.gap_reason}"
+    if score.rag is Rag.NOT_DUE and score.gap_reason:
+        return score.gap_reason[0].upper() + score.gap_reason[1:]
+    return word
+
+
+def polarity_word(indicator: Indicator) -> str:
+    return indicator.polarity.value.capitalize()
+
+
+def frequency_word(indicator: Indicator) -> str:
+    return indicator.frequency.value.capitalize()
+
+
+def _symbol_and_word(template: Template, table: str, key: str) -> str:
+    return " ".join(part for part in (template.symbol(table, key), template.word(table, key)) if part)
