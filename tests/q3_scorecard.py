@@ -8,19 +8,17 @@ the published variance, so each indicator's RAG is the one the report published.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from pathlib import Path
 
 from xlscorecard.model import Indicator, Observation, Period, Polarity, Source, SourceFile
 from xlscorecard.scoring import period_target, score_indicator, variance
 from xlscorecard.writer import ScorecardData
 
-DATA = Path(__file__).parent / "data"
-Q3_CSV = DATA / "q3_2020_21_all_priorities.csv"
+from reference import Q3_CUMULATIVE, Q3_FILE, Q3_MONTHS, back_solved_target, number, read_rows
+
 PERIOD = Period.quarter(2020, 3)
-MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-CUMULATIVE = {"CYP-41", "CYP-43", "ASC-18", "ASC-19", "HS-06", "CC-01"}
+MONTHS = Q3_MONTHS
+CUMULATIVE = Q3_CUMULATIVE
 QUARTER_END_MONTHS = {"jun", "sep", "dec"}
 
 # The counts seed 003 publishes per priority: total PIs, on target, off target, within 5%, data gaps.
@@ -31,27 +29,8 @@ PUBLISHED_COUNTS = {
 }
 
 
-def number(text: str) -> float | None:
-    text = (text or "").strip().replace(",", "")
-    if text in ("", "-"):
-        return None
-    return float(text)
-
-
-def published_variance(text: str) -> float | None:
-    text = (text or "").strip().rstrip("%")
-    return None if text in ("", "-") else float(text)
-
-
-def back_solved_target(value: float, pct: float, polarity: Polarity) -> float:
-    """The target that gives ``value`` the published variance ``pct``."""
-    return value / (1 + pct / 100) if polarity is Polarity.HIGHER else value / (1 - pct / 100)
-
-
 def q3_rows() -> list[dict[str, str]]:
-    assert Q3_CSV.exists(), Q3_CSV
-    with Q3_CSV.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(Q3_FILE)
 
 
 def indicator_from(row: dict[str, str]) -> Indicator:
@@ -76,7 +55,7 @@ def observations_from(row: dict[str, str], indicator: Indicator) -> list[Observa
     if not valued:
         return [Observation(indicator.ref, Period.month(2020, 12), None, note=note, source=source)]
     latest_period, latest = valued[-1]
-    pct = published_variance(row["published_variance"])
+    pct = number(row["published_variance"])
     target = None
     if pct is not None:
         printed = variance(latest, period_target(indicator, latest_period), indicator.polarity)
