@@ -1,0 +1,233 @@
+"""Find a table's header in a sheet and say what each column means, for every layout.
+
+A header may sit on any of the first rows under title rows, and may take two rows (``Q1``
+merged above ``April May June``, or ``21/22`` above ``Target``). Columns are recognised by
+meaning through :mod:`.synonyms`; value columns by the period they name (``April``, ``Sept``,
+``Q1 June``, ``Q2``, ``Dec 2020``). Periods get their financial year from the header
+(``20/21 Target``), the sheet name, the file name or the period the user gave, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import PeriodError
+from ..periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month, parse_period
+from .sheets import SheetGrid
+from .synonyms import field_for, financial_year_token, header_key
+
+_QUARTER_WORD = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])$")
+
+
+@dataclass(frozen=True)
+class PeriodColumn:
+    """A value column: the month and/or quarter its header names, and the period once resolved.
+
+    ``quarter_in_label`` is true when the quarter was written in the column's own header cell
+    (``Q1 June``), which with quarter-end months only marks a quarterly layout.
+    """
+
+    col: int
+    label: str
+    calendar_month: int | None = None
+    quarter: int | None = None
+    quarter_in_label: bool = False
+    period: Period | None = None
+
+
+@dataclass
+class Table:
+    """A recognised header: which column holds which field, and the value columns."""
+
+    grid: SheetGrid
+    header_row: int
+    first_data_row: int
+    fields: dict[str, int] = field(default_factory=dict)
+    field_years: dict[str, FinancialYear] = field(default_factory=dict)
+    period_columns: list[PeriodColumn] = field(default_factory=list)
+    fy: FinancialYear | None = None
+    fy_source: str | None = None
+
+    def col(self, name: str) -> int | None:
+        return self.fields.get(name)
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.fields for name in names)
+
+    @property
+    def framework_year(self) -> FinancialYear | None:
+        return self.fy
+
+
+def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
+    """What a value column's header names: ``(calendar_month, quarter)`` or an explicit Period.
+
+    >>> period_label("Q1 June"), period_label("Sept"), period_label("Quarter 3")
+    ((6, 1), (9, None), (None, 3))
+    >>> period_label("Dec 2020").label, period_label("Update October")
+    ('Dec 2020', None)
+    """
+    key = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    key = re.sub(r"\b(?:quarter|qtr) ([1-4])\b", r"q\1", key)
+    quarter = month = None
+    rest = []
+    for word in key.split():
+        q = _QUARTER_WORD.match(word)
+        if q and quarter is None:
+            quarter = int(q[1])
+        elif word in MONTH_SPELLINGS and month is None:
+            month = MONTH_SPELLINGS[word]
+        else:
+            rest.append(word)
+    if not rest and (month or quarter):
+        return month, quarter
+    try:
+        return parse_period(text)
+    except PeriodError:
+        return None
+
+
+def _classify(top: str, below: str):
+    """(kind, payload, used_below) for one header column; kind is 'field' or 'period'."""
+    name = field_for(top) if top else None
+    if name:
+        return "field", (name, top), False
+    if top and below and not period_label(top):
+        combined = f"{top} {below}"
+        name = field_for(combined)
+        if name:
+            return "field", (name, combined), True
+    labelled = period_label(top) if top else None
+    if isinstance(labelled, tuple) and labelled[0] is None and below:
+        beneath = period_label(below)
+        if isinstance(beneath, tuple) and beneath[0] and beneath[1] is None:
+            return "period", (beneath[0], labelled[1], False, f"{top} {below}"), True
+    if labelled is not None:
+        if isinstance(labelled, Period):
+            return "period", labelled, False
+        return "period", (labelled[0], labelled[1], labelled[1] is not None, top), False
+    if not top and below:
+        beneath = period_label(below)
+        if isinstance(beneath, tuple) and beneath[0] and beneath[1] is None:
+            return "period", (beneath[0], None, False, below), True
+    return None, None, False
+
+
+def _candidate(grid: SheetGrid, row: int) -> Table | None:
+    table = Table(grid, row, row + 1)
+    columns: list[PeriodColumn] = []
+    used_below = False
+    for col in range(1, grid.n_cols + 1):
+        kind, payload, below = _classify(grid.text(row, col), grid.text(row + 1, col))
+        if kind == "field":
+            name, text = payload
+            if name in table.fields:
+                continue
+            table.fields[name] = col
+            token = financial_year_token(text)
+            if token:
+                try:
+                    table.field_years[name] = FinancialYear.parse(token)
+                except PeriodError:
+                    pass
+        elif kind == "period":
+            if isinstance(payload, Period):
+                columns.append(PeriodColumn(col, payload.label, period=payload))
+            else:
+                month, quarter, in_label, text = payload
+                columns.append(PeriodColumn(col, text, month, quarter, in_label))
+        else:
+            continue
+        used_below |= below
+    table.period_columns = columns
+    table.first_data_row = row + 2 if used_below else row + 1
+    return table
+
+
+def _score(table: Table) -> int:
+    fields = set(table.fields) - {"framework_year"}
+    has_key = "ref" in fields or "name" in fields
+    enough = len(fields) + (1 if table.period_columns else 0) >= 2
+    if not has_key or not enough or ("ref" not in fields and not table.period_columns and len(fields) < 3):
+        return 0
+    return len(fields) * 2 + min(len(table.period_columns), 12)
+
+
+def find_table(grid: SheetGrid, search_rows: int, start_row: int = 1) -> Table | None:
+    """The best-scoring header in the ``search_rows`` rows from ``start_row``, or ``None``."""
+    best, best_score = None, 0
+    for row in range(start_row, min(grid.n_rows, start_row + search_rows - 1) + 1):
+        if grid.is_blank_row(row):
+            continue
+        candidate = _candidate(grid, row)
+        score = _score(candidate)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def find_financial_year(*texts: str) -> FinancialYear | None:
+    """The first financial year written in any of ``texts`` (``'Q3 2020-21 return'``)."""
+    for text in texts:
+        for token in re.findall(r"(?<!\d)(?:20)?\d{2}\s*[/_-]\s*(?:20)?\d{2}(?!\d)", text or ""):
+            try:
+                return FinancialYear.parse(token.replace("_", "-"))
+            except PeriodError:
+                continue
+    return None
+
+
+def resolve_periods(table: Table, period_hint: Period | None) -> Table:
+    """Give the table its financial year and every value column its period."""
+    fy, source = None, None
+    if "annual_target" in table.field_years:
+        fy, source = table.field_years["annual_target"], "header"
+    elif "previous_outturn" in table.field_years:
+        # "19/20 Outturn" is last year's figure, so the framework year is the one after.
+        fy, source = FinancialYear(table.field_years["previous_outturn"].start + 1), "header"
+    else:
+        explicit = [c.period for c in table.period_columns if c.period is not None]
+        fy = find_financial_year(table.grid.name) or find_financial_year(Path(table.grid.path).stem)
+        source = "sheet or file name" if fy else None
+        if fy is None and explicit:
+            fy, source = explicit[0].fy, "header"
+        if fy is None and period_hint is not None:
+            fy, source = period_hint.fy, "--period"
+    table.fy, table.fy_source = fy, source
+    if fy is not None:
+        table.period_columns = _assign_periods(table.period_columns, fy)
+    return table
+
+
+def _is_quarterly(columns: list[PeriodColumn]) -> bool:
+    months = [c for c in columns if c.calendar_month is not None and c.period is None]
+    quarters = [c.quarter for c in months]
+    return bool(months) and all(
+        c.quarter_in_label and c.quarter is not None
+        and calendar_month_to_fy_month(c.calendar_month) == c.quarter * 3 for c in months
+    ) and len(set(quarters)) == len(quarters)
+
+
+def _assign_periods(columns: list[PeriodColumn], fy: FinancialYear) -> list[PeriodColumn]:
+    quarterly = _is_quarterly(columns)
+    resolved, current_fy, last_fy_month = [], fy, 0
+    for column in columns:
+        if column.period is not None:
+            resolved.append(column)
+            continue
+        if column.calendar_month is None or quarterly:
+            resolved.append(replace(column, period=Period.quarter(current_fy, column.quarter)))
+            continue
+        fy_month = calendar_month_to_fy_month(column.calendar_month)
+        if fy_month < last_fy_month:  # the months wrapped past March: September ... April
+            current_fy = FinancialYear(current_fy.start + 1)
+        last_fy_month = fy_month
+        calendar_year = current_fy.start if column.calendar_month >= 4 else current_fy.start + 1
+        resolved.append(replace(column, period=Period.month(calendar_year, column.calendar_month)))
+    return resolved
+
+
+__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "header_key", "period_label",
+           "resolve_periods"]

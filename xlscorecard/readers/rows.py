@@ -1,0 +1,166 @@
+"""What every layout does with a data row: walk the rows, build the indicator, read the value cells.
+
+Layouts differ only in which columns they have and how a row names its indicator; the rules
+for metadata cells (polarity, tier written once per block, outcome merged over rows) and for
+value cells (merged notes across months) live here once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import PeriodError, ValueParseError
+from ..model import FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source, TargetProfile, parse_quartile
+from .cells import FindingCollector, read_cell, read_number
+from .header import Table
+from .sheets import a1
+from .synonyms import field_for
+
+CARRIED_FIELDS = ("tier", "outcome", "priority", "service")
+_TIER = re.compile(r"(?:tier\s*)?([1-9])", re.IGNORECASE)
+MISSING_POLARITY = (Severity.WARNING, "indicator row gives no polarity (Higher / Lower is better?)",
+                    "values read; the indicator needs the register for its polarity and target")
+BAD_FIELD = (Severity.WARNING, "metadata cell not understood", "cell ignored")
+
+
+@dataclass
+class SheetRecords:
+    """What one layout read from one table."""
+
+    indicators: list[Indicator] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    claims: list = field(default_factory=list)
+    rows_read: int = 0
+    next_table_row: int | None = None
+
+
+@dataclass
+class ReadContext:
+    """What a layout needs besides the table: where findings go and the period the user gave."""
+
+    collector: FindingCollector
+    period_hint: Period | None = None
+
+
+def is_header_repeat(table: Table, row: int) -> bool:
+    """A later header row (a new table, or the header repeated on each printed page)."""
+    for name in ("ref", "name"):
+        col = table.col(name)
+        if col is not None and field_for(table.grid.text(row, col)) == name:
+            return True
+    return False
+
+
+def data_rows(table: Table, records: SheetRecords):
+    """Row numbers of the table's data rows, stopping at the next header (recorded in ``records``)."""
+    grid = table.grid
+    for row in range(table.first_data_row, grid.n_rows + 1):
+        if grid.is_blank_row(row):
+            continue
+        if is_header_repeat(table, row):
+            records.next_table_row = row
+            return
+        yield row
+
+
+class CarriedValues:
+    """Tier, outcome, priority and service are written once for a block of rows (or merged
+    over them) and apply to every row below until the next one is written."""
+
+    def __init__(self):
+        self.values: dict[str, str] = {}
+
+    def update(self, table: Table, row: int) -> dict[str, str]:
+        for name in CARRIED_FIELDS:
+            col = table.col(name)
+            text = table.grid.text(row, col) if col else ""
+            if text:
+                self.values[name] = text
+        return dict(self.values)
+
+
+def parse_tier(text: str | None) -> int | None:
+    match = _TIER.fullmatch(text.strip()) if text else None
+    return int(match[1]) if match else None
+
+
+def _parsed(table: Table, row: int, name: str, parse, context: ReadContext, ref: str):
+    col = table.col(name)
+    text = table.grid.text(row, col) if col else ""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueParseError:
+        context.collector.problem(BAD_FIELD, table.grid.name, row, col, ref=ref, raw=text)
+        return None
+
+
+def infer_frequency(observations: list[Observation]) -> Frequency:
+    """Monthly when a value falls in a month that is not a quarter end; else quarterly."""
+    months = [o.period for o in observations if o.period.kind.value == "month"]
+    if any(p.number % 3 for p in months):
+        return Frequency.MONTHLY
+    return Frequency.QUARTERLY
+
+
+def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dict[str, str],
+                       observations: list[Observation], context: ReadContext) -> Indicator | None:
+    """The indicator a row describes, or ``None`` (with a finding) when it has no usable polarity."""
+    polarity = _parsed(table, row, "polarity", Polarity.parse, context, ref)
+    if polarity is None:
+        if table.col("polarity") is None or not table.grid.text(row, table.col("polarity")):
+            context.collector.problem(MISSING_POLARITY, table.grid.name, row, table.col("ref") or 1, ref=ref)
+        return None
+    grid = table.grid
+    frequency = _parsed(table, row, "frequency", Frequency.parse, context, ref) or infer_frequency(observations)
+    year = _parsed(table, row, "framework_year", _financial_year, context, ref) or table.framework_year
+    return Indicator(
+        ref=ref, name=name or ref, polarity=polarity, frequency=frequency,
+        profile=_parsed(table, row, "profile", TargetProfile.parse, context, ref) or TargetProfile.FLAT,
+        annual_target=read_number(grid, row, table.col("annual_target")),
+        tolerance=read_number(grid, row, table.col("tolerance")),
+        priority=carried.get("priority"), outcome=carried.get("outcome"),
+        tier=parse_tier(carried.get("tier")), service=carried.get("service"),
+        unit=grid.text(row, table.col("unit")) if table.col("unit") else None,
+        quartile=_parsed(table, row, "quartile", parse_quartile, context, ref),
+        previous_outturn=read_number(grid, row, table.col("previous_outturn")),
+        framework_year=year,
+        data_owner=grid.text(row, table.col("data_owner")) or None if table.col("data_owner") else None,
+    )
+
+
+def _financial_year(text: str) -> FinancialYear:
+    try:
+        return FinancialYear.parse(text)
+    except PeriodError as error:
+        raise ValueParseError("financial year", text, "'2020/21'") from error
+
+
+def has_values(table: Table, row: int) -> bool:
+    """Whether any value column of the row holds a number."""
+    return any(read_cell(table.grid.cell(row, c.col)).value is not None for c in table.period_columns)
+
+
+def observations_from_row(table: Table, row: int, ref: str, context: ReadContext) -> list[Observation]:
+    """One observation per value column that has a number or a note.
+
+    A note merged across several months (``Data collection currently suspended by NHS``)
+    becomes a gap with that note for every month it covers; its problems are reported once,
+    at the merged cell.
+    """
+    grid = table.grid
+    found = []
+    for column in table.period_columns:
+        if column.period is None:
+            continue
+        anchor = grid.anchor(row, column.col)
+        reading = read_cell(grid.cell(*anchor))
+        if reading.problem and anchor == (row, column.col):
+            context.collector.problem(reading.problem, grid.name, *anchor, ref=ref, raw=reading.raw)
+        if reading.value is None and reading.note is None:
+            continue
+        found.append(Observation(ref, column.period, reading.value, note=reading.note,
+                                 source=Source(grid.path, grid.name, a1(*anchor)), raw=reading.raw))
+    return found
