@@ -4,7 +4,8 @@ A header may sit on any of the first rows under title rows, and may take two row
 merged above ``April May June``, or ``21/22`` above ``Target``). Columns are recognised by
 meaning through :mod:`.synonyms`; value columns by the period they name (``April``, ``Sept``,
 ``Q1 June``, ``Q2``, ``Dec 2020``). Periods get their financial year from the header
-(``20/21 Target``), the sheet name, the file name or the period the user gave, in that order.
+(``20/21 Target``), the title rows above it, the sheet name, the file name or the period the
+user gave, in that order.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Table:
     period_columns: list[PeriodColumn] = field(default_factory=list)
     fy: FinancialYear | None = None
     fy_source: str | None = None
+    search_start: int = 1
 
     def col(self, name: str) -> int | None:
         return self.fields.get(name)
@@ -162,16 +164,23 @@ def find_table(grid: SheetGrid, search_rows: int, start_row: int = 1) -> Table |
         if grid.is_blank_row(row):
             continue
         candidate = _candidate(grid, row)
+        candidate.search_start = start_row
         score = _score(candidate)
         if score > best_score:
             best, best_score = candidate, score
     return best
 
 
-def find_financial_year(*texts: str) -> FinancialYear | None:
+_LOOSE_YEAR = re.compile(r"(?<!\d)(?:20)?\d{2}\s*[/_-]\s*(?:20)?\d{2}(?!\d)")
+# In free text ("16-17 year olds") only a four-digit start year is taken as a financial year.
+_STRICT_YEAR = re.compile(r"(?<!\d)20\d{2}\s*[/_-]\s*(?:20)?\d{2}(?!\d)")
+
+
+def find_financial_year(*texts: str, strict: bool = False) -> FinancialYear | None:
     """The first financial year written in any of ``texts`` (``'Q3 2020-21 return'``)."""
+    pattern = _STRICT_YEAR if strict else _LOOSE_YEAR
     for text in texts:
-        for token in re.findall(r"(?<!\d)(?:20)?\d{2}\s*[/_-]\s*(?:20)?\d{2}(?!\d)", text or ""):
+        for token in pattern.findall(text or ""):
             try:
                 return FinancialYear.parse(token.replace("_", "-"))
             except PeriodError:
@@ -189,8 +198,12 @@ def resolve_periods(table: Table, period_hint: Period | None) -> Table:
         fy, source = FinancialYear(table.field_years["previous_outturn"].start + 1), "header"
     else:
         explicit = [c.period for c in table.period_columns if c.period is not None]
-        fy = find_financial_year(table.grid.name) or find_financial_year(Path(table.grid.path).stem)
-        source = "sheet or file name" if fy else None
+        titles = (" ".join(table.grid.row_texts(row)) for row in range(table.search_start, table.header_row))
+        fy = find_financial_year(*titles, strict=True)
+        source = "title rows" if fy else None
+        if fy is None:
+            fy = find_financial_year(table.grid.name) or find_financial_year(Path(table.grid.path).stem)
+            source = "sheet or file name" if fy else None
         if fy is None and explicit:
             fy, source = explicit[0].fy, "header"
         if fy is None and period_hint is not None:
