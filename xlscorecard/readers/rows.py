@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import PeriodError, ValueParseError
 from ..model import FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source, TargetProfile, parse_quartile
-from .cells import FindingCollector, read_cell, read_number
+from .cells import FindingCollector, read_cell
 from .header import Table
 from .sheets import a1
 from .synonyms import field_for
@@ -22,6 +22,7 @@ _TIER = re.compile(r"(?:tier\s*)?([1-9])", re.IGNORECASE)
 MISSING_POLARITY = (Severity.WARNING, "indicator row gives no polarity (Higher / Lower is better?)",
                     "values read; the indicator needs the register for its polarity and target")
 BAD_FIELD = (Severity.WARNING, "metadata cell not understood", "cell ignored")
+BAD_NUMBER = (Severity.WARNING, "target, outturn or tolerance cell is not a number", "cell ignored")
 
 
 @dataclass
@@ -44,12 +45,10 @@ class ReadContext:
 
 
 def is_header_repeat(table: Table, row: int) -> bool:
-    """A later header row (a new table, or the header repeated on each printed page)."""
-    for name in ("ref", "name"):
-        col = table.col(name)
-        if col is not None and field_for(table.grid.text(row, col)) == name:
-            return True
-    return False
+    """A later header row (a new table, or the header repeated on each printed page): its key
+    column (the ref, else the name) holds a header word such as "Ref" or "Measure"."""
+    key = "ref" if table.has("ref") else "name"
+    return field_for(table.grid.text(row, table.col(key))) == key
 
 
 def data_rows(table: Table, records: SheetRecords):
@@ -83,6 +82,17 @@ class CarriedValues:
 def parse_tier(text: str | None) -> int | None:
     match = _TIER.fullmatch(text.strip()) if text else None
     return int(match[1]) if match else None
+
+
+def _number(table: Table, row: int, name: str, context: ReadContext, ref: str) -> float | None:
+    col = table.col(name)
+    if col is None:
+        return None
+    anchor = table.grid.anchor(row, col)
+    reading = read_cell(table.grid.cell(*anchor))
+    if reading.value is None and reading.problem:
+        context.collector.problem(BAD_NUMBER, table.grid.name, *anchor, ref=ref, raw=reading.raw)
+    return reading.value
 
 
 def _parsed(table: Table, row: int, name: str, parse, context: ReadContext, ref: str):
@@ -119,13 +129,13 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
     return Indicator(
         ref=ref, name=name or ref, polarity=polarity, frequency=frequency,
         profile=_parsed(table, row, "profile", TargetProfile.parse, context, ref) or TargetProfile.FLAT,
-        annual_target=read_number(grid, row, table.col("annual_target")),
-        tolerance=read_number(grid, row, table.col("tolerance")),
+        annual_target=_number(table, row, "annual_target", context, ref),
+        tolerance=_number(table, row, "tolerance", context, ref),
         priority=carried.get("priority"), outcome=carried.get("outcome"),
         tier=parse_tier(carried.get("tier")), service=carried.get("service"),
         unit=grid.text(row, table.col("unit")) if table.col("unit") else None,
         quartile=_parsed(table, row, "quartile", parse_quartile, context, ref),
-        previous_outturn=read_number(grid, row, table.col("previous_outturn")),
+        previous_outturn=_number(table, row, "previous_outturn", context, ref),
         framework_year=year,
         data_owner=grid.text(row, table.col("data_owner")) or None if table.col("data_owner") else None,
     )
