@@ -85,9 +85,16 @@ def read_return(path: str | Path, *, period_hint: Period | str | None = None,
         hint = None if period_hint is None else parse_period(period_hint)
         return _read_return(path, hint, register, limits)
     except Exception as error:  # noqa: BLE001 - one odd file must never stop the other returns
-        return ReturnResult((), (), (Finding(
-            Severity.ERROR, f"could not read this file: {type(error).__name__}: {error}", Source(str(path)),
-            action="file skipped; please report this to the xlscorecard maintainers"),), None)
+        finding = Finding(Severity.ERROR, f"could not read this file: {type(error).__name__}: {error}",
+                          Source(str(path)), action="file skipped; please report this to the xlscorecard maintainers")
+        return ReturnResult((), (), (finding,), _describe_if_possible(path))
+
+
+def _describe_if_possible(path: Path) -> SourceFile | None:
+    try:
+        return describe_file(path)
+    except OSError:
+        return None
 
 
 def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> ReturnResult:
