@@ -8,11 +8,9 @@ layout reads back to the reference CSV.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 DATA = Path(__file__).parent / "data"
 Q3_CSV = DATA / "q3_2020_21_all_priorities.csv"
@@ -213,11 +211,3 @@ def build_measure_grid(path: Path, source: list[dict[str, str]] | None = None) -
             row += 1
     wb.save(path)
     return path
-
-
-def fixed_date() -> dt.datetime:
-    return dt.datetime(2021, 1, 15)
-
-
-def column(index: int) -> str:
-    return get_column_letter(index)

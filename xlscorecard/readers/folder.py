@@ -15,6 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
+from .one_return import read_return
+from .results import FolderResult
 from .safety import DEFAULT_LIMITS, Limits
 
 COMPARED_FIELDS = ("name", "polarity", "annual_target", "frequency", "profile")
@@ -75,14 +77,12 @@ class Register:
 
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
-                register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS):
+                register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS) -> FolderResult:
     """Read every return in ``folder`` (not its subfolders) into one :class:`FolderResult`.
 
     The register is ``register_path`` when given, else any file in the folder whose name
     contains "register".
     """
-    from . import FolderResult, read_return  # the package's entry points build on this module
-
     hint = None if period is None else parse_period(period)
     files = sorted(p for p in Path(folder).iterdir() if p.is_file())
     findings: list[Finding] = []

@@ -20,7 +20,7 @@ from .synonyms import field_for
 CARRIED_FIELDS = ("tier", "outcome", "priority", "service")
 _TIER = re.compile(r"(?:tier\s*)?([1-9])", re.IGNORECASE)
 MISSING_POLARITY = (Severity.WARNING, "indicator row gives no polarity (Higher / Lower is better?)",
-                    "values read; the indicator needs the register for its polarity and target")
+                    "no indicator recorded (its values are still read); give the polarity here or in the register")
 BAD_FIELD = (Severity.WARNING, "metadata cell not understood", "cell ignored")
 BAD_NUMBER = (Severity.WARNING, "target, outturn or tolerance cell is not a number", "cell ignored")
 

@@ -21,7 +21,9 @@ NO_REF = (Severity.WARNING, "value row has no indicator ref", "row skipped")
 
 
 def sniff_indicators(table: Table) -> bool:
-    return table.has("ref", "name") and not table.has("value") and not table.period_columns
+    # A "Code | Name" lookup table is not an indicator sheet: it must say something about targets.
+    describes_targets = any(table.has(name) for name in ("polarity", "annual_target", "frequency", "profile"))
+    return table.has("ref", "name") and describes_targets and not table.has("value") and not table.period_columns
 
 
 def sniff_values(table: Table) -> bool:
