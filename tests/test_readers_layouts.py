@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from return_builders import (MERGED_NOTES, MONTHS, Q2_CSV, Q3_CSV, build_csv_long, build_measure_grid,
@@ -154,3 +156,25 @@ def test_year_from_the_period_given_when_the_return_does_not_say(tmp_path):
     assert any(f.severity is Severity.ERROR and "financial year" in f.message for f in without.findings)
     given = read_return(tmp_path / "return.xlsx", period_hint="2021/22 Q1")
     assert [o.period.label for o in given.observations] == ["Apr 2021", "May 2021"]
+
+
+def test_template_values_with_dates_period_targets_and_notes(tmp_path):
+    """templates/README.md: an Excel date names its month; a period target and a note are kept."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Values"
+    ws.append(["Ref", "Period", "Value", "Period target", "Note"])
+    ws.append(["CYP-41", dt.datetime(2020, 12, 1), 505.1, 450, None])
+    ws.append(["CYP-41", "2020/21 Q2", "-", None, "Late return"])
+    wb.save(tmp_path / "values.xlsx")
+    result = read_return(tmp_path / "values.xlsx")
+    got = [(o.period.label, o.value, o.period_target, o.note) for o in result.observations]
+    assert got == [("Dec 2020", 505.1, 450, None), ("2020/21 Q2", None, None, "Late return")]
+
+
+def test_semicolon_csv_export(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("PI Ref;Period;Value;Comments\nHS-01;Nov 2020;1217;\n", encoding="cp1252")
+    result = read_return(path)
+    assert [(o.ref, o.period.label, o.value) for o in result.observations] == [("HS-01", "Nov 2020", 1217)]
