@@ -18,6 +18,7 @@ Q2_CSV = DATA / "q2_2021_22_priority1.csv"
 MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTH_HEADERS = ("April", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
 # Rows whose printed notes cover a span of months, and the span (first, last month index).
+OUTCOME_BLOCK = 6
 MERGED_NOTES = {"ASC-20a": (0, 8), "SC-12": (0, 8), "PH-48": (0, 2), "PH-52": (0, 2), "CC-16": (0, 2)}
 
 assert Q3_CSV.exists() and Q2_CSV.exists(), "reference CSVs missing from tests/data"
@@ -116,8 +117,8 @@ def _merge_note(ws, row: int, record: dict[str, str], first_col: int) -> None:
 
 
 def build_q2_wide(path: Path, source: list[dict[str, str]] | None = None) -> Path:
-    """Seed 000: outcome merged down the rows, 'Q1 June' / 'Q2 Sept' quarterly columns,
-    the financial year only in '21/22 Target', and a title row above."""
+    """Seed 000: a 'Tier N' heading above each tier's table, outcomes merged down blocks of rows,
+    'Q1 June' / 'Q2 Sept' quarterly columns, the financial year only in '21/22 Target'."""
     source = source or rows(Q2_CSV)
     wb = Workbook()
     ws = wb.active
@@ -126,19 +127,24 @@ def build_q2_wide(path: Path, source: list[dict[str, str]] | None = None) -> Pat
     header = ["Outcome", "Ref", "Performance Indicator", "Reporting Frequency", "Higher / Lower is better?",
               "20/21 Outturn", "21/22 Target", "Q1 June", "Q2 Sept", "% Variance from Target", "Trend",
               "Comparative Performance"]
-    _write_row(ws, 3, header)
-    row = 4
-    for start in range(0, len(source), 10):
-        block = source[start:start + 10]
-        ws.cell(row, 1, f"Outcome {start // 10 + 1}: children and young people are safe from harm")
-        ws.merge_cells(start_row=row, start_column=1, end_row=row + len(block) - 1, end_column=1)
-        for record in block:
-            _write_row(ws, row, [record["ref"], record["indicator"], record["frequency"], record["polarity"],
-                                 cell_value(record["outturn_2020_21"]), cell_value(record["target_2021_22"]),
-                                 cell_value(record["q1"]), cell_value(record["q2"]),
-                                 record["published_variance"] or None, record["published_trend"] or None,
-                                 record["published_comparative"] or None], start_col=2)
-            row += 1
+    row = 3
+    for tier in sorted({r["tier"] for r in source}):
+        ws.cell(row, 1, f"Tier {tier}")
+        _write_row(ws, row + 2, header)
+        row += 3
+        tier_rows = [r for r in source if r["tier"] == tier]
+        for start in range(0, len(tier_rows), OUTCOME_BLOCK):
+            block = tier_rows[start:start + OUTCOME_BLOCK]
+            ws.cell(row, 1, f"Tier {tier} outcome {start // OUTCOME_BLOCK + 1}: children are safe from harm")
+            ws.merge_cells(start_row=row, start_column=1, end_row=row + len(block) - 1, end_column=1)
+            for record in block:
+                _write_row(ws, row, [record["ref"], record["indicator"], record["frequency"], record["polarity"],
+                                     cell_value(record["outturn_2020_21"]), cell_value(record["target_2021_22"]),
+                                     cell_value(record["q1"]), cell_value(record["q2"]),
+                                     record["published_variance"] or None, record["published_trend"] or None,
+                                     record["published_comparative"] or None], start_col=2)
+                row += 1
+        row += 1
     wb.save(path)
     return path
 

@@ -108,3 +108,10 @@ def test_hidden_sheets_that_look_like_returns_are_reported_not_read(tmp_path):
     result = read_return(path)
     assert not result.observations
     assert any("hidden sheet" in f.message for f in result.findings)
+
+
+def test_values_nobody_describes_are_reported_once(tmp_path):
+    _values(tmp_path / "a.xlsx", "X-1", 1)
+    _values(tmp_path / "b.xlsx", "X-2", 2)
+    [finding] = [f for f in read_folder(tmp_path).findings if "no return or register describes" in f.message]
+    assert finding.count == 2 and "X-1, X-2" in finding.message

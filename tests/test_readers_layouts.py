@@ -68,9 +68,11 @@ def test_q3_targets_and_polarity_read_back(tmp_path, layout):
 
 
 def test_wide_tier_written_once_applies_to_its_block(tmp_path):
-    """'Tier 1' is written on the first row of a block only; every row of the block gets it."""
+    """'Tier 1' is written on the first row of a block only, and 'Priority 2' as a heading above
+    the table; every row below gets them."""
     result = read_return(build_q3_wide(tmp_path / "q3.xlsx"))
     assert {r["ref"]: int(r["tier"]) for r in Q3_ROWS} == {i.ref: i.tier for i in result.indicators}
+    assert {r["ref"]: r["priority"] for r in Q3_ROWS} == {i.ref: i.priority for i in result.indicators}
 
 
 def test_wide_reads_year_outturn_and_quartile_from_the_header(tmp_path):
@@ -106,8 +108,9 @@ def test_published_claims_that_disagree_become_findings(tmp_path):
 
 
 def test_q2_quarterly_layout_with_merged_outcomes(tmp_path):
-    """Seed 000: 'Q1 June'/'Q2 Sept' are quarters of 2021/22 (from '21/22 Target'); the outcome
-    merged down a block applies to each row; frequency, polarity, outturn and quartile as printed."""
+    """Seed 000: 'Q1 June'/'Q2 Sept' are quarters of 2021/22 (from '21/22 Target'); a 'Tier 2'
+    heading and an outcome merged down a block apply to each row below; frequency, polarity,
+    outturn and quartile as printed."""
     result = read_return(build_q2_wide(tmp_path / "q2.xlsx"))
     expected = {}
     for record in Q2_ROWS:
@@ -123,7 +126,9 @@ def test_q2_quarterly_layout_with_merged_outcomes(tmp_path):
         assert indicator.framework_year.label == "2021/22"
     assert by_ref["SC-01"].frequency.value == "quarterly"
     assert by_ref["CYP-06"].quartile == 3
-    assert by_ref["CYP-11"].outcome.startswith("Outcome 1") and by_ref["CYP-12"].outcome.startswith("Outcome 2")
+    assert {r["ref"]: int(r["tier"]) for r in Q2_ROWS} == {ref: i.tier for ref, i in by_ref.items()}
+    tier1 = [r["ref"] for r in Q2_ROWS if r["tier"] == "1"]
+    assert by_ref[tier1[5]].outcome.startswith("Tier 1 outcome 1") and by_ref[tier1[6]].outcome.startswith("Tier 1 outcome 2")
 
 
 def test_grid_without_refs_reports_that_metadata_must_come_from_the_register(tmp_path):

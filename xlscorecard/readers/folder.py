@@ -116,6 +116,7 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
             described.setdefault((indicator.ref, indicator.framework_year), indicator)
     observations, conflicts = resolve_duplicates(observations)
     findings.extend(conflicts)
+    findings.extend(_undescribed(observations, described, str(folder)))
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources))
 
@@ -130,6 +131,18 @@ def _describe_once(described: dict, indicator: Indicator, path: str) -> list[Fin
         return []
     return [Finding(Severity.WARNING, f"two returns describe this indicator differently ({', '.join(differing)})",
                     Source(path), indicator.ref, "the first return read was used; add it to the register")]
+
+
+def _undescribed(observations: list[Observation], described: dict, folder: str) -> list[Finding]:
+    """One finding for the refs that have values but nothing to score them with."""
+    known = {ref for ref, _ in described}
+    refs = sorted({o.ref for o in observations} - known)
+    if not refs:
+        return []
+    shown = ", ".join(refs[:5]) + (f" and {len(refs) - 5} more" if len(refs) > 5 else "")
+    return [Finding(Severity.WARNING, f"values for refs that no return or register describes: {shown}",
+                    Source(folder), action="values kept; they cannot be scored until the register describes them",
+                    count=len(refs))]
 
 
 def resolve_duplicates(observations: list[Observation]) -> tuple[list[Observation], list[Finding]]:

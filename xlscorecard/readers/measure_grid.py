@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import Severity
 from .header import Table
-from .rows import CarriedValues, ReadContext, SheetRecords, data_rows, indicator_from_row, observations_from_row
+from .rows import ReadContext, SheetRecords, data_rows, indicator_from_row, observations_from_row
 
 NAME = "monthly measure grid"
 
@@ -20,7 +20,7 @@ def sniff(table: Table) -> bool:
 
 def read(table: Table, context: ReadContext) -> SheetRecords:
     records = SheetRecords()
-    carried = CarriedValues()
+    carried = context.carried
     name_col = table.col("name")
     for row in data_rows(table, records):
         name = table.grid.text(row, name_col)
@@ -28,7 +28,8 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
             continue
         observations = observations_from_row(table, row, name, context)
         if not observations and _is_section_heading(table, row):
-            carried.values["service"] = name  # "Workforce", "Partnerships": the block's heading
+            if not carried.heading(table.grid, row):
+                carried.values["service"] = name  # "Workforce", "Partnerships": the block's heading
             continue
         indicator = indicator_from_row(table, row, name, name, carried.update(table, row), observations, context) \
             if table.has("polarity") else None

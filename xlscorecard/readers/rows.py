@@ -14,8 +14,8 @@ from ..errors import PeriodError, ValueParseError
 from ..model import FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source, TargetProfile, parse_quartile
 from .cells import FindingCollector, read_cell
 from .header import Table
-from .sheets import a1
-from .synonyms import field_for
+from .sheets import SheetGrid, a1
+from .synonyms import SECTION_HEADINGS, field_for
 
 CARRIED_FIELDS = ("tier", "outcome", "priority", "service")
 _TIER = re.compile(r"(?:tier\s*)?([1-9])", re.IGNORECASE)
@@ -38,10 +38,12 @@ class SheetRecords:
 
 @dataclass
 class ReadContext:
-    """What a layout needs besides the table: where findings go and the period the user gave."""
+    """What a layout needs besides the table: where findings go, the period the user gave, and
+    the block values carried down the current sheet."""
 
     collector: FindingCollector
     period_hint: Period | None = None
+    carried: CarriedValues = field(default_factory=lambda: CarriedValues())
 
 
 def is_header_repeat(table: Table, row: int) -> bool:
@@ -64,8 +66,10 @@ def data_rows(table: Table, records: SheetRecords):
 
 
 class CarriedValues:
-    """Tier, outcome, priority and service are written once for a block of rows (or merged
-    over them) and apply to every row below until the next one is written."""
+    """Tier, outcome, priority and service are written once for a block of rows (in a column,
+    merged over the rows, or as a heading row such as "Tier 2" above them) and apply to every
+    row below until the next one is written. One instance lives for a whole sheet, because a
+    printed table split over pages carries its outcome and tier on to the next page's table."""
 
     def __init__(self):
         self.values: dict[str, str] = {}
@@ -77,6 +81,19 @@ class CarriedValues:
             if text:
                 self.values[name] = text
         return dict(self.values)
+
+    def heading(self, grid: SheetGrid, row: int) -> bool:
+        """Take a heading row ("Tier 1", "Priority 2 - …"): one distinct text on the row."""
+        texts = {text for text in grid.row_texts(row) if text}
+        if len(texts) != 1:
+            return False
+        [text] = texts
+        for name, pattern in SECTION_HEADINGS.items():
+            match = re.match(pattern, text, re.IGNORECASE)
+            if match:
+                self.values[name] = match[1]
+                return True
+        return False
 
 
 def parse_tier(text: str | None) -> int | None:
@@ -171,6 +188,8 @@ def observations_from_row(table: Table, row: int, ref: str, context: ReadContext
             context.collector.problem(reading.problem, grid.name, *anchor, ref=ref, raw=reading.raw)
         if reading.value is None and reading.note is None:
             continue
+        if reading.value is not None and anchor != (row, column.col):
+            continue  # a number merged across columns counts once, in its own column; a note covers them all
         found.append(Observation(ref, column.period, reading.value, note=reading.note,
                                  source=Source(grid.path, grid.name, a1(*anchor)), raw=reading.raw))
     return found

@@ -45,6 +45,13 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "published_rag": ("rag", "rag status", "rag rating", "status"),
 }
 
+# Rows that are a heading over the rows below ("Tier 1", "Priority 2 - Promote good health"): the
+# field they set and a pattern whose group 1 is the value (matched at the start, case-insensitive).
+SECTION_HEADINGS: dict[str, str] = {
+    "tier": r"tier\s*([1-9])\b",
+    "priority": r"priority\s*([1-9][0-9]?)\b",
+}
+
 # cell texts that mean "no value here" (compared lower-cased and stripped)
 PLACEHOLDERS = frozenset({"", "-", "--", "\u2013", "\u2014", "n/a", "na", "n.a.", "n.a", "n/k", "."})
 

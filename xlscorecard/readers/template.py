@@ -11,7 +11,7 @@ from ..errors import PeriodError
 from ..model import Observation, Period, Severity, Source, parse_period
 from .cells import read_cell, read_number
 from .header import Table
-from .rows import CarriedValues, ReadContext, SheetRecords, data_rows, indicator_from_row
+from .rows import ReadContext, SheetRecords, data_rows, indicator_from_row
 from .sheets import a1
 
 INDICATORS_NAME = "template indicators"
@@ -32,7 +32,7 @@ def sniff_values(table: Table) -> bool:
 
 def read_indicators(table: Table, context: ReadContext) -> SheetRecords:
     records = SheetRecords()
-    carried = CarriedValues()
+    carried = context.carried
     for row in data_rows(table, records):
         ref = table.grid.text(row, table.col("ref"))
         if not ref:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..model import Severity
 from .claims import claim_from_row, report_period
 from .header import Table
-from .rows import (CarriedValues, ReadContext, SheetRecords, data_rows, has_values, indicator_from_row,
+from .rows import (ReadContext, SheetRecords, data_rows, has_values, indicator_from_row,
                    observations_from_row)
 
 NAME = "legacy wide"
@@ -31,13 +31,15 @@ def row_ref(table: Table, row: int) -> str | None:
 
 def read(table: Table, context: ReadContext) -> SheetRecords:
     records = SheetRecords()
-    carried = CarriedValues()
+    carried = context.carried
     period = report_period(table, context.period_hint)
     name_col = table.col("name")
     for row in data_rows(table, records):
         block = carried.update(table, row)
         ref = row_ref(table, row)
         if ref is None:
+            if carried.heading(table.grid, row):
+                continue
             if has_values(table, row):
                 context.collector.problem(UNREFERENCED_VALUES, table.grid.name, row, table.col("ref"))
             continue

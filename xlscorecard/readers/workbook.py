@@ -17,7 +17,7 @@ from ..errors import ReturnError
 from ..model import Finding, Indicator, Observation, Period, Severity, Source
 from .cells import FindingCollector
 from .header import Table, find_table, resolve_periods
-from .rows import ReadContext
+from .rows import CarriedValues, ReadContext
 from .safety import FileKind, Limits, classify
 from .sheets import SheetGrid, load_csv, load_worksheet, workbook_sheets
 
@@ -130,12 +130,15 @@ def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, o
     if grid.truncated:
         context.collector.add(Severity.WARNING, f"sheet has more than {limits.max_rows:,} rows; the rest were not read",
                               sheet=grid.name, action="split the return or raise the row limit")
+    context.carried = CarriedValues()
     start_row = 1
     for _ in range(MAX_TABLES_PER_SHEET):
         found = _layout_for(grid, layouts, context, limits, start_row)
         if found is None:
             return
         layout, table = found
+        for title_row in range(start_row, table.header_row):  # "Priority 1", "Tier 1" above the header
+            context.carried.heading(grid, title_row)
         _check_year(table, context)
         records = layout.read(table, context)
         outcome.indicators.extend(records.indicators)
