@@ -52,8 +52,9 @@ def _write_row(ws, row: int, values, start_col: int = 1):
 
 
 def build_q3_wide(path: Path, source: list[dict[str, str]] | None = None) -> Path:
-    """Seed 003: all priorities on one sheet, each with title rows and a two-row header
-    (Q1/Q2/Q3 merged over the months), except priority 3 which writes 'Q1 April' in one cell."""
+    """Seed 003: all priorities on one sheet, each with a title row and a two-row header: Q1/Q2/Q3
+    merged over the months, or 'Q1 Q1 Q1' repeated over them (priorities 2 and 5), or for
+    priority 3 a one-row header with 'Q1 April' in one cell."""
     source = source or rows(Q3_CSV)
     wb = Workbook()
     ws = wb.active
@@ -65,7 +66,7 @@ def build_q3_wide(path: Path, source: list[dict[str, str]] | None = None) -> Pat
         block = [r for r in source if r["priority"] == priority]
         ws.cell(row, 1, f"Priority {priority}")
         row += 2
-        row = _q3_header(ws, row, two_rows=priority != "3")
+        row = _q3_header(ws, row, style=HEADER_STYLES.get(priority, "merged"))
         last_tier = None
         for record in block:
             tier = f"Tier {record['tier']}" if record["tier"] != last_tier else None
@@ -85,10 +86,13 @@ def build_q3_wide(path: Path, source: list[dict[str, str]] | None = None) -> Pat
     return path
 
 
-def _q3_header(ws, row: int, two_rows: bool) -> int:
+HEADER_STYLES = {"2": "repeated", "3": "one row", "5": "repeated"}
+
+
+def _q3_header(ws, row: int, style: str) -> int:
     fixed = ["Tier", "Ref", "Performance Indicator", "Higher / Lower is better?", "19/20 Outturn", "20/21 Target"]
     results = ["% Variance from Target", "DOT", "Trend", "Comparative Performance"]
-    if not two_rows:
+    if style == "one row":
         quarters = [f"Q{i // 3 + 1} {month}" for i, month in enumerate(MONTH_HEADERS)]
         _write_row(ws, row, fixed + quarters + results)
         return row + 1
@@ -98,8 +102,11 @@ def _q3_header(ws, row: int, two_rows: bool) -> int:
         ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)
     for quarter in range(3):
         first = 7 + quarter * 3
-        ws.cell(row, first, f"Q{quarter + 1}")
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=first + 2)
+        if style == "repeated":
+            _write_row(ws, row, [f"Q{quarter + 1}"] * 3, start_col=first)
+        else:
+            ws.cell(row, first, f"Q{quarter + 1}")
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=first + 2)
     _write_row(ws, row + 1, MONTH_HEADERS, start_col=7)
     return row + 2
 
