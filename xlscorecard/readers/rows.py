@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import PeriodError, ValueParseError
-from ..model import FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source, TargetProfile, parse_quartile
+from ..model import (FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
+                     TargetProfile, parse_quartile)
 from .cells import FindingCollector, read_cell
 from .header import Table
 from .sheets import SheetGrid, a1
@@ -21,7 +22,6 @@ CARRIED_FIELDS = ("tier", "outcome", "priority", "service")
 _TIER = re.compile(r"(?:tier\s*)?([1-9])", re.IGNORECASE)
 MISSING_POLARITY = (Severity.WARNING, "indicator row gives no polarity (Higher / Lower is better?)",
                     "no indicator recorded (its values are still read); give the polarity here or in the register")
-BAD_FIELD = (Severity.WARNING, "metadata cell not understood", "cell ignored")
 BAD_NUMBER = (Severity.WARNING, "target, outturn or tolerance cell is not a number", "cell ignored")
 
 
@@ -34,35 +34,6 @@ class SheetRecords:
     claims: list = field(default_factory=list)
     rows_read: int = 0
     next_table_row: int | None = None
-
-
-@dataclass
-class ReadContext:
-    """What a layout needs besides the table: where findings go, the period the user gave, and
-    the block values carried down the current sheet."""
-
-    collector: FindingCollector
-    period_hint: Period | None = None
-    carried: CarriedValues = field(default_factory=lambda: CarriedValues())
-
-
-def is_header_repeat(table: Table, row: int) -> bool:
-    """A later header row (a new table, or the header repeated on each printed page): its key
-    column (the ref, else the name) holds a header word such as "Ref" or "Measure"."""
-    key = "ref" if table.has("ref") else "name"
-    return field_for(table.grid.text(row, table.col(key))) == key
-
-
-def data_rows(table: Table, records: SheetRecords):
-    """Row numbers of the table's data rows, stopping at the next header (recorded in ``records``)."""
-    grid = table.grid
-    for row in range(table.first_data_row, grid.n_rows + 1):
-        if grid.is_blank_row(row):
-            continue
-        if is_header_repeat(table, row):
-            records.next_table_row = row
-            return
-        yield row
 
 
 class CarriedValues:
@@ -96,6 +67,35 @@ class CarriedValues:
         return False
 
 
+@dataclass
+class ReadContext:
+    """What a layout needs besides the table: where findings go, the period the user gave, and
+    the block values carried down the current sheet."""
+
+    collector: FindingCollector
+    period_hint: Period | None = None
+    carried: CarriedValues = field(default_factory=CarriedValues)
+
+
+def is_header_repeat(table: Table, row: int) -> bool:
+    """A later header row (a new table, or the header repeated on each printed page): its key
+    column (the ref, else the name) holds a header word such as "Ref" or "Measure"."""
+    key = "ref" if table.has("ref") else "name"
+    return field_for(table.grid.text(row, table.col(key))) == key
+
+
+def data_rows(table: Table, records: SheetRecords):
+    """Row numbers of the table's data rows, stopping at the next header (recorded in ``records``)."""
+    grid = table.grid
+    for row in range(table.first_data_row, grid.n_rows + 1):
+        if grid.is_blank_row(row):
+            continue
+        if is_header_repeat(table, row):
+            records.next_table_row = row
+            return
+        yield row
+
+
 def parse_tier(text: str | None) -> int | None:
     match = _TIER.fullmatch(text.strip()) if text else None
     return int(match[1]) if match else None
@@ -112,15 +112,22 @@ def _number(table: Table, row: int, name: str, context: ReadContext, ref: str) -
     return reading.value
 
 
-def _parsed(table: Table, row: int, name: str, parse, context: ReadContext, ref: str):
+def _text(table: Table, row: int, name: str) -> str | None:
     col = table.col(name)
-    text = table.grid.text(row, col) if col else ""
-    if not text:
+    return (table.grid.text(row, col) or None) if col else None
+
+
+def _parsed(table: Table, row: int, name: str, parse, context: ReadContext, ref: str):
+    """The cell of column ``name`` parsed with ``parse``; a value it rejects is reported, not used."""
+    text = _text(table, row, name)
+    if text is None:
         return None
     try:
         return parse(text)
     except ValueParseError:
-        context.collector.problem(BAD_FIELD, table.grid.name, row, col, ref=ref, raw=text)
+        col = table.col(name)
+        problem = (Severity.WARNING, f"{name.replace('_', ' ')} not understood", "cell ignored")
+        context.collector.problem(problem, table.grid.name, row, col, ref=ref, raw=text)
         return None
 
 
@@ -137,10 +144,10 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
     """The indicator a row describes, or ``None`` (with a finding) when it has no usable polarity."""
     polarity = _parsed(table, row, "polarity", Polarity.parse, context, ref)
     if polarity is None:
-        if table.col("polarity") is None or not table.grid.text(row, table.col("polarity")):
-            context.collector.problem(MISSING_POLARITY, table.grid.name, row, table.col("ref") or 1, ref=ref)
+        if _text(table, row, "polarity") is None:  # an unreadable one was reported by _parsed
+            where = table.col("polarity") or table.col("ref") or table.col("name")
+            context.collector.problem(MISSING_POLARITY, table.grid.name, row, where, ref=ref)
         return None
-    grid = table.grid
     frequency = _parsed(table, row, "frequency", Frequency.parse, context, ref) or infer_frequency(observations)
     year = _parsed(table, row, "framework_year", _financial_year, context, ref) or table.framework_year
     return Indicator(
@@ -150,11 +157,11 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
         tolerance=_number(table, row, "tolerance", context, ref),
         priority=carried.get("priority"), outcome=carried.get("outcome"),
         tier=parse_tier(carried.get("tier")), service=carried.get("service"),
-        unit=grid.text(row, table.col("unit")) if table.col("unit") else None,
+        unit=_text(table, row, "unit"),
         quartile=_parsed(table, row, "quartile", parse_quartile, context, ref),
         previous_outturn=_number(table, row, "previous_outturn", context, ref),
         framework_year=year,
-        data_owner=grid.text(row, table.col("data_owner")) or None if table.col("data_owner") else None,
+        data_owner=_text(table, row, "data_owner"),
     )
 
 
