@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from pathlib import Path
 
 from ..errors import PeriodError
 from ..periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month, parse_period
 from .sheets import SheetGrid
-from .synonyms import field_for, financial_year_token, header_key
+from .synonyms import field_for
 
 _QUARTER_WORD = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])$")
 
@@ -91,59 +92,62 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
         return None
 
 
-def _classify(top: str, below: str):
-    """(kind, payload, used_below) for one header column; kind is 'field' or 'period'."""
+class _Heading(NamedTuple):
+    """What one header column says: a field, or a value column (a month and/or quarter, or an
+    explicit period). ``used_below`` when the row under the header was needed to say it."""
+
+    text: str
+    used_below: bool = False
+    field: str | None = None
+    month: int | None = None
+    quarter: int | None = None
+    quarter_in_label: bool = False
+    period: Period | None = None
+
+
+def _month_only(text: str) -> int | None:
+    label = period_label(text) if text else None
+    return label[0] if isinstance(label, tuple) and label[1] is None else None
+
+
+def _classify(top: str, below: str) -> _Heading | None:
     name = field_for(top) if top else None
     if name:
-        return "field", (name, top), False
-    if top and below and not period_label(top):
-        combined = f"{top} {below}"
-        name = field_for(combined)
+        return _Heading(top, field=name)
+    top_label = period_label(top) if top else None
+    if top and below and top_label is None:
+        name = field_for(f"{top} {below}")  # "21/22" above "Target", "Reporting" above "Frequency"
         if name:
-            return "field", (name, combined), True
-    labelled = period_label(top) if top else None
-    if isinstance(labelled, tuple) and labelled[0] is None and below:
-        beneath = period_label(below)
-        if isinstance(beneath, tuple) and beneath[0] and beneath[1] is None:
-            return "period", (beneath[0], labelled[1], False, f"{top} {below}"), True
-    if labelled is not None:
-        if isinstance(labelled, Period):
-            return "period", labelled, False
-        return "period", (labelled[0], labelled[1], labelled[1] is not None, top), False
-    if not top and below:
-        beneath = period_label(below)
-        if isinstance(beneath, tuple) and beneath[0] and beneath[1] is None:
-            return "period", (beneath[0], None, False, below), True
-    return None, None, False
+            return _Heading(f"{top} {below}", True, field=name)
+    if isinstance(top_label, Period):
+        return _Heading(top, period=top_label)
+    month_below = _month_only(below)
+    if isinstance(top_label, tuple):
+        month, quarter = top_label
+        if month is None and month_below:  # "Q1" above "April"
+            return _Heading(f"{top} {below}", True, month=month_below, quarter=quarter)
+        return _Heading(top, month=month, quarter=quarter, quarter_in_label=quarter is not None)
+    if not top and month_below:  # under a "Q1" merged from the column to the left
+        return _Heading(below, True, month=month_below)
+    return None
 
 
-def _candidate(grid: SheetGrid, row: int) -> Table | None:
+def _candidate(grid: SheetGrid, row: int) -> Table:
     table = Table(grid, row, row + 1)
-    columns: list[PeriodColumn] = []
     used_below = False
     for col in range(1, grid.n_cols + 1):
-        kind, payload, below = _classify(grid.text(row, col), grid.text(row + 1, col))
-        if kind == "field":
-            name, text = payload
-            if name in table.fields:
-                continue
-            table.fields[name] = col
-            token = financial_year_token(text)
-            if token:
-                try:
-                    table.field_years[name] = FinancialYear.parse(token)
-                except PeriodError:
-                    pass
-        elif kind == "period":
-            if isinstance(payload, Period):
-                columns.append(PeriodColumn(col, payload.label, period=payload))
-            else:
-                month, quarter, in_label, text = payload
-                columns.append(PeriodColumn(col, text, month, quarter, in_label))
-        else:
+        heading = _classify(grid.text(row, col), grid.text(row + 1, col))
+        if heading is None or (heading.field and heading.field in table.fields):
             continue
-        used_below |= below
-    table.period_columns = columns
+        used_below |= heading.used_below
+        if heading.field:
+            table.fields[heading.field] = col
+            year = find_financial_year(heading.text)
+            if year:
+                table.field_years[heading.field] = year
+        else:
+            table.period_columns.append(PeriodColumn(col, heading.text, heading.month, heading.quarter,
+                                                     heading.quarter_in_label, heading.period))
     table.first_data_row = row + 2 if used_below else row + 1
     return table
 
@@ -242,5 +246,4 @@ def _assign_periods(columns: list[PeriodColumn], fy: FinancialYear) -> list[Peri
     return resolved
 
 
-__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "header_key", "period_label",
-           "resolve_periods"]
+__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "period_label", "resolve_periods"]

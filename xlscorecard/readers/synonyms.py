@@ -77,12 +77,6 @@ def header_key(text: object) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", without_years))
 
 
-def financial_year_token(text: object) -> str | None:
-    """The first ``20/21``-style token in a text, if any."""
-    match = _FY_TOKEN.search(str(text))
-    return match.group(0) if match else None
-
-
 FIELD_BY_HEADER: dict[str, str] = {
     header_key(spelling): field for field, spellings in HEADER_SYNONYMS.items() for spelling in spellings
 }
