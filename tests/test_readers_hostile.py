@@ -121,3 +121,11 @@ def test_inputs_are_never_modified(tmp_path):
     read_folder(tmp_path)
     after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     assert before == after
+
+
+def test_sheets_beyond_the_row_limit_are_read_up_to_it_and_reported(tmp_path):
+    from xlscorecard.readers import Limits
+    path = _long_return(tmp_path / "long.xlsx", n_rows=50)
+    result = read_return(path, limits=Limits(max_rows=21))
+    assert len(result.observations) == 20
+    assert any("larger than the reading limits" in f.message for f in result.findings)

@@ -183,3 +183,17 @@ def test_semicolon_csv_export(tmp_path):
     path.write_text("PI Ref;Period;Value;Comments\nHS-01;Nov 2020;1217;\n", encoding="cp1252")
     result = read_return(path)
     assert [(o.ref, o.period.label, o.value) for o in result.observations] == [("HS-01", "Nov 2020", 1217)]
+
+
+def test_month_headers_typed_as_dates(tmp_path):
+    """'Apr-20' in a header is often a date formatted mmm-yy: it names its month."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Ref", "Measure", "Polarity", dt.datetime(2020, 4, 1), dt.datetime(2020, 5, 1)])
+    ws.append(["X-1", "Something", "Higher", 3, 4])
+    for cell in ws[1][3:]:
+        cell.number_format = "mmm-yy"
+    wb.save(tmp_path / "return.xlsx")
+    result = read_return(tmp_path / "return.xlsx")
+    assert [(o.period.label, o.value) for o in result.observations] == [("Apr 2020", 3), ("May 2020", 4)]

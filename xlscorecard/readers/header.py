@@ -20,6 +20,7 @@ from ..periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_
 from .sheets import SheetGrid
 from .synonyms import field_for
 
+_ISO_DATE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-\d{2}")
 _QUARTER_WORD = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])$")
 
 
@@ -72,6 +73,9 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
     >>> period_label("Dec 2020").label, period_label("Update October")
     ('Dec 2020', None)
     """
+    iso_date = _ISO_DATE.fullmatch(text)
+    if iso_date:  # a header cell holding a date names its month
+        return Period.month(int(iso_date[1]), int(iso_date[2]))
     key = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
     key = re.sub(r"\b(?:quarter|qtr) ([1-4])\b", r"q\1", key)
     quarter = month = None

@@ -30,7 +30,8 @@ class Limits:
 
     Sizes are bytes. ``max_compression_ratio`` applies only to members larger than
     ``ratio_floor_bytes``, because tiny repetitive XML parts legitimately compress very well.
-    ``max_rows``/``max_cols`` bound how much of one sheet is read, whatever its declared dimension.
+    ``max_rows``, ``max_cols`` and ``max_cells`` bound how much of one sheet is read (and held in
+    memory), whatever its declared dimension.
     """
 
     max_file_bytes: int = 100_000_000
@@ -38,8 +39,9 @@ class Limits:
     max_total_bytes: int = 400_000_000
     max_compression_ratio: float = 200.0
     ratio_floor_bytes: int = 5_000_000
-    max_rows: int = 10_000
+    max_rows: int = 20_000
     max_cols: int = 200
+    max_cells: int = 500_000
     header_search_rows: int = 30
     max_cell_chars: int = 10_000
 

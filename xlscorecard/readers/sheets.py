@@ -84,6 +84,8 @@ class SheetGrid:
             value = cell.value
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
+            elif isinstance(value, dt.datetime):
+                value = value.date()  # a month header typed as a date ("Apr-20") reads "2020-04-01"
             self._texts[key] = " ".join(str(value).split())
         return self._texts[key]
 
@@ -132,7 +134,7 @@ def load_worksheet(path: Path, worksheet, limits: Limits, max_rows: int | None =
     grid = SheetGrid(str(path), worksheet.title, hidden=worksheet.sheet_state != "visible")
     worksheet.reset_dimensions()  # never trust the declared dimension (it may claim a million rows)
     for row_number, row in enumerate(worksheet.iter_rows(max_col=limits.max_cols), start=1):
-        if row_number > cap:
+        if row_number > cap or len(grid.cells) > limits.max_cells:
             grid.truncated = max_rows is None
             break
         for col_number, cell in enumerate(row, start=1):
@@ -203,7 +205,7 @@ def load_csv(path: Path, limits: Limits) -> SheetGrid:
         dialect = csv.excel
     grid = SheetGrid(str(path), path.stem)
     for row_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        if row_number > limits.max_rows:
+        if row_number > limits.max_rows or len(grid.cells) > limits.max_cells:
             grid.truncated = True
             break
         for col_number, value in enumerate(row[: limits.max_cols], start=1):

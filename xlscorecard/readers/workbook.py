@@ -128,7 +128,8 @@ def _layout_for(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, 
 
 def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, outcome: TablesOutcome) -> None:
     if grid.truncated:
-        context.collector.add(Severity.WARNING, f"sheet has more than {limits.max_rows:,} rows; the rest were not read",
+        context.collector.add(Severity.WARNING, f"sheet is larger than the reading limits ({limits.max_rows:,} rows, "
+                              f"{limits.max_cells:,} cells); the rest was not read",
                               sheet=grid.name, action="split the return or raise the row limit")
     context.carried = CarriedValues()
     start_row = 1
