@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..model import Severity
 from .header import Table
+from .sheets import a1
 from .rows import ReadContext, SheetRecords, data_rows, indicator_from_row, observations_from_row
 
 NAME = "monthly measure grid"
@@ -39,7 +40,7 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
         records.rows_read += 1
     if records.observations and not table.has("polarity"):
         context.collector.add(Severity.INFO, f"{records.rows_read} measures have no polarity or target in this grid",
-                              sheet=table.grid.name, cell=f"row {table.header_row}",
+                              sheet=table.grid.name, cell=a1(table.header_row, name_col),
                               action="values read; scoring needs the measures in the register")
     return records
 

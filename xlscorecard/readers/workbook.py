@@ -19,7 +19,7 @@ from .cells import FindingCollector
 from .header import Table, find_table, resolve_periods
 from .rows import CarriedValues, ReadContext
 from .safety import FileKind, Limits, classify
-from .sheets import SheetGrid, load_csv, load_worksheet, workbook_sheets
+from .sheets import SheetGrid, a1, load_csv, load_worksheet, workbook_sheets
 
 # What openpyxl raises on a damaged or non-standard package: missing parts (KeyError), malformed
 # XML (ParseError is a SyntaxError), attributes of the wrong type (TypeError/ValueError).
@@ -156,6 +156,6 @@ def _check_year(table: Table, context: ReadContext) -> None:
     if table.fy is None and any(column.period is None for column in table.period_columns):
         context.collector.add(
             Severity.ERROR, "value columns name months or quarters but no financial year could be found",
-            sheet=table.grid.name, cell=f"row {table.header_row}",
+            sheet=table.grid.name, cell=a1(table.header_row, table.period_columns[0].col),
             action="values skipped; write the year in the header ('20/21 Target'), the sheet or file name, "
                    "or pass --period")
