@@ -197,3 +197,15 @@ def test_month_headers_typed_as_dates(tmp_path):
     wb.save(tmp_path / "return.xlsx")
     result = read_return(tmp_path / "return.xlsx")
     assert [(o.period.label, o.value) for o in result.observations] == [("Apr 2020", 3), ("May 2020", 4)]
+
+
+def test_published_trend_is_checked_when_last_years_value_is_there(tmp_path):
+    """A trend arrow that contradicts this year's and last year's values is a finding."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Ref", "Indicator", "Polarity", "Target", "Sep 2019", "Sep 2020", "Trend"])
+    ws.append(["X-1", "Something", "Higher", 10, 12, 11, "↑"])
+    wb.save(tmp_path / "return.xlsx")
+    [finding] = [f for f in read_return(tmp_path / "return.xlsx").findings if "trend" in f.message]
+    assert (finding.source.cell, finding.ref) == ("G2", "X-1") and "'declining'" in finding.message

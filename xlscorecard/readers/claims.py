@@ -1,4 +1,4 @@
-"""Published results in a return (``% Variance from Target``, ``DOT``) are claims, not inputs.
+"""Published results in a return (``% Variance from Target``, ``DOT``, ``Trend``) are claims, not inputs.
 
 They are read beside the values and compared with what the scoring core computes from those
 values; a disagreement is a finding, so an officer can see a stale formula or a typed-over
@@ -16,7 +16,7 @@ from ..scoring import score_indicator
 from .cells import read_cell
 from .header import Table
 from .sheets import a1
-from .synonyms import DOT_SYMBOLS
+from .synonyms import DOT_SYMBOLS, TREND_SYMBOLS
 
 # Variances are printed to two decimals; anything closer than this is the same figure.
 VARIANCE_TOLERANCE = 0.01
@@ -24,14 +24,17 @@ VARIANCE_TOLERANCE = 0.01
 
 @dataclass(frozen=True)
 class PublishedClaim:
-    """What a return printed for one indicator at ``period``: variance and DOT, each optional."""
+    """What a return printed for one indicator at ``period``: variance, DOT and trend, each
+    optional, with the cell each was printed in."""
 
     ref: str
     period: Period
     variance: float | None = None
     dot: str | None = None
+    trend: str | None = None
     variance_source: Source | None = None
     dot_source: Source | None = None
+    trend_source: Source | None = None
 
 
 def report_period(table: Table, period_hint: Period | None) -> Period | None:
@@ -48,23 +51,26 @@ def report_period(table: Table, period_hint: Period | None) -> Period | None:
     return last
 
 
+def _symbol(table: Table, row: int, name: str, symbols: Mapping[str, str]) -> tuple[str | None, Source | None]:
+    col = table.col(name)
+    meaning = symbols.get(table.grid.text(row, col).lower()) if col is not None else None
+    return meaning, (Source(table.grid.path, table.grid.name, a1(row, col)) if meaning else None)
+
+
 def claim_from_row(table: Table, row: int, ref: str, period: Period | None) -> PublishedClaim | None:
     if period is None:
         return None
     grid = table.grid
-    variance = dot = variance_source = dot_source = None
+    variance = variance_source = None
     col = table.col("published_variance")
     if col is not None:
-        reading = read_cell(grid.cell(row, col))
-        if reading.value is not None:
-            variance, variance_source = reading.value, Source(grid.path, grid.name, a1(row, col))
-    col = table.col("published_dot")
-    if col is not None:
-        dot = DOT_SYMBOLS.get(grid.text(row, col).lower())
-        dot_source = Source(grid.path, grid.name, a1(row, col)) if dot else None
-    if variance is None and dot is None:
+        variance = read_cell(grid.cell(row, col)).value
+        variance_source = Source(grid.path, grid.name, a1(row, col)) if variance is not None else None
+    dot, dot_source = _symbol(table, row, "published_dot", DOT_SYMBOLS)
+    trend, trend_source = _symbol(table, row, "published_trend", TREND_SYMBOLS)
+    if variance is None and dot is None and trend is None:
         return None
-    return PublishedClaim(ref, period, variance, dot, variance_source, dot_source)
+    return PublishedClaim(ref, period, variance, dot, trend, variance_source, dot_source, trend_source)
 
 
 def check_claims(claims: Iterable[PublishedClaim], indicators: Mapping[str, Indicator],
@@ -93,4 +99,8 @@ def check_claims(claims: Iterable[PublishedClaim], indicators: Mapping[str, Indi
             findings.append(Finding(
                 Severity.WARNING, f"published DOT '{claim.dot}' differs from computed '{score.dot.value}'",
                 claim.dot_source, claim.ref, "computed DOT used"))
+        if claim.trend is not None and score.trend.value not in ("none", claim.trend):
+            findings.append(Finding(
+                Severity.WARNING, f"published trend '{claim.trend}' differs from computed '{score.trend.value}'",
+                claim.trend_source, claim.ref, "computed trend used"))
     return findings
