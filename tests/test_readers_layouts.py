@@ -209,3 +209,19 @@ def test_published_trend_is_checked_when_last_years_value_is_there(tmp_path):
     wb.save(tmp_path / "return.xlsx")
     [finding] = [f for f in read_return(tmp_path / "return.xlsx").findings if "trend" in f.message]
     assert (finding.source.cell, finding.ref) == ("G2", "X-1") and "'declining'" in finding.message
+
+
+def test_header_found_below_many_title_rows(tmp_path):
+    """The header may be on any of the first 30 rows."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    for n in range(24):
+        ws.append([f"Title line {n}: Performance Report 2020/21"])
+    ws.append(["PI Ref", "Performance Indicator", "Good is", "Dec"])
+    ws.append(["X-1", "Something", "Low", "1,234"])
+    wb.save(tmp_path / "return.xlsx")
+    result = read_return(tmp_path / "return.xlsx")
+    assert [(o.ref, o.period.label, o.value, o.source.cell) for o in result.observations] == [
+        ("X-1", "Dec 2020", 1234, "D26")]
+    assert result.indicators[0].polarity is Polarity.LOWER

@@ -93,6 +93,10 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
         indicators = []
         for path in register_files:
             result = read_return(path, period_hint=hint, limits=limits)
+            if result.observations:
+                findings.append(Finding(Severity.WARNING, f"the register holds {len(result.observations)} values",
+                                        Source(str(path)), action="values in the register are not used; "
+                                        "send them in a return"))
             indicators.extend(result.indicators)
             findings.extend(result.findings)
             sources.extend([result.source_file] if result.source_file else [])
