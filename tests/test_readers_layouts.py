@@ -225,3 +225,16 @@ def test_header_found_below_many_title_rows(tmp_path):
     assert [(o.ref, o.period.label, o.value, o.source.cell) for o in result.observations] == [
         ("X-1", "Dec 2020", 1234, "D26")]
     assert result.indicators[0].polarity is Polarity.LOWER
+
+
+def test_a_comments_column_stays_with_the_latest_figure(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Ref", "Indicator", "Polarity", "20/21 Target", "Oct", "Nov", "Comments"])
+    ws.append(["X-1", "Something", "Higher", 10, 8, 9, "Recovering after closures"])
+    ws.append(["X-2", "Other", "Higher", 10, "-", "-", "No data from the NHS"])
+    wb.save(tmp_path / "return.xlsx")
+    got = [(o.ref, o.period.label, o.value, o.note) for o in read_return(tmp_path / "return.xlsx").observations]
+    assert got == [("X-1", "Oct 2020", 8, None), ("X-1", "Nov 2020", 9, "Recovering after closures"),
+                   ("X-2", "Nov 2020", None, "No data from the NHS")]

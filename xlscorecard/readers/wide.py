@@ -8,11 +8,13 @@ layout is recognised and walks its rows.
 
 from __future__ import annotations
 
-from ..model import Severity
+from dataclasses import replace
+
+from ..model import Observation, Period, Severity, Source
 from .claims import claim_from_row, report_period
 from .header import Table
-from .rows import (ReadContext, SheetRecords, data_rows, has_values, indicator_from_row,
-                   observations_from_row)
+from .rows import ReadContext, SheetRecords, data_rows, has_values, indicator_from_row, observations_from_row
+from .sheets import a1
 
 NAME = "legacy wide"
 MAX_REF_LENGTH = 30
@@ -43,7 +45,7 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
             if has_values(table, row):
                 context.collector.problem(UNREFERENCED_VALUES, table.grid.name, row, table.col("ref"))
             continue
-        observations = observations_from_row(table, row, ref, context)
+        observations = _with_row_note(table, row, ref, observations_from_row(table, row, ref, context), period)
         name = table.grid.text(row, name_col) if name_col else ref
         indicator = indicator_from_row(table, row, ref, name, block, observations, context)
         if indicator is not None:
@@ -54,3 +56,19 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
             records.claims.append(claim)
         records.rows_read += 1
     return records
+
+
+def _with_row_note(table: Table, row: int, ref: str, observations: list[Observation],
+                   period: Period | None) -> list[Observation]:
+    """A "Comments" column speaks for the latest value on the row (or, with none, is a gap's
+    reason at the report period), so the commentary is kept with the figure it explains."""
+    col = table.col("note")
+    note = table.grid.text(row, col) if col else ""
+    if not note:
+        return observations
+    if observations:
+        latest = max(observations, key=lambda o: o.period)
+        return [replace(o, note=o.note or note) if o is latest else o for o in observations]
+    if period is None:
+        return observations
+    return [Observation(ref, period, None, note=note, source=Source(table.grid.path, table.grid.name, a1(row, col)))]
