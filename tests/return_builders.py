@@ -45,6 +45,16 @@ def percent_fraction(text: str):
     return text or None
 
 
+def workbook_from_rows(path: Path, table_rows, title: str = "Sheet1") -> Path:
+    """A one-sheet workbook with ``table_rows`` from A1; the small cases tests write by hand."""
+    wb = Workbook()
+    wb.active.title = title
+    for values in table_rows:
+        wb.active.append(list(values))
+    wb.save(path)
+    return path
+
+
 def _write_row(ws, row: int, values, start_col: int = 1):
     for offset, value in enumerate(values):
         if value is not None:

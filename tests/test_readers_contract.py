@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from openpyxl import Workbook
+from return_builders import workbook_from_rows
 
 from xlscorecard.model import Severity
 from xlscorecard.readers import LAYOUTS, read_return
@@ -33,12 +33,7 @@ def _write(path, rows):
         with path.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows(rows)
         return path
-    wb = Workbook()
-    wb.active.title = "Return"
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
+    return workbook_from_rows(path, rows, "Return")
 
 
 def _build(tmp_path, layout, fmt, data_rows):

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-
-from return_builders import build_q2_wide, build_q3_wide
+from return_builders import build_q2_wide, build_q3_wide, workbook_from_rows
 from xlscorecard.model import Polarity, Severity
 from xlscorecard.readers import read_folder, read_return
 
 
 def _sheet(path, title, rows):
-    wb = Workbook()
-    wb.active.title = title
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
+    return workbook_from_rows(path, rows, title)
 
 
 def _values(path, ref, value):

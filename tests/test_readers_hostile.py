@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from return_builders import workbook_from_rows
 
 from xlscorecard.model import Severity
 from xlscorecard.readers import read_folder, read_return
@@ -28,13 +28,7 @@ EXTERNAL_ENTITY = SHEET_WITH_ENTITY % (b'<!ENTITY xxe SYSTEM "file:///etc/passwd
 
 
 def _long_return(path: Path, n_rows: int = 3) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Ref", "Period", "Value"])
-    for n in range(n_rows):
-        ws.append([f"A-{n}", "Dec 2020", n])
-    wb.save(path)
-    return path
+    return workbook_from_rows(path, [["Ref", "Period", "Value"], *[[f"A-{n}", "Dec 2020", n] for n in range(n_rows)]])
 
 
 def _replace_member(path: Path, member: str, content: bytes) -> Path:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from return_builders import (MERGED_NOTES, MONTHS, Q2_CSV, Q3_CSV, build_csv_long, build_measure_grid,
+from return_builders import (MERGED_NOTES, workbook_from_rows, MONTHS, Q2_CSV, Q3_CSV, build_csv_long, build_measure_grid,
                              build_q2_wide, build_q3_wide, build_template, rows)
 from xlscorecard.model import Period, Polarity, Severity
 from xlscorecard.readers import read_return
@@ -139,23 +139,19 @@ def test_grid_without_refs_reports_that_metadata_must_come_from_the_register(tmp
 
 def test_grid_months_wrapping_past_march_move_to_the_next_year(tmp_path):
     """Seed 004's 'September … April': April follows March, so it is April of the next year."""
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Measure", "September", "October", "November", "December", "January", "February", "March",
-               "April", "RAG"])
-    ws.append(["No. of audits", 22, 25, None, None, None, None, 30, 31])
-    wb.save(tmp_path / "Improvement plan 2022-23.xlsx")
+    workbook_from_rows(tmp_path / "Improvement plan 2022-23.xlsx", [
+        ["Measure", "September", "October", "November", "December", "January", "February", "March", "April", "RAG"],
+        ["No. of audits", 22, 25, None, None, None, None, 30, 31],
+    ])
     result = read_return(tmp_path / "Improvement plan 2022-23.xlsx")
     assert [o.period.label for o in result.observations] == ["Sep 2022", "Oct 2022", "Mar 2023", "Apr 2023"]
 
 
 def test_year_from_the_period_given_when_the_return_does_not_say(tmp_path):
-    from openpyxl import Workbook
-    wb = Workbook()
-    wb.active.append(["Ref", "Measure", "April", "May"])
-    wb.active.append(["X-1", "Something", 1, 2])
-    wb.save(tmp_path / "return.xlsx")
+    workbook_from_rows(tmp_path / "return.xlsx", [
+        ["Ref", "Measure", "April", "May"],
+        ["X-1", "Something", 1, 2],
+    ])
     without = read_return(tmp_path / "return.xlsx")
     assert not without.observations
     assert any(f.severity is Severity.ERROR and "financial year" in f.message for f in without.findings)
@@ -165,14 +161,11 @@ def test_year_from_the_period_given_when_the_return_does_not_say(tmp_path):
 
 def test_template_values_with_dates_period_targets_and_notes(tmp_path):
     """templates/README.md: an Excel date names its month; a period target and a note are kept."""
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Values"
-    ws.append(["Ref", "Period", "Value", "Period target", "Note"])
-    ws.append(["CYP-41", dt.datetime(2020, 12, 1), 505.1, 450, None])
-    ws.append(["CYP-41", "2020/21 Q2", "-", None, "Late return"])
-    wb.save(tmp_path / "values.xlsx")
+    workbook_from_rows(tmp_path / "values.xlsx", [
+        ["Ref", "Period", "Value", "Period target", "Note"],
+        ["CYP-41", dt.datetime(2020, 12, 1), 505.1, 450, None],
+        ["CYP-41", "2020/21 Q2", "-", None, "Late return"],
+    ], title="Values")
     result = read_return(tmp_path / "values.xlsx")
     got = [(o.period.label, o.value, o.period_target, o.note) for o in result.observations]
     assert got == [("Dec 2020", 505.1, 450, None), ("2020/21 Q2", None, None, "Late return")]
@@ -187,40 +180,32 @@ def test_semicolon_csv_export(tmp_path):
 
 def test_month_headers_typed_as_dates(tmp_path):
     """'Apr-20' in a header is often a date formatted mmm-yy: it names its month."""
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Ref", "Measure", "Polarity", dt.datetime(2020, 4, 1), dt.datetime(2020, 5, 1)])
-    ws.append(["X-1", "Something", "Higher", 3, 4])
-    for cell in ws[1][3:]:
-        cell.number_format = "mmm-yy"
-    wb.save(tmp_path / "return.xlsx")
+    workbook_from_rows(tmp_path / "return.xlsx", [  # openpyxl gives datetimes a date format
+        ["Ref", "Measure", "Polarity", dt.datetime(2020, 4, 1), dt.datetime(2020, 5, 1)],
+        ["X-1", "Something", "Higher", 3, 4],
+    ])
     result = read_return(tmp_path / "return.xlsx")
     assert [(o.period.label, o.value) for o in result.observations] == [("Apr 2020", 3), ("May 2020", 4)]
 
 
 def test_published_trend_is_checked_when_last_years_value_is_there(tmp_path):
     """A trend arrow that contradicts this year's and last year's values is a finding."""
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Ref", "Indicator", "Polarity", "Target", "Sep 2019", "Sep 2020", "Trend"])
-    ws.append(["X-1", "Something", "Higher", 10, 12, 11, "↑"])
-    wb.save(tmp_path / "return.xlsx")
+    workbook_from_rows(tmp_path / "return.xlsx", [
+        ["Ref", "Indicator", "Polarity", "Target", "Sep 2019", "Sep 2020", "Trend"],
+        ["X-1", "Something", "Higher", 10, 12, 11, "↑"],
+    ])
     [finding] = [f for f in read_return(tmp_path / "return.xlsx").findings if "trend" in f.message]
     assert (finding.source.cell, finding.ref) == ("G2", "X-1") and "'declining'" in finding.message
 
 
 def test_header_found_below_many_title_rows(tmp_path):
     """The header may be on any of the first 30 rows."""
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    for n in range(24):
-        ws.append([f"Title line {n}: Performance Report 2020/21"])
-    ws.append(["PI Ref", "Performance Indicator", "Good is", "Dec"])
-    ws.append(["X-1", "Something", "Low", "1,234"])
-    wb.save(tmp_path / "return.xlsx")
+    titles = [[f"Title line {n}: Performance Report 2020/21"] for n in range(24)]
+    workbook_from_rows(tmp_path / "return.xlsx", [
+        *titles,
+        ["PI Ref", "Performance Indicator", "Good is", "Dec"],
+        ["X-1", "Something", "Low", "1,234"],
+    ])
     result = read_return(tmp_path / "return.xlsx")
     assert [(o.ref, o.period.label, o.value, o.source.cell) for o in result.observations] == [
         ("X-1", "Dec 2020", 1234, "D26")]
@@ -228,13 +213,11 @@ def test_header_found_below_many_title_rows(tmp_path):
 
 
 def test_a_comments_column_stays_with_the_latest_figure(tmp_path):
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Ref", "Indicator", "Polarity", "20/21 Target", "Oct", "Nov", "Comments"])
-    ws.append(["X-1", "Something", "Higher", 10, 8, 9, "Recovering after closures"])
-    ws.append(["X-2", "Other", "Higher", 10, "-", "-", "No data from the NHS"])
-    wb.save(tmp_path / "return.xlsx")
+    workbook_from_rows(tmp_path / "return.xlsx", [
+        ["Ref", "Indicator", "Polarity", "20/21 Target", "Oct", "Nov", "Comments"],
+        ["X-1", "Something", "Higher", 10, 8, 9, "Recovering after closures"],
+        ["X-2", "Other", "Higher", 10, "-", "-", "No data from the NHS"],
+    ])
     got = [(o.ref, o.period.label, o.value, o.note) for o in read_return(tmp_path / "return.xlsx").observations]
     assert got == [("X-1", "Oct 2020", 8, None), ("X-1", "Nov 2020", 9, "Recovering after closures"),
                    ("X-2", "Nov 2020", None, "No data from the NHS")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from openpyxl import Workbook
+from return_builders import workbook_from_rows
 
 from xlscorecard.model import Severity
 from xlscorecard.readers import read_return
@@ -55,15 +55,9 @@ def test_unusable_cells_are_problems_not_values(cell, problem_words):
 
 
 def _wide_return(path, values_by_row):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Data"
-    ws.append(["Return for 2020/21"])
-    ws.append(["Ref", "Indicator", "Polarity", "Target", "Apr", "May", "Jun"])
-    for ref, values in values_by_row:
-        ws.append([ref, f"Indicator {ref}", "Higher", 10, *values])
-    wb.save(path)
-    return path
+    header = [["Return for 2020/21"], ["Ref", "Indicator", "Polarity", "Target", "Apr", "May", "Jun"]]
+    return workbook_from_rows(path, header + [[ref, f"Indicator {ref}", "Higher", 10, *values]
+                                              for ref, values in values_by_row], "Data")
 
 
 def test_problem_cells_are_findings_naming_sheet_and_cell(tmp_path):
