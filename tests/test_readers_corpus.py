@@ -39,5 +39,6 @@ def test_every_corpus_file_gives_records_or_findings_in_bounded_time(capsys):
     with capsys.disabled():
         print(f"\ncorpus: {len(timings)} files, {dict(tally)}, {total:.1f}s in all, "
               f"slowest {slowest} {slowest_time:.2f}s, unexpected exceptions caught: {unexpected}")
+    assert not unexpected, "read_return caught exceptions it should have turned into specific findings"
     assert slowest_time < PER_FILE_SECONDS, slowest
     assert total < TOTAL_SECONDS

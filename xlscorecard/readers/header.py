@@ -70,12 +70,15 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
 
     >>> period_label("Q1 June"), period_label("Sept"), period_label("Quarter 3")
     ((6, 1), (9, None), (None, 3))
-    >>> period_label("Dec 2020").label, period_label("Update October")
-    ('Dec 2020', None)
+    >>> period_label("Dec 2020").label, period_label("Update October"), period_label("1899-12-31")
+    ('Dec 2020', None, None)
     """
     iso_date = _ISO_DATE.fullmatch(text)
     if iso_date:  # a header cell holding a date names its month
-        return Period.month(int(iso_date[1]), int(iso_date[2]))
+        try:
+            return Period.month(int(iso_date[1]), int(iso_date[2]))
+        except PeriodError:  # a date out of any plausible range (year 1899, 7430) names no period
+            return None
     key = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
     key = re.sub(r"\b(?:quarter|qtr) ([1-4])\b", r"q\1", key)
     quarter = month = None
