@@ -49,6 +49,9 @@ def test_register_wins_and_disagreements_are_findings(tmp_path):
     assert (indicator.polarity, indicator.annual_target) == (Polarity.LOWER, 485)
     messages = [f.message for f in result.findings if f.ref == "CYP-01"]
     assert any(m.startswith("polarity in the return") for m in messages)
+    [polarity] = [f for f in result.findings if f.message.startswith("polarity in the return")]
+    assert (polarity.source.path, polarity.source.sheet, polarity.source.cell) == (
+        str(tmp_path / "return.xlsx"), "Q3", "A2")
     assert any(m.startswith("annual_target in the return") for m in messages)
 
 

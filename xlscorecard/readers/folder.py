@@ -10,7 +10,7 @@ error, and neither value is used.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -53,8 +53,11 @@ class Register:
     def lookup(self, ref: str, year: FinancialYear | None) -> Indicator | None:
         return self._by_key.get((ref, year)) or self._by_key.get((ref, None))
 
-    def apply(self, indicators: Iterable[Indicator], path: str | None = None) -> tuple[list[Indicator], list[Finding]]:
-        """The register's version of each indicator a return describes, with a finding per disagreement."""
+    def apply(self, indicators: Iterable[Indicator], path: str | None = None,
+              sources: Mapping[str, Source] | None = None) -> tuple[list[Indicator], list[Finding]]:
+        """The register's version of each indicator a return describes, with a finding per
+        disagreement, placed at the indicator's row in ``sources`` when known."""
+        sources = sources or {}
         merged, findings = [], []
         for indicator in indicators:
             known = self.lookup(indicator.ref, indicator.framework_year)
@@ -66,7 +69,7 @@ class Register:
                 if theirs is not None and ours is not None and not _same(theirs, ours):
                     findings.append(Finding(
                         Severity.WARNING, f"{name} in the return ({_shown(theirs)}) differs from the register "
-                        f"({_shown(ours)})", Source(path), indicator.ref, "register used"))
+                        f"({_shown(ours)})", sources.get(indicator.ref, Source(path)), indicator.ref, "register used"))
             # The register wins, but a return may add what the register leaves blank.
             merged.append(replace(known, **{
                 name: getattr(indicator, name)

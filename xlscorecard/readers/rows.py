@@ -75,6 +75,7 @@ class ReadContext:
     collector: FindingCollector
     period_hint: Period | None = None
     carried: CarriedValues = field(default_factory=CarriedValues)
+    indicator_sources: dict[str, Source] = field(default_factory=dict)
 
 
 def is_header_repeat(table: Table, row: int) -> bool:
@@ -150,6 +151,8 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
         return None
     frequency = _parsed(table, row, "frequency", Frequency.parse, context, ref) or infer_frequency(observations)
     year = _parsed(table, row, "framework_year", _financial_year, context, ref) or table.framework_year
+    key_col = table.col("ref") or table.col("name")
+    context.indicator_sources.setdefault(ref, Source(table.grid.path, table.grid.name, a1(row, key_col)))
     return Indicator(
         ref=ref, name=name or ref, polarity=polarity, frequency=frequency,
         profile=_parsed(table, row, "profile", TargetProfile.parse, context, ref) or TargetProfile.FLAT,

@@ -51,6 +51,7 @@ class TablesOutcome:
     claims: list = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     layouts: list[str] = field(default_factory=list)
+    indicator_sources: dict[str, Source] = field(default_factory=dict)
 
 
 def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits) -> TablesOutcome:
@@ -70,18 +71,22 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
         except DamagedWorkbook as error:
             collector.add(Severity.ERROR, f"workbook is damaged or non-standard and could not be parsed ({error})",
                           action="file skipped; open it in Excel, save it again and re-send")
-            return _finish(outcome, collector)
+            return _finish(outcome, context)
+    if outcome.layouts and not outcome.observations and not outcome.indicators:
+        collector.add(Severity.WARNING, f"the return has a recognised header ({', '.join(outcome.layouts)}) "
+                      "but no values or indicators under it", action="nothing read from this file")
     if not outcome.layouts:
         tried = ", ".join(layout.name for layout in layouts)
         collector.add(Severity.ERROR,
                       f"no sheet has a header xlscorecard recognises (layouts tried: {tried}); a return needs "
                       "a header row with a Ref or Measure column and value or metadata columns",
                       action="file skipped; see templates/README.md for the return format")
-    return _finish(outcome, collector)
+    return _finish(outcome, context)
 
 
-def _finish(outcome: TablesOutcome, collector: FindingCollector) -> TablesOutcome:
-    outcome.findings.extend(collector.findings())
+def _finish(outcome: TablesOutcome, context: ReadContext) -> TablesOutcome:
+    outcome.findings.extend(context.collector.findings())
+    outcome.indicator_sources = context.indicator_sources
     return outcome
 
 
