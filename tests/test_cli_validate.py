@@ -1,0 +1,39 @@
+"""``xlscorecard validate``: prints findings naming each file, exits 1 on any error-level finding."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from return_builders import build_q3_wide
+from xlscorecard.cli import cli
+
+
+def test_validate_clean_folder_exits_0(tmp_path):
+    build_q3_wide(tmp_path / "q3.xlsx")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--period", "2020/21 Q3"])
+    assert result.exit_code == 0, result.output
+    assert "q3.xlsx" in result.output  # the published-variance warnings name the file
+
+
+def test_validate_exits_1_on_an_error_and_names_the_file(tmp_path):
+    build_q3_wide(tmp_path / "q3.xlsx")
+    (tmp_path / "broken.xlsx").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if "broken.xlsx" in line]
+    assert line.startswith("error") and "empty file" in line
+
+
+def test_validate_empty_folder_has_no_findings(tmp_path):
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 0 and "No findings." in result.output
+
+
+def test_validate_rejects_a_missing_folder(tmp_path):
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_validate_reports_a_bad_period_as_one_error_line(tmp_path):
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--period", "sometime"])
+    assert result.exit_code == 1 and result.output.startswith("Error: 'sometime' is not a period")

@@ -1,0 +1,172 @@
+"""Read a whole folder of returns: apply the indicator register and catch conflicting values.
+
+The register (the performance framework) is authoritative: where a return's metadata
+disagrees with it, the register wins and the disagreement is reported. Indicators are keyed by
+ref *and* framework year, so a ref reused with a new meaning in a new year (CYP-01) stays a
+different indicator. Two returns giving different values for the same ref and period is an
+error, and neither value is used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from ..model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
+from .one_return import read_return
+from .results import FolderResult
+from .safety import DEFAULT_LIMITS, Limits
+
+COMPARED_FIELDS = ("name", "polarity", "annual_target", "frequency", "profile")
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.lower().split()) == " ".join(b.lower().split())
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def _shown(value: object) -> str:
+    return value.value if hasattr(value, "value") and not isinstance(value, (int, float)) else f"{value!r}"
+
+
+class Register:
+    """The framework's indicators, per financial year; an indicator with no year applies to any."""
+
+    def __init__(self, indicators: Iterable[Indicator], path: str | None = None):
+        self.path = path
+        self._by_key: dict[tuple[str, FinancialYear | None], Indicator] = {}
+        for indicator in indicators:
+            self._by_key.setdefault((indicator.ref, indicator.framework_year), indicator)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(self._by_key.values())
+
+    def lookup(self, ref: str, year: FinancialYear | None) -> Indicator | None:
+        return self._by_key.get((ref, year)) or self._by_key.get((ref, None))
+
+    def apply(self, indicators: Iterable[Indicator], path: str | None = None,
+              sources: Mapping[str, Source] | None = None) -> tuple[list[Indicator], list[Finding]]:
+        """The register's version of each indicator a return describes, with a finding per
+        disagreement, placed at the indicator's row in ``sources`` when known."""
+        sources = sources or {}
+        merged, findings = [], []
+        for indicator in indicators:
+            known = self.lookup(indicator.ref, indicator.framework_year)
+            if known is None:
+                merged.append(indicator)
+                continue
+            for name in COMPARED_FIELDS:
+                theirs, ours = getattr(indicator, name), getattr(known, name)
+                if theirs is not None and ours is not None and not _same(theirs, ours):
+                    findings.append(Finding(
+                        Severity.WARNING, f"{name} in the return ({_shown(theirs)}) differs from the register "
+                        f"({_shown(ours)})", sources.get(indicator.ref, Source(path)), indicator.ref, "register used"))
+            # The register wins, but a return may add what the register leaves blank.
+            merged.append(replace(known, **{
+                name: getattr(indicator, name)
+                for name in ("quartile", "previous_outturn", "outcome", "tier", "priority", "annual_target")
+                if getattr(known, name) is None and getattr(indicator, name) is not None
+            }))
+        return merged, findings
+
+
+def read_folder(folder: str | Path, *, period: Period | str | None = None,
+                register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS) -> FolderResult:
+    """Read every return in ``folder`` (not its subfolders) into one :class:`FolderResult`.
+
+    The register is ``register_path`` when given, else any file in the folder whose name
+    contains "register".
+    """
+    hint = None if period is None else parse_period(period)
+    files = sorted(p for p in Path(folder).iterdir() if p.is_file())
+    findings: list[Finding] = []
+    sources = []
+    register_files = [Path(register_path)] if register_path else [p for p in files if "register" in p.stem.lower()]
+    register = None
+    if register_files:
+        indicators = []
+        for path in register_files:
+            result = read_return(path, period_hint=hint, limits=limits)
+            if result.observations:
+                findings.append(Finding(Severity.WARNING, f"the register holds {len(result.observations)} values",
+                                        Source(str(path)), action="values in the register are not used; "
+                                        "send them in a return"))
+            indicators.extend(result.indicators)
+            findings.extend(result.findings)
+            sources.extend([result.source_file] if result.source_file else [])
+        register = Register(indicators, str(register_files[0]))
+    described: dict[tuple[str, FinancialYear | None], Indicator] = {}
+    observations: list[Observation] = []
+    for path in files:
+        if path in register_files:
+            continue
+        if path.name.startswith("."):
+            findings.append(Finding(Severity.INFO, "hidden file skipped", Source(str(path))))
+            continue
+        result = read_return(path, period_hint=hint, register=register, limits=limits)
+        findings.extend(result.findings)
+        sources.extend([result.source_file] if result.source_file else [])
+        observations.extend(result.observations)
+        for indicator in result.indicators:
+            findings.extend(_describe_once(described, indicator, str(path)))
+    if register is not None:
+        for indicator in register.indicators:
+            described.setdefault((indicator.ref, indicator.framework_year), indicator)
+    observations, conflicts = resolve_duplicates(observations)
+    findings.extend(conflicts)
+    findings.extend(_undescribed(observations, described, str(folder)))
+    findings.sort(key=Finding.sort_key)
+    return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources))
+
+
+def _describe_once(described: dict, indicator: Indicator, path: str) -> list[Finding]:
+    key = (indicator.ref, indicator.framework_year)
+    first = described.setdefault(key, indicator)
+    if first is indicator:
+        return []
+    differing = [name for name in COMPARED_FIELDS if not _same(getattr(first, name), getattr(indicator, name))]
+    if not differing:
+        return []
+    return [Finding(Severity.WARNING, f"two returns describe this indicator differently ({', '.join(differing)})",
+                    Source(path), indicator.ref, "the first return read was used; add it to the register")]
+
+
+def _undescribed(observations: list[Observation], described: dict, folder: str) -> list[Finding]:
+    """One finding for the refs that have values but nothing to score them with."""
+    known = {ref for ref, _ in described}
+    refs = sorted({o.ref for o in observations} - known)
+    if not refs:
+        return []
+    shown = ", ".join(refs[:5]) + (f" and {len(refs) - 5} more" if len(refs) > 5 else "")
+    return [Finding(Severity.WARNING, f"values for refs that no return or register describes: {shown}",
+                    Source(folder), action="values kept; they cannot be scored until the register describes them",
+                    count=len(refs))]
+
+
+def resolve_duplicates(observations: list[Observation]) -> tuple[list[Observation], list[Finding]]:
+    """One observation per ref and period. Equal repeats collapse; different values are an error,
+    and the pair becomes a gap whose reason names both cells (neither value is preferred)."""
+    groups: dict[tuple[str, Period], list[Observation]] = {}
+    for observation in observations:
+        groups.setdefault((observation.ref, observation.period), []).append(observation)
+    kept, findings = [], []
+    for (ref, period), group in groups.items():
+        values = {o.value for o in group if o.value is not None}
+        if len(values) <= 1:
+            kept.append(next((o for o in group if o.value is not None), group[0]))
+            continue
+        places = "; ".join(f"{o.value:g} in {o.source}" for o in group if o.value is not None)
+        findings.append(Finding(Severity.ERROR, f"conflicting values for {period.label}: {places}",
+                                group[0].source, ref, "no value used; correct one of the returns"))
+        kept.append(Observation(ref, period, None, note=f"conflicting values in the returns: {places}",
+                                source=group[0].source))
+    return kept, findings

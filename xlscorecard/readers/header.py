@@ -1,0 +1,256 @@
+"""Find a table's header in a sheet and say what each column means, for every layout.
+
+A header may sit on any of the first rows under title rows, and may take two rows (``Q1``
+merged above ``April May June``, or ``21/22`` above ``Target``). Columns are recognised by
+meaning through :mod:`.synonyms`; value columns by the period they name (``April``, ``Sept``,
+``Q1 June``, ``Q2``, ``Dec 2020``). Periods get their financial year from the header
+(``20/21 Target``), the title rows above it, the sheet name, the file name or the period the
+user gave, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+from pathlib import Path
+
+from ..errors import PeriodError
+from ..periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month, parse_period
+from .sheets import SheetGrid
+from .synonyms import field_for
+
+_ISO_DATE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-\d{2}")
+_QUARTER_WORD = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])$")
+
+
+@dataclass(frozen=True)
+class PeriodColumn:
+    """A value column: the month and/or quarter its header names, and the period once resolved.
+
+    ``quarter_in_label`` is true when the quarter was written in the column's own header cell
+    (``Q1 June``), which with quarter-end months only marks a quarterly layout.
+    """
+
+    col: int
+    label: str
+    calendar_month: int | None = None
+    quarter: int | None = None
+    quarter_in_label: bool = False
+    period: Period | None = None
+
+
+@dataclass
+class Table:
+    """A recognised header: which column holds which field, and the value columns."""
+
+    grid: SheetGrid
+    header_row: int
+    first_data_row: int
+    fields: dict[str, int] = field(default_factory=dict)
+    field_years: dict[str, FinancialYear] = field(default_factory=dict)
+    period_columns: list[PeriodColumn] = field(default_factory=list)
+    fy: FinancialYear | None = None
+    fy_source: str | None = None
+    search_start: int = 1
+
+    def col(self, name: str) -> int | None:
+        return self.fields.get(name)
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.fields for name in names)
+
+    @property
+    def framework_year(self) -> FinancialYear | None:
+        return self.fy
+
+
+def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
+    """What a value column's header names: ``(calendar_month, quarter)`` or an explicit Period.
+
+    >>> period_label("Q1 June"), period_label("Sept"), period_label("Quarter 3")
+    ((6, 1), (9, None), (None, 3))
+    >>> period_label("Dec 2020").label, period_label("Update October"), period_label("1899-12-31")
+    ('Dec 2020', None, None)
+    """
+    iso_date = _ISO_DATE.fullmatch(text)
+    if iso_date:  # a header cell holding a date names its month
+        try:
+            return Period.month(int(iso_date[1]), int(iso_date[2]))
+        except PeriodError:  # a date out of any plausible range (year 1899, 7430) names no period
+            return None
+    key = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    key = re.sub(r"\b(?:quarter|qtr) ([1-4])\b", r"q\1", key)
+    quarter = month = None
+    rest = []
+    for word in key.split():
+        q = _QUARTER_WORD.match(word)
+        if q and quarter is None:
+            quarter = int(q[1])
+        elif word in MONTH_SPELLINGS and month is None:
+            month = MONTH_SPELLINGS[word]
+        else:
+            rest.append(word)
+    if not rest and (month or quarter):
+        return month, quarter
+    try:
+        return parse_period(text)
+    except PeriodError:
+        return None
+
+
+class _Heading(NamedTuple):
+    """What one header column says: a field, or a value column (a month and/or quarter, or an
+    explicit period). ``used_below`` when the row under the header was needed to say it."""
+
+    text: str
+    used_below: bool = False
+    field: str | None = None
+    month: int | None = None
+    quarter: int | None = None
+    quarter_in_label: bool = False
+    period: Period | None = None
+
+
+def _month_only(text: str) -> int | None:
+    label = period_label(text) if text else None
+    return label[0] if isinstance(label, tuple) and label[1] is None else None
+
+
+def _classify(top: str, below: str) -> _Heading | None:
+    name = field_for(top) if top else None
+    if name:
+        return _Heading(top, field=name)
+    top_label = period_label(top) if top else None
+    if top and below and top_label is None:
+        name = field_for(f"{top} {below}")  # "21/22" above "Target", "Reporting" above "Frequency"
+        if name:
+            return _Heading(f"{top} {below}", True, field=name)
+    if isinstance(top_label, Period):
+        return _Heading(top, period=top_label)
+    month_below = _month_only(below)
+    if isinstance(top_label, tuple):
+        month, quarter = top_label
+        if month is None and month_below:  # "Q1" above "April"
+            return _Heading(f"{top} {below}", True, month=month_below, quarter=quarter)
+        return _Heading(top, month=month, quarter=quarter, quarter_in_label=quarter is not None)
+    if not top and month_below:  # under a "Q1" merged from the column to the left
+        return _Heading(below, True, month=month_below)
+    return None
+
+
+def _candidate(grid: SheetGrid, row: int) -> Table:
+    table = Table(grid, row, row + 1)
+    used_below = False
+    for col in range(1, grid.n_cols + 1):
+        heading = _classify(grid.text(row, col), grid.text(row + 1, col))
+        if heading is None or (heading.field and heading.field in table.fields):
+            continue
+        used_below |= heading.used_below
+        if heading.field:
+            table.fields[heading.field] = col
+            year = find_financial_year(heading.text)
+            if year:
+                table.field_years[heading.field] = year
+        else:
+            table.period_columns.append(PeriodColumn(col, heading.text, heading.month, heading.quarter,
+                                                     heading.quarter_in_label, heading.period))
+    table.first_data_row = row + 2 if used_below else row + 1
+    return table
+
+
+def _score(table: Table) -> int:
+    fields = set(table.fields) - {"framework_year"}
+    has_key = "ref" in fields or "name" in fields
+    enough = len(fields) + (1 if table.period_columns else 0) >= 2
+    if not has_key or not enough or ("ref" not in fields and not table.period_columns and len(fields) < 3):
+        return 0
+    return len(fields) * 2 + min(len(table.period_columns), 12)
+
+
+def find_table(grid: SheetGrid, search_rows: int, start_row: int = 1) -> Table | None:
+    """The best-scoring header in the ``search_rows`` rows from ``start_row``, or ``None``."""
+    best, best_score = None, 0
+    for row in range(start_row, min(grid.n_rows, start_row + search_rows - 1) + 1):
+        if grid.is_blank_row(row):
+            continue
+        candidate = _candidate(grid, row)
+        candidate.search_start = start_row
+        score = _score(candidate)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+_LOOSE_YEAR = re.compile(r"(?<!\d)(?:20)?\d{2}\s*[/_-]\s*(?:20)?\d{2}(?!\d)")
+# In free text ("16-17 year olds") only a four-digit start year is taken as a financial year.
+_STRICT_YEAR = re.compile(r"(?<!\d)20\d{2}\s*[/_-]\s*(?:20)?\d{2}(?!\d)")
+
+
+def find_financial_year(*texts: str, strict: bool = False) -> FinancialYear | None:
+    """The first financial year written in any of ``texts`` (``'Q3 2020-21 return'``)."""
+    pattern = _STRICT_YEAR if strict else _LOOSE_YEAR
+    for text in texts:
+        for token in pattern.findall(text or ""):
+            try:
+                return FinancialYear.parse(token.replace("_", "-"))
+            except PeriodError:
+                continue
+    return None
+
+
+def resolve_periods(table: Table, period_hint: Period | None) -> Table:
+    """Give the table its financial year and every value column its period."""
+    fy, source = None, None
+    if "annual_target" in table.field_years:
+        fy, source = table.field_years["annual_target"], "header"
+    elif "previous_outturn" in table.field_years:
+        # "19/20 Outturn" is last year's figure, so the framework year is the one after.
+        fy, source = FinancialYear(table.field_years["previous_outturn"].start + 1), "header"
+    else:
+        explicit = [c.period for c in table.period_columns if c.period is not None]
+        titles = (" ".join(table.grid.row_texts(row)) for row in range(table.search_start, table.header_row))
+        fy = find_financial_year(*titles, strict=True)
+        source = "title rows" if fy else None
+        if fy is None:
+            fy = find_financial_year(table.grid.name) or find_financial_year(Path(table.grid.path).stem)
+            source = "sheet or file name" if fy else None
+        if fy is None and explicit:
+            fy, source = explicit[0].fy, "header"
+        if fy is None and period_hint is not None:
+            fy, source = period_hint.fy, "--period"
+    table.fy, table.fy_source = fy, source
+    if fy is not None:
+        table.period_columns = _assign_periods(table.period_columns, fy)
+    return table
+
+
+def _is_quarterly(columns: list[PeriodColumn]) -> bool:
+    months = [c for c in columns if c.calendar_month is not None and c.period is None]
+    quarters = [c.quarter for c in months]
+    return bool(months) and all(
+        c.quarter_in_label and c.quarter is not None
+        and calendar_month_to_fy_month(c.calendar_month) == c.quarter * 3 for c in months
+    ) and len(set(quarters)) == len(quarters)
+
+
+def _assign_periods(columns: list[PeriodColumn], fy: FinancialYear) -> list[PeriodColumn]:
+    quarterly = _is_quarterly(columns)
+    resolved, current_fy, last_fy_month = [], fy, 0
+    for column in columns:
+        if column.period is not None:
+            resolved.append(column)
+            continue
+        if column.calendar_month is None or quarterly:
+            resolved.append(replace(column, period=Period.quarter(current_fy, column.quarter)))
+            continue
+        fy_month = calendar_month_to_fy_month(column.calendar_month)
+        if fy_month < last_fy_month:  # the months wrapped past March: September ... April
+            current_fy = FinancialYear(current_fy.start + 1)
+        last_fy_month = fy_month
+        calendar_year = current_fy.start if column.calendar_month >= 4 else current_fy.start + 1
+        resolved.append(replace(column, period=Period.month(calendar_year, column.calendar_month)))
+    return resolved
+
+
+__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "period_label", "resolve_periods"]

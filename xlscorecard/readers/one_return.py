@@ -1,0 +1,67 @@
+"""Read one return: check it is safe, find its tables, apply the register, check its claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Finding, Period, Severity, Source, SourceFile, parse_period
+from .claims import check_claims
+from .registry import LAYOUTS
+from .results import ReturnResult
+from .safety import DEFAULT_LIMITS, Limits
+from .workbook import read_tables
+
+if TYPE_CHECKING:
+    from .folder import Register
+
+
+def describe_file(path: Path) -> SourceFile:
+    """Size, modification time and SHA-256 of a return, for the Sources sheet and for audit."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    stat = path.stat()
+    return SourceFile(str(path), stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc),
+                      digest.hexdigest())
+
+
+def read_return(path: str | Path, *, period_hint: Period | str | None = None,
+                register: "Register | None" = None, limits: Limits = DEFAULT_LIMITS) -> ReturnResult:
+    """Read one return. Problems, including unexpected ones, come back as findings."""
+    path = Path(path)
+    try:
+        hint = None if period_hint is None else parse_period(period_hint)
+        return _read_return(path, hint, register, limits)
+    except Exception as error:  # noqa: BLE001 - one odd file must never stop the other returns
+        finding = Finding(Severity.ERROR, f"could not read this file: {type(error).__name__}: {error}",
+                          Source(str(path)), action="file skipped; please report this to the xlscorecard maintainers")
+        return ReturnResult((), (), (finding,), _describe_if_possible(path))
+
+
+def _describe_if_possible(path: Path) -> SourceFile | None:
+    try:
+        return describe_file(path)
+    except OSError:
+        return None
+
+
+def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> ReturnResult:
+    source_file = describe_file(path)
+    outcome = read_tables(path, LAYOUTS, hint, limits)
+    indicators, observations = list(outcome.indicators), list(outcome.observations)
+    findings = list(outcome.findings)
+    if register is not None:
+        indicators, register_findings = register.apply(indicators, str(path), outcome.indicator_sources)
+        findings.extend(register_findings)
+    # Claims are checked after the register is applied: its targets are the ones that count.
+    by_ref = {indicator.ref: indicator for indicator in indicators}
+    findings.extend(check_claims(outcome.claims, by_ref, observations))
+    layout = ", ".join(outcome.layouts) or None
+    source_file = SourceFile(source_file.path, source_file.size, source_file.modified, source_file.sha256,
+                             len(observations), layout)
+    return ReturnResult(tuple(indicators), tuple(observations), tuple(findings), source_file,
+                        tuple(outcome.claims))

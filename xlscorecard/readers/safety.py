@@ -1,0 +1,187 @@
+"""Decide whether a file in the returns folder is safe to open, and as what, before any parser sees it.
+
+Returns come from many hands: lock files, password-protected workbooks, old ``.xls`` files,
+ZIP bombs and XML with entity tricks all turn up. Each is recognised here from its bytes, not
+its extension, and turned into a finding instead of being handed to openpyxl.
+"""
+
+from __future__ import annotations
+
+import enum
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Finding, Severity, Source
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC = b"PK\x03\x04"
+# An encrypted .xlsx is an OLE container holding this stream (named in UTF-16).
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+# XML declarations that enable entity expansion or external fetches: never legitimate in OOXML.
+DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+TEXT_EXTENSIONS = {".csv"}
+SCAN_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep one hostile or enormous return from exhausting time or memory.
+
+    Sizes are bytes. ``max_compression_ratio`` applies only to members larger than
+    ``ratio_floor_bytes``, because tiny repetitive XML parts legitimately compress very well.
+    ``max_rows``, ``max_cols`` and ``max_cells`` bound how much of one sheet is read (and held in
+    memory), whatever its declared dimension.
+    """
+
+    max_file_bytes: int = 100_000_000
+    max_member_bytes: int = 200_000_000
+    max_total_bytes: int = 400_000_000
+    max_compression_ratio: float = 200.0
+    ratio_floor_bytes: int = 5_000_000
+    max_rows: int = 20_000
+    max_cols: int = 200
+    max_cells: int = 500_000
+    header_search_rows: int = 30
+    max_cell_chars: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class FileKind(enum.Enum):
+    """What a file turned out to be, for the readers that can handle it."""
+
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Either a kind to read the file as, or the finding that explains why it will not be read."""
+
+    kind: FileKind | None
+    finding: Finding | None = None
+
+
+def _refuse(path: Path, message: str, action: str = "file skipped",
+            severity: Severity = Severity.ERROR) -> Verdict:
+    return Verdict(None, Finding(severity, message, Source(str(path)), action=action))
+
+
+def classify(path: Path, limits: Limits = DEFAULT_LIMITS) -> Verdict:
+    """Look at ``path``'s name, size and bytes and say how (or whether) to read it."""
+    if path.name.startswith("~$"):
+        return _refuse(path, "Excel lock file (someone has the workbook open)", severity=Severity.INFO)
+    size = path.stat().st_size
+    if size == 0:
+        return _refuse(path, "empty file (0 bytes)")
+    if size > limits.max_file_bytes:
+        return _refuse(path, f"file is {size:,} bytes, over the {limits.max_file_bytes:,} byte limit")
+    with path.open("rb") as handle:
+        head = handle.read(SCAN_CHUNK)
+    if head.startswith(OLE_MAGIC):
+        return _classify_ole(path, head)
+    if head.startswith(ZIP_MAGIC):
+        return _classify_zip(path, limits)
+    if path.suffix.lower() in TEXT_EXTENSIONS and _looks_like_text(head):
+        return Verdict(FileKind.CSV)
+    return _refuse(path, f"not a spreadsheet xlscorecard can read ({_describe(path, head)})",
+                   action="file skipped; save the return as .xlsx or .csv")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head[:4096]:
+        return False
+    try:
+        head[:4096].decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A cut multi-byte character at the end of the sample is still text.
+        return error.start > 4090 or _decodes_as_cp1252(head[:4096])
+    return True
+
+
+def _decodes_as_cp1252(sample: bytes) -> bool:
+    try:
+        sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _describe(path: Path, head: bytes) -> str:
+    if _looks_like_text(head):
+        return f"a text file with extension {path.suffix or '(none)'!r}"
+    return f"unrecognised binary content, extension {path.suffix or '(none)'!r}"
+
+
+def _classify_ole(path: Path, head: bytes) -> Verdict:
+    with path.open("rb") as handle:
+        content = handle.read(4 * SCAN_CHUNK)
+    if ENCRYPTION_STREAM in content or ENCRYPTION_STREAM in head:
+        return _refuse(path, "workbook is password-protected (encrypted)",
+                       action="file skipped; ask the sender for an unprotected copy")
+    return _refuse(path, "old binary Excel workbook (.xls, Excel 97-2003), which xlscorecard does not read",
+                   action="file skipped; open it in Excel and save as .xlsx")
+
+
+def _classify_zip(path: Path, limits: Limits) -> Verdict:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            names = {info.filename for info in members}
+            problem = _zip_size_problem(members, limits)
+            if problem:
+                return _refuse(path, problem, action="file skipped unopened (possible ZIP bomb)")
+            if "xl/workbook.bin" in names:
+                return _refuse(path, "binary Excel workbook (.xlsb), which xlscorecard does not read",
+                               action="file skipped; save it as .xlsx")
+            if "mimetype" in names or "content.xml" in names:
+                return _refuse(path, "OpenDocument file (.ods), which xlscorecard does not read",
+                               action="file skipped; save it as .xlsx")
+            if "xl/workbook.xml" not in names:
+                return _refuse(path, "a ZIP file that is not an Excel workbook (no xl/workbook.xml)")
+            problem = _xml_problem(archive, members, limits)
+            if problem:
+                return _refuse(path, problem, action="file skipped unparsed")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        return _refuse(path, f"corrupt workbook (damaged ZIP container: {error})")
+    except NotImplementedError as error:  # e.g. an unsupported compression method
+        return _refuse(path, f"workbook uses a ZIP feature that cannot be read ({error})")
+    return Verdict(FileKind.XLSX)
+
+
+def _zip_size_problem(members: list[zipfile.ZipInfo], limits: Limits) -> str | None:
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.file_size > limits.max_member_bytes:
+            return (f"workbook part {info.filename} would expand to {info.file_size:,} bytes, "
+                    f"over the {limits.max_member_bytes:,} byte limit")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_compression_ratio:
+            return (f"workbook part {info.filename} expands {ratio:,.0f} times "
+                    f"(limit {limits.max_compression_ratio:,.0f})")
+    if total > limits.max_total_bytes:
+        return f"workbook would expand to {total:,} bytes, over the {limits.max_total_bytes:,} byte limit"
+    return None
+
+
+def _xml_problem(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits) -> str | None:
+    """Stream every XML part once, looking for DTDs and for parts larger than they declared."""
+    for info in members:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        seen, tail = 0, b""
+        with archive.open(info) as part:
+            while chunk := part.read(SCAN_CHUNK):
+                seen += len(chunk)
+                if seen > max(info.file_size, 0) + SCAN_CHUNK or seen > limits.max_member_bytes:
+                    return f"workbook part {info.filename} expands past its declared size"
+                window = tail + chunk
+                for marker in DTD_MARKERS:
+                    if marker in window:
+                        return (f"workbook part {info.filename} declares an XML DTD/entity "
+                                "(XML bomb or external-entity attack)")
+                tail = chunk[-16:]
+    return None

@@ -1,0 +1,219 @@
+"""Load a sheet (of a workbook or a CSV file) into a bounded grid of cells that layouts read.
+
+openpyxl's read-only mode keeps memory flat, but it trusts the declared sheet dimension and
+hides merged cells and formulas with no cached value. So the dimension is reset and rows are
+capped here, and the sheet's XML is streamed once (through defusedxml) for merges and
+formulas, only for sheets a layout has recognised.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml.ElementTree import iterparse
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from .safety import Limits
+
+SPREADSHEETML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One non-empty cell: its value as openpyxl gives it, its number format, and two flags
+    openpyxl's values alone cannot express."""
+
+    value: object
+    number_format: str = "General"
+    is_error: bool = False
+    formula_without_value: bool = False
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range, 1-based and inclusive."""
+
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+    def covers(self, row: int, col: int) -> bool:
+        return self.min_row <= row <= self.max_row and self.min_col <= col <= self.max_col
+
+
+@dataclass
+class SheetGrid:
+    """A sheet's cells by (row, column), 1-based like Excel, with its merged ranges.
+
+    ``truncated`` says rows beyond the reading cap were left unread (a finding reports it).
+    """
+
+    path: str
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merges: list[Merge] = field(default_factory=list)
+    n_rows: int = 0
+    n_cols: int = 0
+    truncated: bool = False
+    hidden: bool = False
+    _merges_by_row: dict[int, list[Merge]] | None = field(default=None, repr=False)
+    _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        return self.cells.get((row, col))
+
+    def value(self, row: int, col: int) -> object:
+        found = self.cells.get((row, col))
+        return None if found is None else found.value
+
+    def text(self, row: int, col: int) -> str:
+        """The cell as a person reads it, stripped; merged cells read as their top-left cell."""
+        key = self.anchor(row, col)
+        cell = self.cells.get(key)
+        if cell is None:
+            return ""
+        if key not in self._texts:
+            value = cell.value
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            elif isinstance(value, dt.datetime):
+                value = value.date()  # a month header typed as a date ("Apr-20") reads "2020-04-01"
+            self._texts[key] = " ".join(str(value).split())
+        return self._texts[key]
+
+    def merge_at(self, row: int, col: int) -> Merge | None:
+        if self._merges_by_row is None:
+            self._merges_by_row = {}
+            for merge in self.merges:
+                for merged_row in range(merge.min_row, merge.max_row + 1):
+                    self._merges_by_row.setdefault(merged_row, []).append(merge)
+        return next((m for m in self._merges_by_row.get(row, ()) if m.covers(row, col)), None)
+
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        """The top-left cell of the merge covering (row, col), or the cell itself."""
+        merge = self.merge_at(row, col) if self.merges else None
+        return (merge.min_row, merge.min_col) if merge else (row, col)
+
+    def row_texts(self, row: int) -> list[str]:
+        return [self.text(row, col) for col in range(1, self.n_cols + 1)]
+
+    def is_blank_row(self, row: int) -> bool:
+        return not any(self.text(row, col) for col in range(1, self.n_cols + 1))
+
+    def _put(self, row: int, col: int, cell: Cell) -> None:
+        self.cells[(row, col)] = cell
+        self.n_rows = max(self.n_rows, row)
+        self.n_cols = max(self.n_cols, col)
+
+
+def a1(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
+
+
+def workbook_sheets(workbook) -> list:
+    """The worksheets of a read-only workbook (chartsheets have no cells to read)."""
+    return [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+
+
+def load_worksheet(path: Path, worksheet, limits: Limits, max_rows: int | None = None,
+                   with_structure: bool = False) -> SheetGrid:
+    """Read up to ``max_rows`` rows (default ``limits.max_rows``) of a read-only worksheet.
+
+    ``with_structure`` also streams the sheet XML for merged ranges and formulas with no
+    cached value; sniffing does without, reading a recognised sheet needs it.
+    """
+    cap = min(max_rows or limits.max_rows, limits.max_rows)
+    grid = SheetGrid(str(path), worksheet.title, hidden=worksheet.sheet_state != "visible")
+    worksheet.reset_dimensions()  # never trust the declared dimension (it may claim a million rows)
+    for row_number, row in enumerate(worksheet.iter_rows(max_col=limits.max_cols), start=1):
+        if row_number > cap or len(grid.cells) > limits.max_cells:
+            grid.truncated = max_rows is None
+            break
+        for col_number, cell in enumerate(row, start=1):
+            value = getattr(cell, "value", None)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if isinstance(value, str) and len(value) > limits.max_cell_chars:
+                # A megabyte-long string (a known attack) is no ref, name or note anyone typed.
+                value = value[: limits.max_cell_chars] + "…"
+            is_error = getattr(cell, "data_type", None) == "e" or (isinstance(value, str) and value in EXCEL_ERRORS)
+            grid._put(row_number, col_number,
+                      Cell(value, getattr(cell, "number_format", None) or "General", is_error))
+    if with_structure:
+        _add_structure(grid, worksheet, cap, limits.max_cols)
+    return grid
+
+
+def _add_structure(grid: SheetGrid, worksheet, max_row: int, max_col: int) -> None:
+    """Stream the sheet part for ``<mergeCell>`` and for ``<c>`` with ``<f>`` but no ``<v>``."""
+    archive: zipfile.ZipFile = worksheet.parent._archive
+    with archive.open(worksheet._worksheet_path) as source:
+        for _event, element in iterparse(source, events=("end",), forbid_dtd=True):
+            tag = element.tag
+            if tag == f"{SPREADSHEETML}c":
+                _note_formula(grid, element, max_row, max_col)
+                element.clear()
+            elif tag == f"{SPREADSHEETML}row":
+                element.clear()
+            elif tag == f"{SPREADSHEETML}mergeCell":
+                _note_merge(grid, element.get("ref", ""), max_row, max_col)
+
+
+def _note_formula(grid: SheetGrid, element, max_row: int, max_col: int) -> None:
+    formula = element.find(f"{SPREADSHEETML}f")
+    if formula is None:
+        return
+    cached = element.find(f"{SPREADSHEETML}v")
+    if cached is not None and (cached.text or "") != "":
+        return
+    try:
+        col, row, _, _ = range_boundaries(element.get("r", ""))
+    except (ValueError, TypeError):
+        return
+    if row <= max_row and col <= max_col:
+        text = f"={formula.text}" if formula.text else "=(shared formula)"
+        grid._put(row, col, Cell(text, formula_without_value=True))
+
+
+def _note_merge(grid: SheetGrid, ref: str, max_row: int, max_col: int) -> None:
+    try:
+        min_col, min_row, last_col, last_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return
+    if min_row <= max_row and min_col <= max_col:
+        grid.merges.append(Merge(min_row, min_col, min(last_row, max_row), min(last_col, max_col)))
+
+
+def load_csv(path: Path, limits: Limits) -> SheetGrid:
+    """Read a CSV return into a grid named after the file (CSV has no sheets)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CSV as cp1252
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    grid = SheetGrid(str(path), path.stem)
+    for row_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        if row_number > limits.max_rows or len(grid.cells) > limits.max_cells:
+            grid.truncated = True
+            break
+        for col_number, value in enumerate(row[: limits.max_cols], start=1):
+            if value.strip():
+                value = value[: limits.max_cell_chars]
+                grid._put(row_number, col_number, Cell(value))
+    return grid
+
+
+def is_date_like(value: object) -> bool:
+    return isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta))

@@ -1,0 +1,88 @@
+"""What people write in return headers and cells, mapped to what xlscorecard means by it.
+
+This is data, shared by every layout: to accept a new spelling, add it here. Header keys are
+compared after :func:`header_key` (lower case, words only, financial years such as ``20/21``
+taken out), so ``'Higher / Lower is better?'`` is written ``'higher lower is better'``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# field name -> the header texts that mean it
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ref": ("ref", "pi ref", "reference", "code", "pi code", "indicator ref", "indicator code",
+            "kpi ref", "kpi code", "measure ref", "pi no", "pi number", "indicator id", "id", "ref no"),
+    "name": ("performance indicator", "indicator", "indicator name", "pi name", "name", "description",
+             "measure", "measure name", "kpi", "kpi name", "title", "pi description",
+             "indicator description", "performance measure"),
+    "outcome": ("outcome", "outcomes", "objective", "outcome area"),
+    "priority": ("priority", "council priority", "theme", "priority area"),
+    "tier": ("tier", "pi tier", "indicator tier"),
+    "polarity": ("higher lower is better", "higher lower is", "higher or lower is better", "polarity",
+                 "good is", "good performance is", "is higher better", "direction of improvement",
+                 "higher lower better", "aim"),
+    "frequency": ("reporting frequency", "frequency", "reporting", "how often", "reported"),
+    "unit": ("unit", "units", "unit of measure", "measure unit"),
+    "profile": ("target profile", "profile", "target type", "profiling", "cumulative"),
+    "annual_target": ("target", "annual target", "target for the year", "year target", "full year target"),
+    "tolerance": ("tolerance", "amber tolerance", "tolerance pct", "tolerance percent"),
+    "quartile": ("comparative performance", "comparative", "quartile", "comparator quartile",
+                 "comparative quartile", "benchmark quartile", "comparative position"),
+    "data_owner": ("data owner", "owner", "responsible officer", "lead officer", "by whom"),
+    "service": ("service", "directorate", "department", "service area"),
+    "previous_outturn": ("outturn", "previous outturn", "last year outturn", "prior year outturn",
+                         "previous year outturn", "baseline"),
+    "framework_year": ("framework year", "financial year", "year"),
+    "period": ("period", "reporting period", "month", "quarter", "period label"),
+    "value": ("value", "actual", "result", "actual value", "figure", "performance"),
+    "period_target": ("period target", "target for period", "profiled target", "period target value"),
+    "note": ("note", "notes", "comment", "comments", "commentary", "reason"),
+    "published_variance": ("variance from target", "variance from", "variance", "pct variance",
+                           "variance to target"),
+    "published_dot": ("dot", "direction of travel"),
+    "published_trend": ("trend",),
+    "published_rag": ("rag", "rag status", "rag rating", "status"),
+}
+
+# Rows that are a heading over the rows below ("Tier 1", "Priority 2 - Promote good health"): the
+# field they set and a pattern whose group 1 is the value (matched at the start, case-insensitive).
+SECTION_HEADINGS: dict[str, str] = {
+    "tier": r"tier\s*([1-9])\b",
+    "priority": r"priority\s*([1-9][0-9]?)\b",
+}
+
+# cell texts that mean "no value here" (compared lower-cased and stripped)
+PLACEHOLDERS = frozenset({"", "-", "--", "\u2013", "\u2014", "n/a", "na", "n.a.", "n.a", "n/k", "."})
+
+# the arrows and words returns print for direction of travel and trend
+DOT_SYMBOLS: dict[str, str] = {
+    "\u2191": "improved", "up": "improved", "improved": "improved", "improving": "improved",
+    "\u2193": "worse", "down": "worse", "worse": "worse", "worsening": "worse", "declining": "worse",
+    "\u2194": "same", "same": "same", "\u2192": "same", "no change": "same",
+    "\u25a0": "first", "\u25aa": "first", "new": "first",
+}
+TREND_SYMBOLS: dict[str, str] = {
+    "\u2191": "improving", "up": "improving", "improving": "improving", "improved": "improving",
+    "\u2193": "declining", "down": "declining", "declining": "declining", "worse": "declining",
+    "\u2194": "same", "same": "same", "\u2192": "same", "no change": "same",
+}
+
+_FY_TOKEN = re.compile(r"(?<!\d)(?:20)?\d{2}\s*[/-]\s*(?:20)?\d{2}(?!\d)")
+
+
+def header_key(text: object) -> str:
+    """``'20/21 Target'`` -> ``'target'``; ``'Higher / Lower is better?'`` -> ``'higher lower is better'``."""
+    without_years = _FY_TOKEN.sub(" ", str(text).lower())
+    return " ".join(re.findall(r"[a-z0-9]+", without_years))
+
+
+FIELD_BY_HEADER: dict[str, str] = {
+    header_key(spelling): field for field, spellings in HEADER_SYNONYMS.items() for spelling in spellings
+}
+
+
+def field_for(text: object) -> str | None:
+    """The field a header text names, or ``None``."""
+    key = header_key(text)
+    return FIELD_BY_HEADER.get(key) if key else None

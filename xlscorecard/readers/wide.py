@@ -1,0 +1,74 @@
+"""The council's legacy wide layout (seed 003 and seed 000 tables): one row per indicator with its
+metadata, then a column per month or quarter, then the published results.
+
+``Tier 1`` and outcomes are written once per block (or merged over rows); notes may be merged
+across months. Everything row-level is shared in :mod:`.rows`; this module only says how the
+layout is recognised and walks its rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Observation, Period, Severity, Source
+from .claims import claim_from_row, report_period
+from .header import Table
+from .rows import ReadContext, SheetRecords, data_rows, has_values, indicator_from_row, observations_from_row
+from .sheets import a1
+
+NAME = "legacy wide"
+MAX_REF_LENGTH = 30
+UNREFERENCED_VALUES = (Severity.WARNING, "row has values but no indicator ref", "row skipped")
+
+
+def sniff(table: Table) -> bool:
+    return table.has("ref") and bool(table.period_columns)
+
+
+def row_ref(table: Table, row: int) -> str | None:
+    """The row's indicator ref; long text in the ref column is a note or a heading, not a ref."""
+    text = table.grid.text(row, table.col("ref"))
+    return text if text and len(text) <= MAX_REF_LENGTH else None
+
+
+def read(table: Table, context: ReadContext) -> SheetRecords:
+    records = SheetRecords()
+    carried = context.carried
+    period = report_period(table, context.period_hint)
+    name_col = table.col("name")
+    for row in data_rows(table, records):
+        block = carried.update(table, row)
+        ref = row_ref(table, row)
+        if ref is None:
+            if carried.heading(table.grid, row):
+                continue
+            if has_values(table, row):
+                context.collector.problem(UNREFERENCED_VALUES, table.grid.name, row, table.col("ref"))
+            continue
+        observations = _with_row_note(table, row, ref, observations_from_row(table, row, ref, context), period)
+        name = table.grid.text(row, name_col) if name_col else ref
+        indicator = indicator_from_row(table, row, ref, name, block, observations, context)
+        if indicator is not None:
+            records.indicators.append(indicator)
+        records.observations.extend(observations)
+        claim = claim_from_row(table, row, ref, period)
+        if claim is not None:
+            records.claims.append(claim)
+        records.rows_read += 1
+    return records
+
+
+def _with_row_note(table: Table, row: int, ref: str, observations: list[Observation],
+                   period: Period | None) -> list[Observation]:
+    """A "Comments" column speaks for the latest value on the row (or, with none, is a gap's
+    reason at the report period), so the commentary is kept with the figure it explains."""
+    col = table.col("note")
+    note = table.grid.text(row, col) if col else ""
+    if not note:
+        return observations
+    if observations:
+        latest = max(observations, key=lambda o: o.period)
+        return [replace(o, note=o.note or note) if o is latest else o for o in observations]
+    if period is None:
+        return observations
+    return [Observation(ref, period, None, note=note, source=Source(table.grid.path, table.grid.name, a1(row, col)))]
