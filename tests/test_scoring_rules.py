@@ -261,3 +261,9 @@ def test_quartile_is_computed_from_comparators_when_not_given():
 def test_other_indicators_observations_are_ignored():
     other = Observation("Y-02", DEC, 1.0)
     assert score_indicator(indicator(), [other], Q3).rag is Rag.GAP
+
+
+def test_a_target_so_near_zero_that_the_variance_overflows_is_treated_as_zero():
+    """Found by the property test: 1e9 against 1e-308 would be an infinite percentage."""
+    assert variance(1e9, 1e-308, HIGHER) is None
+    assert rag(1e9, 1e-308, HIGHER) is Rag.GREEN

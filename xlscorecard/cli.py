@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
+import contextlib
+import enum
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import XlscorecardError
+from .model import Severity
 from .periods import parse_period
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ExitCode(enum.IntEnum):
+    """What ``xlscorecard`` exits with (documented in ``--help`` and the README)."""
+
+    OK = 0                 # the scorecard (or the report asked for) was written
+    NOTHING_WRITTEN = 1    # no readable return, output not writable, or validate found errors
+    USAGE = 2              # a wrong option or argument (click's own code)
+    FINDINGS = 3           # with --strict: written, but error-level findings exist
+
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  written
+  1  nothing could be written (no readable return, output not writable)
+  2  usage error
+  3  with --strict: written, but there are error-level findings"""
+
+
+class Failure(click.ClickException):
+    """One clear sentence for the user, and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.NOTHING_WRITTEN):
+        super().__init__(message)
+        self.exit_code = int(code)
+
+
+@contextlib.contextmanager
+def user_errors(ctx: click.Context):
+    """Turn every failure into one ``Error: …`` line; ``--debug`` shows the traceback instead."""
+    debug = (ctx.find_root().obj or {}).get("debug", False)
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+        raise
+    except XlscorecardError as error:
+        if debug:
+            raise
+        raise Failure(str(error)) from error
+    except Exception as error:  # noqa: BLE001 - never a traceback without --debug
+        if debug:
+            raise
+        raise Failure(f"unexpected {type(error).__name__}: {error} (run again with --debug for details, "
+                      "and please report it)") from error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="xlscorecard")
-def cli():
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.pass_context
+def cli(ctx, debug):
     """Consolidate council performance returns into a RAG-coloured scorecard workbook."""
+    ctx.obj = {"debug": debug}
 
 
 @cli.command("period")
@@ -29,19 +79,99 @@ def period_command(text):
     try:
         period = parse_period(text)
     except XlscorecardError as error:
-        raise click.ClickException(str(error)) from error
+        raise Failure(str(error)) from error
     click.echo(f"{period.label}: {period.start_date:%d %b %Y} to {period.end_date:%d %b %Y}, "
                f"financial year {period.fy.label}, {period.months_elapsed} of 12 months elapsed; "
                f"previous period {period.previous().label}, same period last year "
                f"{period.same_period_last_year().label}")
 
 
+def period_option(help_text: str):
+    return click.option("--period", "period_text", metavar="PERIOD", help=help_text)
+
+
+def register_option():
+    return click.option("--register", "register_path", type=click.Path(exists=True, dir_okay=False),
+                        help="Indicator register workbook (default: a file in RETURNS_DIR named *register*).")
+
+
+@cli.command("consolidate", epilog=EXIT_CODES_HELP)
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
+@period_option("Reporting period, e.g. '2020/21 Q3' or 'Dec 2020' (default: the latest period the returns agree on).")
+@register_option()
+@click.option("--out", type=click.Path(dir_okay=False), help="Scorecard workbook to write "
+              "(default: scorecard-<period>.xlsx in the current folder).")
+@click.option("--records", type=click.Path(dir_okay=False),
+              help="Also write the indicator records as .csv, .json or .parquet (for Power BI and checks).")
+@click.option("--history", type=click.Path(dir_okay=False),
+              help="History file for direction of travel and the previous headline "
+                   "(default: xlscorecard-history.sqlite beside the scorecard).")
+@click.option("--no-history", is_flag=True, help="Neither read nor update a history file.")
+@click.option("--tolerance", type=click.FloatRange(min=0), metavar="PCT",
+              help="Percentage points below target that still count as amber (default 5).")
+@click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False),
+              help="A scorecard.toml restyling the workbook (colours, columns, priorities).")
+@click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
+@click.pass_context
+def consolidate_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history,
+                        tolerance, template_path, strict):
+    """Read every return in RETURNS_DIR, score it and write the scorecard workbook.
+
+    \b
+    Example:
+        xlscorecard consolidate sample_workbooks/2020-21-Q3 --period "2020/21 Q3" --records q3.csv
+    """
+    from .consolidate import consolidate
+
+    with user_errors(ctx):
+        files = [p for p in Path(returns_dir).iterdir() if p.is_file()]
+        with _progress(len(files)) as advance:
+            result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
+                                 records=records, history=history, use_history=not no_history,
+                                 tolerance=tolerance, template=template_path, on_file=advance)
+    click.echo(consolidation_summary(result))
+    if strict and result.count(Severity.ERROR):
+        raise SystemExit(int(ExitCode.FINDINGS))
+
+
+@contextlib.contextmanager
+def _progress(count: int):
+    """A progress bar on stderr while reading, when there are more than a few files."""
+    if count <= 5:
+        yield lambda path: None
+        return
+    with click.progressbar(length=count, label="Reading returns", file=click.get_text_stream("stderr"),
+                           item_show_func=lambda path: path.name if path else "") as bar:
+        yield lambda path: bar.update(1, path)
+
+
+def consolidation_summary(result) -> str:
+    """The few lines a performance officer reads after a run."""
+    counts = result.total.target
+    chosen = " (the latest period the returns agree on)" if result.period_inferred else ""
+    lines = [
+        f"Period: {result.period.long_label}{chosen}",
+        f"Returns read: {len(result.sources)}; indicators: {len(result.scores)}",
+        f"Green {counts.on_target}, amber {counts.within_tolerance}, red {counts.off_target}, "
+        f"data gaps {counts.gaps}, no target {counts.no_target}",
+        f"Findings: {result.count(Severity.ERROR)} errors, {result.count(Severity.WARNING)} warnings, "
+        f"{result.count(Severity.INFO)} for information",
+        f"Scorecard: {result.scorecard}",
+    ]
+    if result.records:
+        lines.append(f"Records: {result.records}")
+    if result.previous and result.previous.met_or_within_pct is not None:
+        lines.insert(3, f"Targets met or within tolerance: {counts.met_or_within_pct}% "
+                        f"(compared to {result.previous.met_or_within_pct}% in {result.previous.period.long_label})")
+    return "\n".join(lines)
+
+
 @cli.command("validate")
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--register", "register_path", type=click.Path(exists=True, dir_okay=False),
-              help="Indicator register workbook (default: a file in RETURNS_DIR named *register*).")
-@click.option("--period", "period_text", help="Reporting period, e.g. '2020/21 Q3'; gives returns their year.")
-def validate_command(returns_dir, register_path, period_text):
+@register_option()
+@period_option("Reporting period, e.g. '2020/21 Q3'; gives returns their year.")
+@click.pass_context
+def validate_command(ctx, returns_dir, register_path, period_text):
     """Read every return in RETURNS_DIR and list what could not be used; exit 1 on any error.
 
     \b
@@ -50,16 +180,14 @@ def validate_command(returns_dir, register_path, period_text):
     """
     from .readers import read_folder  # the readers pull in openpyxl; other commands need not
 
-    try:
+    with user_errors(ctx):
         result = read_folder(returns_dir, period=period_text, register_path=register_path)
-    except XlscorecardError as error:
-        raise click.ClickException(str(error)) from error
     click.echo(format_findings(result.findings))
-    errors = sum(1 for finding in result.findings if finding.severity.label == "error")
+    errors = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
     click.echo(f"{len(result.sources)} files, {len(result.indicators)} indicators, "
                f"{len(result.observations)} values, {len(result.findings)} findings ({errors} errors)", err=True)
     if errors:
-        raise SystemExit(1)
+        raise SystemExit(int(ExitCode.NOTHING_WRITTEN))
 
 
 def format_findings(findings) -> str:

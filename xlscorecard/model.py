@@ -214,7 +214,9 @@ class Indicator:
     ``tolerance`` is the amber band in percentage points; ``None`` means the framework default.
     ``quartile`` is the comparative quartile as given (1 best … 4 worst); ``comparator_values``
     are the comparator group's values, from which a quartile can be computed instead.
-    ``previous_outturn`` is last year's outturn, shown beside the target.
+    ``previous_outturn`` is last year's outturn, shown beside the target. ``period_targets``
+    are targets the framework sets for particular periods (a register's profiled targets); they
+    beat the profile, and a period target given in a return beats them.
     """
 
     ref: str
@@ -234,14 +236,22 @@ class Indicator:
     framework_year: FinancialYear | None = None
     service: str | None = None
     data_owner: str | None = None
+    period_targets: tuple[tuple[Period, float], ...] = ()
 
     def __post_init__(self):
+        pairs = self.period_targets.items() if isinstance(self.period_targets, dict) else self.period_targets
+        object.__setattr__(self, "period_targets",
+                           tuple(sorted((parse_period(p), float(t)) for p, t in pairs)))
         object.__setattr__(self, "polarity", Polarity.parse(self.polarity))
         object.__setattr__(self, "frequency", Frequency.parse(self.frequency))
         object.__setattr__(self, "profile", TargetProfile.parse(self.profile))
         object.__setattr__(self, "comparator_values", tuple(float(v) for v in self.comparator_values))
         if self.quartile is not None:
             object.__setattr__(self, "quartile", parse_quartile(self.quartile))
+
+    def target_set_for(self, period: Period) -> float | None:
+        """The framework's own target for exactly ``period``, if it set one."""
+        return next((target for p, target in self.period_targets if p == period), None)
 
 
 @dataclass(frozen=True)

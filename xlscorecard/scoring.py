@@ -30,7 +30,8 @@ def _finite(name: str, value: float | None) -> float | None:
 
 
 def period_target(indicator: Indicator, period: Period, explicit: float | None = None) -> float | None:
-    """The target for ``period`` (SPEC rule 1): an explicit period target wins, else the profile.
+    """The target for ``period`` (SPEC rule 1): an explicit period target from the return wins,
+    then one the framework set for that period, else the profile of the annual target.
 
     >>> ind = Indicator("CYP-41", "Referrals", "lower", profile="cumulative", annual_target=600)
     >>> period_target(ind, Period.month(2020, 12))
@@ -42,6 +43,9 @@ def period_target(indicator: Indicator, period: Period, explicit: float | None =
     explicit = _finite("period target", explicit)
     if explicit is not None:
         return explicit
+    framework = indicator.target_set_for(period)
+    if framework is not None:
+        return framework
     annual = _finite("annual target", indicator.annual_target)
     if annual is None:
         return None
@@ -58,7 +62,8 @@ def variance(actual: float, target: float | None, polarity: Polarity) -> float |
     Higher is better: ``(actual − target) / |target| × 100``; lower is better:
     ``(target − actual) / |target| × 100``. Dividing by the size of the target keeps the sign
     meaning "good" for a negative target (a net reduction, say). A zero target has no percentage
-    variance: the result is ``None`` and :func:`rag` decides from whether the target is met.
+    variance: the result is ``None`` and :func:`rag` decides from whether the target is met; so
+    does a target so close to zero that the percentage would overflow.
 
     >>> round(variance(459.4, 485, Polarity.LOWER), 2)
     5.28
@@ -70,7 +75,9 @@ def variance(actual: float, target: float | None, polarity: Polarity) -> float |
     if actual is None or target is None or target == 0:
         return None
     difference = actual - target if polarity is Polarity.HIGHER else target - actual
-    return difference / abs(target) * 100
+    result = difference / abs(target) * 100
+    # A target so near zero that the percentage overflows is no more usable than a zero target.
+    return result if math.isfinite(result) else None
 
 
 def target_met(actual: float, target: float, polarity: Polarity) -> bool:

@@ -10,7 +10,7 @@ error, and neither value is used.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,17 +54,21 @@ class Register:
         return self._by_key.get((ref, year)) or self._by_key.get((ref, None))
 
     def apply(self, indicators: Iterable[Indicator], path: str | None = None,
-              sources: Mapping[str, Source] | None = None) -> tuple[list[Indicator], list[Finding]]:
+              sources: Mapping[str, Source] | None = None,
+              stated: Mapping[str, frozenset[str]] | None = None) -> tuple[list[Indicator], list[Finding]]:
         """The register's version of each indicator a return describes, with a finding per
-        disagreement, placed at the indicator's row in ``sources`` when known."""
+        disagreement, placed at the indicator's row in ``sources`` when known. Only fields the
+        return wrote (``stated``, per ref; all when unknown) can disagree: a frequency inferred
+        from the months filled in, or a default profile, is not the return's claim."""
         sources = sources or {}
+        stated = stated or {}
         merged, findings = [], []
         for indicator in indicators:
             known = self.lookup(indicator.ref, indicator.framework_year)
             if known is None:
                 merged.append(indicator)
                 continue
-            for name in COMPARED_FIELDS:
+            for name in stated.get(indicator.ref, COMPARED_FIELDS):
                 theirs, ours = getattr(indicator, name), getattr(known, name)
                 if theirs is not None and ours is not None and not _same(theirs, ours):
                     findings.append(Finding(
@@ -80,11 +84,13 @@ class Register:
 
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
-                register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS) -> FolderResult:
+                register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
+                on_file: Callable[[Path], None] | None = None) -> FolderResult:
     """Read every return in ``folder`` (not its subfolders) into one :class:`FolderResult`.
 
     The register is ``register_path`` when given, else any file in the folder whose name
-    contains "register".
+    contains "register". ``on_file`` is called with each file as it is about to be read (for a
+    progress bar).
     """
     hint = None if period is None else parse_period(period)
     files = sorted(p for p in Path(folder).iterdir() if p.is_file())
@@ -93,17 +99,19 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     register_files = [Path(register_path)] if register_path else [p for p in files if "register" in p.stem.lower()]
     register = None
     if register_files:
-        indicators = []
+        indicators, targets = [], []
         for path in register_files:
             result = read_return(path, period_hint=hint, limits=limits)
-            if result.observations:
-                findings.append(Finding(Severity.WARNING, f"the register holds {len(result.observations)} values",
+            values = [o for o in result.observations if o.value is not None]
+            if values:
+                findings.append(Finding(Severity.WARNING, f"the register holds {len(values)} values",
                                         Source(str(path)), action="values in the register are not used; "
                                         "send them in a return"))
             indicators.extend(result.indicators)
+            targets.extend(o for o in result.observations if o.period_target is not None)
             findings.extend(result.findings)
             sources.extend([result.source_file] if result.source_file else [])
-        register = Register(indicators, str(register_files[0]))
+        register = Register(with_period_targets(indicators, targets), str(register_files[0]))
     described: dict[tuple[str, FinancialYear | None], Indicator] = {}
     observations: list[Observation] = []
     for path in files:
@@ -112,6 +120,8 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
         if path.name.startswith("."):
             findings.append(Finding(Severity.INFO, "hidden file skipped", Source(str(path))))
             continue
+        if on_file is not None:
+            on_file(path)
         result = read_return(path, period_hint=hint, register=register, limits=limits)
         findings.extend(result.findings)
         sources.extend([result.source_file] if result.source_file else [])
@@ -126,6 +136,16 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     findings.extend(_undescribed(observations, described, str(folder)))
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources))
+
+
+def with_period_targets(indicators: Iterable[Indicator], targets: Iterable[Observation]) -> list[Indicator]:
+    """The register's indicators with the period targets its values sheet sets (a target
+    belongs to the indicator of the same ref whose framework year holds the period)."""
+    targets = list(targets)
+    return [replace(indicator, period_targets=indicator.period_targets + tuple(
+                (o.period, o.period_target) for o in targets
+                if o.ref == indicator.ref and indicator.framework_year in (None, o.period.fy)))
+            for indicator in indicators]
 
 
 def _describe_once(described: dict, indicator: Indicator, path: str) -> list[Finding]:

@@ -55,7 +55,8 @@ def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> R
     indicators, observations = list(outcome.indicators), list(outcome.observations)
     findings = list(outcome.findings)
     if register is not None:
-        indicators, register_findings = register.apply(indicators, str(path), outcome.indicator_sources)
+        indicators, register_findings = register.apply(indicators, str(path), outcome.indicator_sources,
+                                                         outcome.stated_fields)
         findings.extend(register_findings)
     # Claims are checked after the register is applied: its targets are the ones that count.
     by_ref = {indicator.ref: indicator for indicator in indicators}

@@ -76,6 +76,9 @@ class ReadContext:
     period_hint: Period | None = None
     carried: CarriedValues = field(default_factory=CarriedValues)
     indicator_sources: dict[str, Source] = field(default_factory=dict)
+    # Metadata a return actually wrote (not defaulted or inferred), per ref: only these can
+    # disagree with the register.
+    stated_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def is_header_repeat(table: Table, row: int) -> bool:
@@ -149,13 +152,19 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
             where = table.col("polarity") or table.col("ref") or table.col("name")
             context.collector.problem(MISSING_POLARITY, table.grid.name, row, where, ref=ref)
         return None
-    frequency = _parsed(table, row, "frequency", Frequency.parse, context, ref) or infer_frequency(observations)
+    stated_frequency = _parsed(table, row, "frequency", Frequency.parse, context, ref)
+    frequency = stated_frequency or infer_frequency(observations)
+    stated_profile = _parsed(table, row, "profile", TargetProfile.parse, context, ref)
     year = _parsed(table, row, "framework_year", _financial_year, context, ref) or table.framework_year
     key_col = table.col("ref") or table.col("name")
     context.indicator_sources.setdefault(ref, Source(table.grid.path, table.grid.name, a1(row, key_col)))
+    stated = {"name", "polarity", "annual_target", "frequency", "profile"}
+    context.stated_fields.setdefault(ref, frozenset(
+        stated - ({"frequency"} if stated_frequency is None else set())
+        - ({"profile"} if stated_profile is None else set())))
     return Indicator(
         ref=ref, name=name or ref, polarity=polarity, frequency=frequency,
-        profile=_parsed(table, row, "profile", TargetProfile.parse, context, ref) or TargetProfile.FLAT,
+        profile=stated_profile or TargetProfile.FLAT,
         annual_target=_number(table, row, "annual_target", context, ref),
         tolerance=_number(table, row, "tolerance", context, ref),
         priority=carried.get("priority"), outcome=carried.get("outcome"),

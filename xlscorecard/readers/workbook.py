@@ -52,6 +52,7 @@ class TablesOutcome:
     findings: list[Finding] = field(default_factory=list)
     layouts: list[str] = field(default_factory=list)
     indicator_sources: dict[str, Source] = field(default_factory=dict)
+    stated_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits) -> TablesOutcome:
@@ -87,6 +88,7 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
 def _finish(outcome: TablesOutcome, context: ReadContext) -> TablesOutcome:
     outcome.findings.extend(context.collector.findings())
     outcome.indicator_sources = context.indicator_sources
+    outcome.stated_fields = context.stated_fields
     return outcome
 
 

@@ -1,0 +1,174 @@
+"""One consolidation: read a folder of returns, score every indicator, write the outputs.
+
+This is the library function behind ``xlscorecard consolidate``; the command line only parses
+arguments and prints what this returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ReturnError
+from .history import History, PastRun, merge_with_history
+from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, Severity, SourceFile, parse_period
+from .records import record_rows, write_records
+from .scoring import DEFAULT_TOLERANCE, score_indicator
+from .summary import GroupSummary, summarise_group
+
+HISTORY_NAME = "xlscorecard-history.sqlite"
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """What a consolidation read, scored and wrote.
+
+    ``period_inferred`` is True when the period was taken from the returns rather than given.
+    ``previous`` is the previous reporting period's run from the history, when there was one.
+    """
+
+    period: Period
+    period_inferred: bool
+    indicators: tuple[Indicator, ...]
+    observations: tuple[Observation, ...]
+    scores: tuple[Score, ...]
+    findings: tuple[Finding, ...]
+    sources: tuple[SourceFile, ...]
+    total: GroupSummary
+    previous: PastRun | None
+    scorecard: Path | None
+    records: Path | None
+    history: Path | None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+def default_scorecard_name(period: Period) -> str:
+    """``scorecard-2020-21-Q3.xlsx``."""
+    return f"scorecard-{period.slug}.xlsx"
+
+
+def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
+                out: str | Path | None = None, records: str | Path | None = None,
+                history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
+                template: str | Path | None = None, on_file: Callable[[Path], None] | None = None) -> Consolidation:
+    """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
+
+    ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
+    :func:`default_scorecard_name` in the current folder and ``history`` to a file beside it.
+    Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found and
+    :class:`~xlscorecard.errors.OutputError` when an output cannot be written.
+    """
+    from .readers import read_folder  # imported here: `xlscorecard --help` stays fast
+
+    folder = Path(returns_dir)
+    read = read_folder(folder, period=period, register_path=register, on_file=on_file)
+    if not read.indicators and not read.observations:
+        raise ReturnError(f"no readable return in {folder}: "
+                          f"{_first_problem(read.findings) or 'the folder has no spreadsheet or CSV files'}")
+    chosen = parse_period(period) if period is not None else infer_period(read.observations)
+    indicators = indicators_for(read.indicators, chosen)
+    tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
+    out = Path(out) if out is not None else Path(default_scorecard_name(chosen))
+    history_path = (Path(history) if history is not None else out.parent / HISTORY_NAME) if use_history else None
+
+    findings = list(read.findings)
+    observations = list(read.observations)
+    previous = None
+    if history_path is not None:
+        with History(history_path) as store:
+            observations = _with_history(store, indicators, observations)
+            previous = store.run(chosen.previous())
+            scores = _score(indicators, observations, chosen, tolerance)
+            findings += store.record(chosen, indicators, read.observations,
+                                     met_or_within_pct=summarise_group("Total", scores).target.met_or_within_pct)
+    else:
+        scores = _score(indicators, observations, chosen, tolerance)
+    findings.sort(key=Finding.sort_key)
+    total = summarise_group("Total", scores)
+
+    _write_scorecard(out, chosen, indicators, scores, observations, findings, read.sources, previous, tolerance,
+                     template)
+    if records is not None:
+        write_records(record_rows(indicators, scores), records)
+    return Consolidation(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
+                         tuple(findings), tuple(read.sources), total, previous, out,
+                         Path(records) if records is not None else None, history_path)
+
+
+def infer_period(observations: Iterable[Observation]) -> Period:
+    """The reporting period the returns agree on: the latest period any of them reports,
+    when every return reaches it. A month that closes a quarter gives that quarter (the
+    committee cycle is quarterly); another month gives a monthly scorecard."""
+    latest: dict[str, Period] = {}
+    for o in observations:
+        if o.value is None:
+            continue
+        path = o.source.path or "?"
+        if path not in latest or latest[path] < o.period:
+            latest[path] = o.period
+    if not latest:
+        raise ReturnError("the returns hold no values, so no reporting period can be chosen; pass --period")
+    ends = {p.end_date for p in latest.values()}
+    if len(ends) > 1:
+        listed = ", ".join(f"{Path(path).name} up to {p.label}" for path, p in sorted(latest.items()))
+        raise ReturnError(f"the returns do not agree on one latest period ({listed}); pass --period")
+    period = max(latest.values())
+    if period.kind is PeriodKind.MONTH and period.last_fy_month % 3 == 0:
+        return Period.quarter(period.fy, period.last_fy_month // 3)
+    return period
+
+
+def indicators_for(indicators: Iterable[Indicator], period: Period) -> list[Indicator]:
+    """The framework for the period's financial year: one indicator per ref, the one of that
+    year before one with no year, in the order read."""
+    chosen: dict[str, Indicator] = {}
+    for indicator in indicators:
+        if indicator.framework_year not in (None, period.fy):
+            continue
+        if indicator.ref not in chosen or (chosen[indicator.ref].framework_year is None
+                                           and indicator.framework_year is not None):
+            chosen[indicator.ref] = indicator
+    return list(chosen.values())
+
+
+def _with_history(store: History, indicators: Sequence[Indicator], observations: list[Observation]):
+    merged = []
+    for indicator in indicators:
+        current = [o for o in observations if o.ref == indicator.ref]
+        merged += merge_with_history(current, store.observations_for(indicator))
+    known = {i.ref for i in indicators}
+    return merged + [o for o in observations if o.ref not in known]
+
+
+def _score(indicators, observations, period, tolerance) -> list[Score]:
+    by_ref: dict[str, list[Observation]] = {}
+    for o in observations:
+        by_ref.setdefault(o.ref, []).append(o)
+    return [score_indicator(i, by_ref.get(i.ref, []), period, tolerance) for i in indicators]
+
+
+def _write_scorecard(out, period, indicators, scores, observations, findings, sources, previous, tolerance,
+                     template) -> None:
+    from .output import atomic_output
+    from .writer import ScorecardData, load_template, write_scorecard
+
+    data = ScorecardData(
+        period=period, indicators=indicators, scores=scores, observations=observations, findings=findings,
+        sources=sources, tolerance=tolerance,
+        previous_headline_pct=previous.met_or_within_pct if previous else None,
+        previous_label=previous.period.long_label if previous else None,
+    )
+    loaded = load_template(template) if template is not None else None
+    with atomic_output(out) as temporary:
+        write_scorecard(data, temporary, loaded)
+
+
+def _first_problem(findings: Iterable[Finding]) -> str | None:
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if not errors:
+        return None
+    first = errors[0]
+    return f"{Path(first.source.path).name if first.source.path else ''}: {first.message}".strip(": ")
