@@ -86,8 +86,20 @@ def period_command(text):
                f"{period.same_period_last_year().label}")
 
 
+class PeriodType(click.ParamType):
+    """A reporting period as people type it; a bad one is a usage error naming what is accepted."""
+
+    name = "period"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_period(value)
+        except XlscorecardError as error:
+            self.fail(str(error), param, ctx)
+
+
 def period_option(help_text: str):
-    return click.option("--period", "period_text", metavar="PERIOD", help=help_text)
+    return click.option("--period", "period_text", type=PeriodType(), metavar="PERIOD", help=help_text)
 
 
 def register_option():
