@@ -34,6 +34,6 @@ def test_validate_rejects_a_missing_folder(tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
-def test_validate_reports_a_bad_period_as_one_error_line(tmp_path):
+def test_validate_reports_a_bad_period_as_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--period", "sometime"])
-    assert result.exit_code == 1 and result.output.startswith("Error: 'sometime' is not a period")
+    assert result.exit_code == 2 and "Invalid value for '--period': 'sometime' is not a period" in result.output
