@@ -232,3 +232,20 @@ def test_the_same_inputs_give_the_same_cells(tmp_path):
     second = write_return_template(tmp_path / "b.xlsx", indicators=_q3_indicators(), period=DEC_2020)
     assert snapshot(first) == snapshot(second)
     assert load_workbook(first).properties.created == load_workbook(second).properties.created
+
+
+def test_a_quarter_template_reads_back_with_quarter_and_month_periods(tmp_path):
+    """For 2020/21 Q3 a monthly indicator gets Oct–Dec rows and a quarterly one a '2020/21 Q3' row;
+    filled in, they read back as those periods with no findings."""
+    indicators = [Indicator("A-1", "Monthly count", "higher", frequency="monthly", profile="per-period"),
+                  Indicator("B-1", "Quarterly rate", "lower", frequency="quarterly", annual_target=12.5)]
+    path = write_return_template(tmp_path / "q3.xlsx", indicators=indicators, period="2020/21 Q3")
+    wb = load_workbook(path)
+    ws = wb["Values"]
+    for row, value in zip(range(2, 6), (10, 11, 12, 13.5)):
+        ws.cell(row, 4, value)
+    wb.save(path)
+    result = read_folder(tmp_path)
+    assert result.findings == ()
+    assert sorted((o.ref, o.period.label, o.value) for o in result.observations) == [
+        ("A-1", "Dec 2020", 12), ("A-1", "Nov 2020", 11), ("A-1", "Oct 2020", 10), ("B-1", "2020/21 Q3", 13.5)]

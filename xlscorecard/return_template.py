@@ -199,7 +199,7 @@ def due_periods(indicator: Indicator, period: Period) -> list[Period]:
 
 # -- writing ----------------------------------------------------------------------------------
 
-def _validation(column: Column, sqref: str, values_sheet_refs: str | None = None) -> DataValidation:
+def _validation(column: Column, sqref: str, refs_formula: str | None = None) -> DataValidation:
     """The dropdown or number check for a column, always with an input message (Excel allows a
     32-character title and a 255-character message)."""
     if column.choices:
@@ -213,10 +213,10 @@ def _validation(column: Column, sqref: str, values_sheet_refs: str | None = None
                                     errorTitle="A number is expected",
                                     error=("Write a number here." if column.strict else
                                            "Write a number. No data? Leave it blank and explain in Note."))
-    elif values_sheet_refs:
+    elif refs_formula:
         # Refs typed on the Values sheet are offered from the Indicators sheet; a ref the register
         # holds but this sheet does not is still allowed (warning only).
-        validation = DataValidation(type="list", formula1=values_sheet_refs, showErrorMessage=True,
+        validation = DataValidation(type="list", formula1=refs_formula, showErrorMessage=True,
                                     errorStyle="warning", errorTitle="Ref not on Indicators sheet",
                                     error="This ref is not on the Indicators sheet. Check it, or add the indicator there.")
     else:
