@@ -178,6 +178,70 @@ def consolidation_summary(result) -> str:
     return "\n".join(lines)
 
 
+@cli.command("template")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="The .xlsx return template to write.")
+@register_option()
+@click.option("--service", help="Only this service's indicators (as the register's Service column names it).")
+@period_option("Pre-fill one Values row per indicator due in this period, e.g. '2020/21 Q3'.")
+@click.pass_context
+def template_command(ctx, out, register_path, service, period_text):
+    """Write a return template for a service to fill in: blank, or pre-filled from the register.
+
+    \b
+    Example:
+        xlscorecard template --register register-2020-21.xlsx --service "Public Health" \\
+            --period "2020/21 Q3" --out public-health-Q3.xlsx
+    """
+    from .return_template import make_return_template
+
+    with user_errors(ctx):
+        path = make_return_template(out, register_path=register_path, service=service, period=period_text)
+    click.echo(f"Template: {path}")
+
+
+@cli.command("watch")
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
+@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
+@register_option()
+@click.option("--out", type=click.Path(dir_okay=False), help="Scorecard workbook to keep up to date.")
+@click.option("--records", type=click.Path(dir_okay=False), help="Records file to keep up to date.")
+@click.option("--debounce", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              help="Seconds of quiet after a change before consolidating.")
+@click.pass_context
+def watch_command(ctx, returns_dir, period_text, register_path, out, records, debounce):
+    """Consolidate now, then again whenever a return is added or changed (Ctrl+C to stop).
+
+    \b
+    Example:
+        xlscorecard watch returns/ --period "2020/21 Q3" --out scorecard.xlsx
+    """
+    from .consolidate import HISTORY_NAME, consolidate, default_scorecard_name
+    from .watch import watch
+
+    def run_once(changed=()):
+        if changed:
+            click.echo(f"Changed: {', '.join(sorted(p.name for p in changed))}", err=True)
+        try:
+            with user_errors(ctx):
+                result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
+                                     records=records)
+            click.echo(consolidation_summary(result))
+            return result
+        except click.ClickException as error:  # keep watching: the next save may fix it
+            error.show()
+            return None
+
+    first = run_once()
+    target = Path(out) if out else Path(default_scorecard_name(first.period)) if first else None
+    outputs = [p for p in (target, Path(records) if records else None) if p is not None]
+    outputs += [(target.parent if target else Path(".")) / HISTORY_NAME]
+    click.echo(f"Watching {returns_dir} (Ctrl+C to stop)", err=True)
+    try:
+        watch(returns_dir, run_once, debounce=debounce, ignore=outputs)
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
 @cli.command("validate")
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
 @register_option()

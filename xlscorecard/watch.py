@@ -1,0 +1,89 @@
+"""Re-consolidate when a return is added or changed: the ``xlscorecard watch`` loop.
+
+File-system events arrive in bursts while Excel saves (a temporary file, a rename, the lock file
+``~$name.xlsx``), so changes are debounced: the callback runs once the folder has been quiet
+for ``debounce`` seconds and every changed file has stopped growing. Lock files, hidden and
+temporary files, and the run's own outputs never trigger a run.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .output import TEMP_PREFIX
+
+IGNORED_PREFIXES = ("~$", ".", TEMP_PREFIX)
+# Reading a return opens and closes it; only events that change a file count, or every run
+# would trigger the next.
+CHANGE_EVENTS = {"created", "modified", "moved", "deleted", "closed"}
+IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", "~", ".sqlite", ".sqlite-journal")
+
+
+def is_return_candidate(path: Path, ignore: Iterable[Path] = ()) -> bool:
+    """Whether a change to ``path`` should trigger a consolidation."""
+    name = path.name
+    if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
+        return False
+    return path.resolve() not in {p.resolve() for p in ignore}
+
+
+def _sizes(paths: Iterable[Path]) -> dict[Path, int]:
+    sizes = {}
+    for path in paths:
+        try:
+            sizes[path] = path.stat().st_size
+        except OSError:
+            sizes[path] = -1  # deleted or being replaced: wait for it to settle
+    return sizes
+
+
+def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounce: float = 2.0,
+          ignore: Iterable[Path] = (), stop: threading.Event | None = None, poll: float = 0.2) -> None:
+    """Call ``on_change(changed_paths)`` after each settled burst of changes in ``folder``,
+    until ``stop`` is set (or for ever)."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    folder = Path(folder)
+    ignore = tuple(Path(p) for p in ignore)
+    stop = stop or threading.Event()
+    pending: set[Path] = set()
+    lock = threading.Lock()
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event):
+            if event.is_directory or event.event_type not in CHANGE_EVENTS:
+                return
+            for raw in (event.src_path, getattr(event, "dest_path", "")):
+                path = Path(raw) if raw else None
+                if path is not None and path.parent == folder and is_return_candidate(path, ignore):
+                    with lock:
+                        pending.add(path)
+
+    observer = Observer()
+    observer.schedule(Handler(), str(folder), recursive=False)
+    observer.start()
+    try:
+        last_sizes: dict[Path, int] = {}
+        quiet_since = time.monotonic()
+        while not stop.wait(poll):
+            with lock:
+                changed = set(pending)
+            if not changed:
+                quiet_since = time.monotonic()
+                continue
+            sizes = _sizes(changed)
+            if sizes != last_sizes:  # still being written
+                last_sizes, quiet_since = sizes, time.monotonic()
+                continue
+            if time.monotonic() - quiet_since >= debounce:
+                with lock:
+                    pending.difference_update(changed)
+                last_sizes = {}
+                on_change(changed)
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
