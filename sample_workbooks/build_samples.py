@@ -121,28 +121,43 @@ def q3_period(index: int) -> str:
     return f"{Q3_MONTH_HEADERS[index][:3]} {2020 if index < 9 else 2021}"
 
 
-def build_q3(folder: Path) -> None:
-    rows = read("q3_2020_21_all_priorities.csv")
+def q3_indicator_row(row, service: str) -> tuple:
+    """A row of the Indicators sheet (register or template) for one printed Q3 row."""
+    return (row["ref"], row["indicator"], row["priority"], None, int(row["tier"]), row["polarity"],
+            q3_frequency(row), "cumulative" if row["ref"] in Q3_CUMULATIVE else "flat",
+            number(row["target_2020_21"]), row["published_comparative"] or None,
+            number(row["outturn_2019_20"]), service, f"{service} performance lead", "2020/21")
+
+
+def write_register(path: Path, indicator_rows, target_rows) -> None:
+    """A register in our template's format: an Indicators sheet and the period targets."""
     register = new_workbook()
     ws = register.active
     ws.title = "Indicators"
     ws.append(INDICATOR_HEADER)
-    for row in rows:
-        ws.append((row["ref"], row["indicator"], row["priority"], None, int(row["tier"]), row["polarity"],
-                   q3_frequency(row), "cumulative" if row["ref"] in Q3_CUMULATIVE else "flat",
-                   number(row["target_2020_21"]), row["published_comparative"] or None,
-                   number(row["outturn_2019_20"]), service_of(row["ref"], Q3_RETURNS),
-                   f"{service_of(row['ref'], Q3_RETURNS)} performance lead", "2020/21"))
+    for values in indicator_rows:
+        ws.append(values)
     targets = register.create_sheet("Period targets")
     targets.append(VALUES_HEADER)
+    for values in target_rows:
+        targets.append(values)
+    save(register, path)
+
+
+def q3_period_targets(rows):
     for row in rows:
         latest, published = q3_latest(row), number(row["published_variance"])
         if row["ref"] not in Q3_FROM_PRINTED_TARGET and latest and published is not None:
-            targets.append((row["ref"], q3_period(latest[0]), None,
-                            round(back_solved(latest[1], published, row["polarity"]), 6),
-                            "target used in the published Q3 report"))
-    save(register, folder / "register-2020-21.xlsx")
+            yield (row["ref"], q3_period(latest[0]), None,
+                   round(back_solved(latest[1], published, row["polarity"]), 6),
+                   "target used in the published Q3 report")
 
+
+def build_q3(folder: Path) -> None:
+    rows = read("q3_2020_21_all_priorities.csv")
+    write_register(folder / "register-2020-21.xlsx",
+                   (q3_indicator_row(row, service_of(row["ref"], Q3_RETURNS)) for row in rows),
+                   q3_period_targets(rows))
     for name, service, prefixes, layout in Q3_RETURNS:
         mine = [r for r in rows if r["ref"].startswith(prefixes)]
         {"wide": q3_wide, "template": q3_template, "values": q3_template, "csv": q3_csv}[layout](
@@ -218,10 +233,7 @@ def q3_template(path: Path, service: str, rows, layout) -> None:
         ws.title = "Indicators"
         ws.append(INDICATOR_HEADER)
         for row in rows:
-            ws.append((row["ref"], row["indicator"], row["priority"], None, int(row["tier"]), row["polarity"],
-                       q3_frequency(row), "cumulative" if row["ref"] in Q3_CUMULATIVE else "flat",
-                       number(row["target_2020_21"]), row["published_comparative"] or None,
-                       number(row["outturn_2019_20"]), service, f"{service} performance lead", "2020/21"))
+            ws.append(q3_indicator_row(row, service))
         ws = wb.create_sheet("Values")
     else:
         ws.title = "Values"
@@ -245,27 +257,25 @@ def q2_values(row):
         yield quarter, column, month, number(row[column])
 
 
-def build_q2(folder: Path) -> None:
-    rows = read("q2_2021_22_priority1.csv")
-    register = new_workbook()
-    ws = register.active
-    ws.title = "Indicators"
-    ws.append(INDICATOR_HEADER)
-    for row in rows:
-        ws.append((row["ref"], row["indicator"], "1", Q2_OUTCOMES[Q2_OUTCOME_OF.get(row["ref"], "safe")],
-                   int(row["tier"]), row["polarity"], "Quarterly",
-                   "per-period" if row["ref"] == "SC-01" else "flat", number(row["target_2021_22"]),
-                   row["published_comparative"] or None, number(row["outturn_2020_21"]),
-                   service_of(row["ref"], Q2_RETURNS), f"{service_of(row['ref'], Q2_RETURNS)} performance lead",
-                   "2021/22"))
-    targets = register.create_sheet("Period targets")
-    targets.append(VALUES_HEADER)
+def q2_indicator_row(row) -> tuple:
+    service = service_of(row["ref"], Q2_RETURNS)
+    return (row["ref"], row["indicator"], "1", Q2_OUTCOMES[Q2_OUTCOME_OF.get(row["ref"], "safe")],
+            int(row["tier"]), row["polarity"], "Quarterly", "per-period" if row["ref"] == "SC-01" else "flat",
+            number(row["target_2021_22"]), row["published_comparative"] or None, number(row["outturn_2020_21"]),
+            service, f"{service} performance lead", "2021/22")
+
+
+def q2_period_targets(rows):
     for row in rows:
         published, value = number(row["published_variance"]), number(row["q2"])
         if row["ref"] not in Q2_FROM_PRINTED_TARGET and published is not None and value is not None:
-            targets.append((row["ref"], "2021/22 Q2", None, round(back_solved(value, published, row["polarity"]), 6),
-                            "target used in the published Q2 report"))
-    save(register, folder / "register-2021-22.xlsx")
+            yield (row["ref"], "2021/22 Q2", None, round(back_solved(value, published, row["polarity"]), 6),
+                   "target used in the published Q2 report")
+
+
+def build_q2(folder: Path) -> None:
+    rows = read("q2_2021_22_priority1.csv")
+    write_register(folder / "register-2021-22.xlsx", map(q2_indicator_row, rows), q2_period_targets(rows))
     for name, service, prefixes, layout in Q2_RETURNS:
         mine = [r for r in rows if r["ref"].startswith(prefixes)]
         {"wide": q2_wide, "template": q2_template, "csv": q2_csv}[layout](folder / name, service, mine)
