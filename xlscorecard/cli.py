@@ -242,6 +242,35 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
         click.echo("Stopped.", err=True)
 
 
+@cli.command("explain")
+@click.argument("ref")
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
+@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
+@register_option()
+@click.option("--history", type=click.Path(dir_okay=False, exists=True),
+              help="History file with earlier periods' values (it is read, not changed).")
+@click.pass_context
+def explain_command(ctx, ref, returns_dir, period_text, register_path, history):
+    """Explain one indicator's status, direction of travel, trend and forecast, with the arithmetic.
+
+    \b
+    Example:
+        xlscorecard explain CYP-01 sample_workbooks/2020-21-Q3 --period "2020/21 Q3"
+    """
+    from .consolidate import assess
+    from .explain import explain
+
+    with user_errors(ctx):
+        result = assess(returns_dir, period=period_text, register=register_path, history=history, record=False)
+        indicators = {i.ref.casefold(): i for i in result.indicators}
+        indicator = indicators.get(ref.casefold())
+        if indicator is None:
+            raise Failure(f"{ref} is not an indicator of {result.period.fy.label} in {returns_dir}")
+        score = next(s for s in result.scores if s.ref == indicator.ref)
+        click.echo(f"{indicator.ref} {indicator.name}, {result.period.long_label}")
+        click.echo(explain(indicator, score, result.tolerance))
+
+
 @cli.command("validate")
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
 @register_option()

@@ -50,16 +50,33 @@ def default_scorecard_name(period: Period) -> str:
     return f"scorecard-{period.slug}.xlsx"
 
 
-def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
-                out: str | Path | None = None, records: str | Path | None = None,
-                history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
-                template: str | Path | None = None, on_file: Callable[[Path], None] | None = None) -> Consolidation:
-    """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
+@dataclass(frozen=True)
+class Assessment:
+    """A folder of returns read and scored, before anything is written."""
 
-    ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
-    :func:`default_scorecard_name` in the current folder and ``history`` to a file beside it.
-    Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found and
-    :class:`~xlscorecard.errors.OutputError` when an output cannot be written.
+    period: Period
+    period_inferred: bool
+    indicators: tuple[Indicator, ...]
+    observations: tuple[Observation, ...]
+    scores: tuple[Score, ...]
+    findings: tuple[Finding, ...]
+    sources: tuple[SourceFile, ...]
+    previous: PastRun | None
+    tolerance: float
+
+    @property
+    def total(self) -> GroupSummary:
+        return summarise_group("Total", self.scores)
+
+
+def assess(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
+           history: str | Path | None = None, record: bool = True, tolerance: float | None = None,
+           on_file: Callable[[Path], None] | None = None) -> Assessment:
+    """Read every return in ``returns_dir`` and score the reporting period.
+
+    With a ``history`` file, earlier values come from it (for direction of travel and trend) and,
+    when ``record`` is true, this run is stored in it. Raises
+    :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
     from .readers import read_folder  # imported here: `xlscorecard --help` stays fast
 
@@ -71,30 +88,45 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     chosen = parse_period(period) if period is not None else infer_period(read.observations)
     indicators = indicators_for(read.indicators, chosen)
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
-    out = Path(out) if out is not None else Path(default_scorecard_name(chosen))
-    history_path = (Path(history) if history is not None else out.parent / HISTORY_NAME) if use_history else None
-
     findings = list(read.findings)
     observations = list(read.observations)
     previous = None
-    if history_path is not None:
-        with History(history_path) as store:
+    if history is not None and (record or Path(history).exists()):
+        with History(history) as store:
             observations = _with_history(store, indicators, observations)
             previous = store.run(chosen.previous())
             scores = _score(indicators, observations, chosen, tolerance)
-            findings += store.record(chosen, indicators, read.observations,
-                                     met_or_within_pct=summarise_group("Total", scores).target.met_or_within_pct)
+            if record:
+                findings += store.record(chosen, indicators, read.observations,
+                                         met_or_within_pct=summarise_group("Total", scores).target.met_or_within_pct)
     else:
         scores = _score(indicators, observations, chosen, tolerance)
     findings.sort(key=Finding.sort_key)
-    total = summarise_group("Total", scores)
+    return Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
+                      tuple(findings), tuple(read.sources), previous, tolerance)
 
-    _write_scorecard(out, chosen, indicators, scores, observations, findings, read.sources, previous, tolerance,
-                     template)
+
+def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
+                out: str | Path | None = None, records: str | Path | None = None,
+                history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
+                template: str | Path | None = None, on_file: Callable[[Path], None] | None = None) -> Consolidation:
+    """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
+
+    ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
+    :func:`default_scorecard_name` in the current folder and ``history`` to a file beside it.
+    Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found and
+    :class:`~xlscorecard.errors.OutputError` when an output cannot be written.
+    """
+    folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
+    history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
+    result = assess(returns_dir, period=period, register=register, history=history_path, tolerance=tolerance,
+                    on_file=on_file)
+    out = Path(out) if out is not None else folder / default_scorecard_name(result.period)
+    _write_scorecard(out, result, template)
     if records is not None:
-        write_records(record_rows(indicators, scores), records)
-    return Consolidation(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
-                         tuple(findings), tuple(read.sources), total, previous, out,
+        write_records(record_rows(result.indicators, result.scores), records)
+    return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
+                         result.scores, result.findings, result.sources, result.total, result.previous, out,
                          Path(records) if records is not None else None, history_path)
 
 
@@ -150,14 +182,15 @@ def _score(indicators, observations, period, tolerance) -> list[Score]:
     return [score_indicator(i, by_ref.get(i.ref, []), period, tolerance) for i in indicators]
 
 
-def _write_scorecard(out, period, indicators, scores, observations, findings, sources, previous, tolerance,
-                     template) -> None:
+def _write_scorecard(out: Path, result: Assessment, template) -> None:
     from .output import atomic_output
     from .writer import ScorecardData, load_template, write_scorecard
 
+    previous = result.previous
     data = ScorecardData(
-        period=period, indicators=indicators, scores=scores, observations=observations, findings=findings,
-        sources=sources, tolerance=tolerance,
+        period=result.period, indicators=result.indicators, scores=result.scores,
+        observations=result.observations, findings=result.findings, sources=result.sources,
+        tolerance=result.tolerance,
         previous_headline_pct=previous.met_or_within_pct if previous else None,
         previous_label=previous.period.long_label if previous else None,
     )

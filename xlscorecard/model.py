@@ -318,7 +318,8 @@ class Score:
     target for ``value_period``. ``variance`` is the % variance from target, positive is good;
     ``None`` when there is no value or no target, or when the target is zero (the RAG then
     follows from whether the target is met). ``previous_variance`` is the variance at the
-    previous reporting period that the DOT compared with. ``gap_reason`` explains a GAP or
+    previous reporting period that the DOT compared with, for the value of ``previous_period``.
+    ``gap_reason`` explains a GAP or
     NOT_DUE status in words.
     """
 
@@ -332,6 +333,7 @@ class Score:
     target: float | None = None
     variance: float | None = None
     previous_value: float | None = None
+    previous_period: Period | None = None
     previous_variance: float | None = None
     last_year_value: float | None = None
     quartile: int | None = None

@@ -237,7 +237,8 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
         indicator.ref, period, status, dot=dot,
         trend=trend(latest.value, last_year.value if last_year else None, indicator.polarity),
         value=latest.value, value_period=latest.period, target=target, variance=pct,
-        previous_value=before.value if before else None, previous_variance=previous_variance,
+        previous_value=before.value if before else None, previous_period=before.period if before else None,
+        previous_variance=previous_variance,
         last_year_value=last_year.value if last_year else None, quartile=quartile_now,
         note=note or latest.note, source=latest.source,
     )

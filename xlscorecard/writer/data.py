@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..explain import Forecast, explain, year_end_forecast
 from ..model import Finding, Indicator, Observation, Period, Score, SourceFile
 from ..summary import GroupSummary, headline, summarise
 from .template import Template
@@ -116,6 +117,19 @@ class Scorecard:
     def headline(self) -> str:
         return headline(self.summaries[-1].target, self.data.previous_headline_pct,
                         self.data.previous_label, self.tolerance)
+
+    @cached_property
+    def explanations(self) -> dict[str, str]:
+        """Each indicator's status, DOT, trend and forecast in words, with the arithmetic."""
+        return {ref: explain(self.indicator[ref], score, self.tolerance) for ref, score in self.score.items()
+                if ref in self.indicator}
+
+    @cached_property
+    def forecasts(self) -> dict[str, Forecast]:
+        """Year-end forecasts of the cumulative indicators that have one."""
+        found = {ref: year_end_forecast(self.indicator[ref], score) for ref, score in self.score.items()
+                 if ref in self.indicator}
+        return {ref: forecast for ref, forecast in found.items() if forecast is not None}
 
     @property
     def as_of(self) -> dt.date:

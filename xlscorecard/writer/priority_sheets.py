@@ -153,7 +153,13 @@ class PrioritySheet:
         gap_text = self._write_values(row, indicator, score)
         put(row, "period_target", score.target, f.number(score.target))
         put(row, "variance", score.variance, f["rag_variance", score.rag])
-        put(row, "status", template.word("rag", score.rag.value), f["rag_status", score.rag])
+        forecast = self.card.forecasts.get(indicator.ref)
+        status = template.word("rag", score.rag.value)
+        if forecast is not None and forecast.warning:
+            status += " (forecast miss)"
+        put(row, "status", status, f["rag_status", score.rag])
+        if "status" in self.col:
+            self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref])
         put(row, "dot", dot_text(template, score.dot), f["dot", score.rag])
         put(row, "trend", trend_text(template, score.trend), f["centre"])
         put(row, "comparative", quartile_word(template, score.quartile), f.quartile(score.quartile))

@@ -145,6 +145,9 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
     ("Previous value", "value", lambda c, g, i, s: s.previous_value),
     ("Previous variance %", "variance", lambda c, g, i, s: s.previous_variance),
     ("Value a year earlier", "value", lambda c, g, i, s: s.last_year_value),
+    ("Explanation", "text", lambda c, g, i, s: c.explanations.get(i.ref)),
+    ("Year-end forecast", "value", lambda c, g, i, s: c.forecasts[i.ref].value if i.ref in c.forecasts else None),
+    ("Forecast", "text", lambda c, g, i, s: _forecast_word(c.forecasts.get(i.ref))),
     ("Gap reason", "text", lambda c, g, i, s: s.gap_reason),
     ("Note", "text", lambda c, g, i, s: s.note),
     ("Source file", "text", lambda c, g, i, s: s.source.path if s.source else None),
@@ -152,7 +155,15 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
     ("Source cell", "text", lambda c, g, i, s: s.source.cell if s.source else None),
 )
 ALL_INDICATOR_HEADERS = tuple(name for name, _, _ in _RECORD_FIELDS)
-_CAPPED = {"Priority name": 30, "Indicator": 50, "Outcome": 30, "Gap reason": 40, "Note": 40, "Source file": 40}
+_CAPPED = {"Explanation": 60, "Priority name": 30, "Indicator": 50, "Outcome": 30, "Gap reason": 40, "Note": 40, "Source file": 40}
+
+
+def _forecast_word(forecast) -> str | None:
+    if forecast is None:
+        return None
+    if forecast.met:
+        return "on course to meet the annual target"
+    return "forecast miss while on target or within tolerance" if forecast.warning else "forecast miss"
 
 
 def write_all_indicators(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:

@@ -1,0 +1,118 @@
+"""Explainable statuses and year-end forecasts (issue 8, items 2 and 4), on the seeds' figures."""
+
+import pytest
+
+from xlscorecard.explain import explain, explain_dot, explain_status, year_end_forecast
+from xlscorecard.model import Indicator, Observation, Period, Rag, Score
+from xlscorecard.scoring import score_indicator
+
+from reference import q3_rows
+
+Q3 = Period.quarter(2020, 3)
+ROWS = {r.ref: r for r in q3_rows(back_solve=True)}
+
+
+def scored(ref):
+    row = ROWS[ref]
+    return row.indicator, score_indicator(row.indicator, row.observations, Q3)
+
+
+def test_cyp01_is_explained_as_the_issue_words_it():
+    """Issue 8's own example, figure for figure."""
+    text = explain(*scored("CYP-01"))
+    assert text.startswith(
+        "December 459.4 against a target of 485 (lower is better): (485 \u2212 459.4) / 485 = +5.28%, "
+        "target met \u2192 green. September gave +8.91%, so the direction of travel is worse.")
+
+
+def test_cyp41_cumulative_referrals_explained_with_profile_and_forecast():
+    """600 a year, 9/12 by December is 450; 505.1 so far projects to 673.5, a forecast miss."""
+    indicator, score = scored("CYP-41")
+    status = explain_status(indicator, score)
+    assert status == ("December 505.1 against a year-to-date target of 450, 9/12 of 600 (lower is better): "
+                      "(450 \u2212 505.1) / 450 = \u221212.24%, missed by more than the 5% tolerance \u2192 red.")
+    forecast = year_end_forecast(indicator, score)
+    assert round(forecast.value, 1) == 673.5 and not forecast.met and not forecast.warning
+    assert "the year ends at 673.47 against an annual target of 600" in explain(indicator, score)
+
+
+def test_amber_and_first_reported():
+    assert "missed, but within the 5% tolerance \u2192 amber" in explain(*scored("CYP-27a"))
+    indicator, score = scored("HS-01")
+    assert explain_status(indicator, score).startswith("November 1,217 against a target of 920")
+    assert explain_dot(score) == "There is no earlier value, so this is the first reported period."
+
+
+def test_gap_is_explained_with_its_reason():
+    assert explain(*scored("ASC-20a")) == (
+        "No usable value for 2020/21 Q3: Data collection currently suspended by NHS \u2192 data gap.")
+
+
+def test_period_target_from_the_register_is_named():
+    indicator = Indicator("PH-04", "Under 18 conceptions", "lower", period_targets={"Dec 2020": 28.0})
+    score = score_indicator(indicator, [Observation("PH-04", Period.month(2020, 12), 33.6)], Q3)
+    assert "against the target of 28 set for December" in explain_status(indicator, score)
+
+
+def test_no_target_and_zero_target():
+    plain = Indicator("X-1", "Untargeted", "higher")
+    score = score_indicator(plain, [Observation("X-1", Period.month(2020, 12), 5.0)], Q3)
+    assert explain_status(plain, score) == "December 5: no target was set, so no colour."
+    zero = Indicator("X-2", "Never events", "lower", annual_target=0)
+    score = score_indicator(zero, [Observation("X-2", Period.month(2020, 12), 2.0)], Q3)
+    assert "no percentage of a zero target; the target is not met \u2192 red" in explain_status(zero, score)
+
+
+def test_forecast_warns_when_green_today_but_the_year_will_miss():
+    """A year-to-date count ahead of its profile in December, but on course to miss the year,
+    is exactly what a committee should be warned of; here it is green now."""
+    indicator = Indicator("HS-03", "Homes returned to use", "higher", profile="cumulative", annual_target=50)
+    score = Score("HS-03", Q3, Rag.GREEN, value=38.0, value_period=Period.month(2020, 12), target=37.5, variance=1.33)
+    forecast = year_end_forecast(indicator, score)
+    assert forecast.value == pytest.approx(50.67, abs=0.01) and forecast.met
+    behind = Score("HS-03", Q3, Rag.AMBER, value=36.0, value_period=Period.month(2020, 12), target=37.5, variance=-4.0)
+    warning = year_end_forecast(indicator, behind)
+    assert warning.value == 48.0 and not warning.met and warning.warning
+
+
+def test_flat_indicators_have_no_forecast():
+    assert year_end_forecast(*scored("CYP-01")) is None
+
+
+# -- in the scorecard -------------------------------------------------------------------------
+
+from helpers import find_row, header_columns  # noqa: E402
+from writer_fixtures import q3_book, q3_path  # noqa: E402,F401  (pytest fixtures)
+
+
+def test_status_cells_carry_their_explanation_as_a_comment(q3_book):
+    ws = q3_book["P1 Children and young people"]
+    status = ws.cell(find_row(ws, "CYP-01"), header_columns(ws, 4)["Performance vs target"])
+    assert status.value == "On target"
+    assert status.comment.text.startswith("December 459.4 against a target of 485 (lower is better)")
+
+
+def test_flat_table_has_the_explanation_and_the_forecast(q3_book):
+    ws = q3_book["All indicators"]
+    columns = header_columns(ws, 1)
+    row = find_row(ws, "CYP-41")
+    assert ws.cell(row, columns["Explanation"]).value.startswith("December 505.1 against a year-to-date target of 450")
+    assert ws.cell(row, columns["Year-end forecast"]).value == pytest.approx(673.47, abs=0.01)
+    assert ws.cell(row, columns["Forecast"]).value == "forecast miss"
+    flat = find_row(ws, "CYP-01")
+    assert ws.cell(flat, columns["Year-end forecast"]).value is None
+
+
+def test_explain_command_on_the_sample_returns():
+    from click.testing import CliRunner
+
+    from xlscorecard.cli import cli
+    from test_consolidate import Q3_SAMPLES
+
+    result = CliRunner().invoke(cli, ["explain", "cyp-01", str(Q3_SAMPLES), "--period", "2020/21 Q3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "CYP-01 Rate of Children in Need, Quarter 3 2020/21"
+    assert "(485 \u2212 459.4) / 485 = +5.28%, target met \u2192 green" in result.output
+    unknown = CliRunner().invoke(cli, ["explain", "XYZ-9", str(Q3_SAMPLES)])
+    assert unknown.exit_code == 1 and unknown.output == (
+        f"Error: XYZ-9 is not an indicator of 2020/21 in {Q3_SAMPLES}\n")
