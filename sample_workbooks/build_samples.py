@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,6 +29,9 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
 COUNCIL = "St Helens Borough Council"
 FIXED_TIME = dt.datetime(2021, 1, 15, 9, 0)  # workbook properties, so rebuilt files do not churn
+# When each folder's returns were sent (saved for the last time): within the deadline of ten
+# working days after the quarter, as the returns tracker reads them.
+SENT_AT = {"2020-21-Q3": dt.datetime(2021, 1, 12, 16, 30), "2021-22-Q2": dt.datetime(2021, 10, 13, 11, 0)}
 
 Q3_MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 Q3_MONTH_HEADERS = ("April", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
@@ -100,8 +105,22 @@ def new_workbook() -> Workbook:
 
 
 def save(wb: Workbook, path: Path) -> None:
-    wb.properties.modified = FIXED_TIME
     wb.save(path)
+    stamp_saved_time(path, SENT_AT.get(path.parent.name, FIXED_TIME))
+
+
+def stamp_saved_time(path: Path, when: dt.datetime) -> None:
+    """Record ``when`` as the time the workbook was last saved: the time the service would have
+    sent it (openpyxl always writes the current time, and the returns tracker reads this)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            info.date_time = when.timetuple()[:6]
+            archive.writestr(info, data)
 
 
 # -- The 2020/21 framework (seed 003) ------------------------------------------------------

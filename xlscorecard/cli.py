@@ -107,6 +107,11 @@ def register_option():
                         help="Indicator register workbook (default: a file in RETURNS_DIR named *register*).")
 
 
+def deadline_option():
+    return click.option("--deadline-days", type=click.IntRange(min=0), default=10, show_default=True,
+                        help="Working days after the period ends that services have to send their returns.")
+
+
 @cli.command("consolidate", epilog=EXIT_CODES_HELP)
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
 @period_option("Reporting period, e.g. '2020/21 Q3' or 'Dec 2020' (default: the latest period the returns agree on).")
@@ -123,10 +128,11 @@ def register_option():
               help="Percentage points below target that still count as amber (default 5).")
 @click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False),
               help="A scorecard.toml restyling the workbook (colours, columns, priorities).")
+@deadline_option()
 @click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
 @click.pass_context
 def consolidate_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history,
-                        tolerance, template_path, strict):
+                        tolerance, template_path, deadline_days, strict):
     """Read every return in RETURNS_DIR, score it and write the scorecard workbook.
 
     \b
@@ -140,7 +146,8 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
         with _progress(len(files)) as advance:
             result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
                                  records=records, history=history, use_history=not no_history,
-                                 tolerance=tolerance, template=template_path, on_file=advance)
+                                 tolerance=tolerance, template=template_path, on_file=advance,
+                                 deadline_days=deadline_days)
     click.echo(consolidation_summary(result))
     if strict and result.count(Severity.ERROR):
         raise SystemExit(int(ExitCode.FINDINGS))
@@ -269,6 +276,38 @@ def explain_command(ctx, ref, returns_dir, period_text, register_path, history):
         score = next(s for s in result.scores if s.ref == indicator.ref)
         click.echo(f"{indicator.ref} {indicator.name}, {result.period.long_label}")
         click.echo(explain(indicator, score, result.tolerance))
+
+
+@cli.command("status")
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
+@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
+@register_option()
+@deadline_option()
+@click.pass_context
+def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
+    """Which services have sent their returns for the period, on time or late, and what is missing.
+
+    \b
+    Example:
+        xlscorecard status returns/ --period "2020/21 Q3" --deadline-days 10
+    """
+    from .consolidate import assess, returns_position
+
+    with user_errors(ctx):
+        result = assess(returns_dir, period=period_text, register=register_path, history=None)
+        tracked = returns_position(result, deadline_days)
+    if not tracked:
+        click.echo(f"No indicator is due in {result.period.long_label}.")
+        return
+    click.echo(f"Returns for {result.period.long_label}, due by {tracked[0].deadline:%d %B %Y}")
+    words = {True: "on time", False: "LATE", None: "NOT RECEIVED"}
+    for service in tracked:
+        sent = (f"{', '.join(Path(f).name for f in service.files)}, saved {service.received:%d %b %Y %H:%M} UTC"
+                if service.received else "no return")
+        owners = f" ({', '.join(service.data_owners)})" if service.data_owners else ""
+        click.echo(f"- {service.service}{owners}: {len(service.due)} due; {sent}; {words[service.on_time]}")
+        if service.missing:
+            click.echo(f"  still without a value: {', '.join(service.missing)}")
 
 
 @cli.command("validate")

@@ -16,6 +16,7 @@ from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, S
 from .records import record_rows, write_records
 from .scoring import DEFAULT_TOLERANCE, score_indicator
 from .summary import GroupSummary, summarise_group
+from .tracker import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
 
 HISTORY_NAME = "xlscorecard-history.sqlite"
 
@@ -109,7 +110,8 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
 def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
                 out: str | Path | None = None, records: str | Path | None = None,
                 history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
-                template: str | Path | None = None, on_file: Callable[[Path], None] | None = None) -> Consolidation:
+                template: str | Path | None = None, on_file: Callable[[Path], None] | None = None,
+                deadline_days: int = DEFAULT_DEADLINE_DAYS) -> Consolidation:
     """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
 
     ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
@@ -122,7 +124,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     result = assess(returns_dir, period=period, register=register, history=history_path, tolerance=tolerance,
                     on_file=on_file)
     out = Path(out) if out is not None else folder / default_scorecard_name(result.period)
-    _write_scorecard(out, result, template)
+    _write_scorecard(out, result, template, returns_position(result, deadline_days))
     if records is not None:
         write_records(record_rows(result.indicators, result.scores), records)
     return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
@@ -182,7 +184,13 @@ def _score(indicators, observations, period, tolerance) -> list[Score]:
     return [score_indicator(i, by_ref.get(i.ref, []), period, tolerance) for i in indicators]
 
 
-def _write_scorecard(out: Path, result: Assessment, template) -> None:
+def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> list[ServiceReturn]:
+    """The returns tracker for an assessment: per service, due, received, on time, missing."""
+    return track_returns(result.indicators, result.observations, saved_times(result.sources), result.period,
+                         deadline_days)
+
+
+def _write_scorecard(out: Path, result: Assessment, template, returns: Sequence[ServiceReturn]) -> None:
     from .output import atomic_output
     from .writer import ScorecardData, load_template, write_scorecard
 
@@ -192,7 +200,7 @@ def _write_scorecard(out: Path, result: Assessment, template) -> None:
         observations=result.observations, findings=result.findings, sources=result.sources,
         tolerance=result.tolerance,
         previous_headline_pct=previous.met_or_within_pct if previous else None,
-        previous_label=previous.period.long_label if previous else None,
+        previous_label=previous.period.long_label if previous else None, returns=returns,
     )
     loaded = load_template(template) if template is not None else None
     with atomic_output(out) as temporary:

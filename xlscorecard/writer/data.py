@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..explain import Forecast, explain, year_end_forecast
+from ..tracker import ServiceReturn
 from ..model import Finding, Indicator, Observation, Period, Score, SourceFile
 from ..summary import GroupSummary, headline, summarise
 from .template import Template
@@ -24,7 +25,8 @@ class ScorecardData:
     the headline its comparison ("This compares to 73% in Quarter 1"); both ``None`` when the
     previous period is unknown. ``priority_order`` and ``priority_names`` override the
     template's priorities (keys as in ``Indicator.priority``). ``tolerance`` is the framework
-    default, for the words of the headline and key; ``None`` uses the template's.
+    default, for the words of the headline and key; ``None`` uses the template's. ``returns`` is
+    the returns tracker's position per service; the Returns sheet is left out when it is empty.
     """
 
     period: Period
@@ -39,9 +41,10 @@ class ScorecardData:
     priority_order: Sequence[str] = ()
     priority_names: Mapping[str, str] = field(default_factory=dict)
     tolerance: float | None = None
+    returns: Sequence[ServiceReturn] = ()
 
     def __post_init__(self):
-        for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order"):
+        for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order", "returns"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "priority_names", dict(self.priority_names))
 

@@ -8,6 +8,7 @@ as it stands.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -215,6 +216,36 @@ def write_data_quality(workbook, card: Scorecard, formats: Formats, taken: set[s
     if findings:
         sheet.ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(rows), len(QUALITY_COLUMNS) - 1)
     _finish(sheet, card, QUALITY_COLUMNS, HEADER_ROW)
+
+
+RETURNS_COLUMNS = (Column("Service", 26), Column("Data owner", 26), Column("Indicators due", WRAP_WIDTH),
+                   Column("Return received", 36), Column("Saved (UTC)"), Column("Deadline"), Column("On time?"),
+                   Column("Still without a value", 30))
+
+
+def write_returns(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
+    """The returns tracker: per service, what was due, what came in and when, what is missing."""
+    tracked = card.data.returns
+    if not tracked:
+        return
+    sheet = Sheet(workbook.add_worksheet(sheet_name("Returns", taken)))
+    _start(sheet, formats, f"Returns - {card.period.long_label}",
+           f"Due {tracked[0].deadline:%d %B %Y}: the working days after the period ends that the framework allows "
+           "(bank holidays excluded). 'Saved' is when the return was last saved.", len(RETURNS_COLUMNS) - 1)
+    _header(sheet, formats, HEADER_ROW, RETURNS_COLUMNS)
+    status = {True: ("On time", Rag.GREEN), False: ("Late", Rag.RED), None: ("Not received", Rag.RED)}
+    rows = []
+    for service in tracked:
+        word, rag = status[service.on_time]
+        rows.append([
+            Cell(service.service, formats["text_bold"]), Cell(", ".join(service.data_owners), formats["text_wrap"]),
+            Cell(", ".join(service.due), formats["text_wrap"]),
+            Cell("\n".join(Path(f).name for f in service.files) or "none", formats["text_wrap"]),
+            Cell(_utc(service.received) if service.received else None, formats["datetime"]),
+            Cell(dt.datetime.combine(service.deadline, dt.time()), formats["date"]),
+            Cell(word, formats["rag_status", rag]), Cell(", ".join(service.missing), formats["text_wrap"])])
+    _rows(sheet, HEADER_ROW + 1, rows, {1: 26, 2: WRAP_WIDTH, 3: 36, 7: 30})
+    _finish(sheet, card, RETURNS_COLUMNS, HEADER_ROW)
 
 
 SOURCE_COLUMNS = (Column("File", 40), Column("Layout"), Column("Records"), Column("Size (bytes)"),

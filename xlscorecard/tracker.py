@@ -1,0 +1,99 @@
+"""The returns tracker: which services owe which indicators, what came in, and whether on time.
+
+A return is due a number of working days after the period ends (England's bank holidays are
+not working days). It counts as received when it gave a value or a note for the period; its time
+is when it was last saved: the workbook's own "modified" property when it has one (copying a
+file to the shared drive changes the file's date, not that), else the file's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Indicator, Observation, Period, SourceFile
+
+DEFAULT_DEADLINE_DAYS = 10
+NO_SERVICE = "(no service named in the register)"
+
+
+@lru_cache(maxsize=16)
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # a well-kept table of UK bank holidays, with the one-off ones (jubilees, funerals)
+
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def deadline(period: Period, working_days: int = DEFAULT_DEADLINE_DAYS) -> dt.date:
+    """The day a return for ``period`` is due: ``working_days`` working days after it ends.
+
+    >>> deadline(Period.quarter(2020, 3), 10)   # 1 January 2021 is a bank holiday
+    datetime.date(2021, 1, 15)
+    """
+    if working_days < 0:
+        raise ValueError("the number of working days cannot be negative")
+    day, counted = period.end_date, 0
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        counted += is_working_day(day)
+    return day
+
+
+@dataclass(frozen=True)
+class ServiceReturn:
+    """One service's position for the period.
+
+    ``files`` are the returns that gave a value or note for the service's indicators in the
+    period, and ``received`` the latest time one of them was saved; ``on_time`` is ``None`` when
+    nothing was received. ``missing`` are the due indicators still without a value.
+    """
+
+    service: str
+    data_owners: tuple[str, ...]
+    due: tuple[str, ...]
+    files: tuple[str, ...]
+    received: dt.datetime | None
+    deadline: dt.date
+    on_time: bool | None
+    missing: tuple[str, ...]
+
+
+def track_returns(indicators: Iterable[Indicator], observations: Iterable[Observation],
+                  saved: dict[str, dt.datetime], period: Period,
+                  working_days: int = DEFAULT_DEADLINE_DAYS) -> list[ServiceReturn]:
+    """Each service with indicators due in ``period``, in the order the register lists them.
+
+    ``saved`` maps a return's path to when it was last saved (see :func:`saved_times`).
+    """
+    due_by = deadline(period, working_days)
+    in_period = [o for o in observations if period.contains(o.period) and (o.value is not None or o.note)]
+    services: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        if indicator.frequency.is_due(period):
+            services.setdefault(indicator.service or NO_SERVICE, []).append(indicator)
+    tracked = []
+    for service, due in services.items():
+        refs = {i.ref for i in due}
+        mine = [o for o in in_period if o.ref in refs]
+        files = sorted({o.source.path for o in mine if o.source.path})
+        times = [saved[f] for f in files if f in saved]
+        received = max(times) if times else None
+        valued = {o.ref for o in mine if o.value is not None}
+        tracked.append(ServiceReturn(
+            service, tuple(dict.fromkeys(i.data_owner for i in due if i.data_owner)), tuple(i.ref for i in due),
+            tuple(files), received, due_by, None if received is None else received.date() <= due_by,
+            tuple(i.ref for i in due if i.ref not in valued)))
+    return tracked
+
+
+def saved_times(sources: Sequence[SourceFile]) -> dict[str, dt.datetime]:
+    """When each return was last saved: its workbook property, else its file date (UTC)."""
+    from .readers.properties import workbook_saved_time
+
+    return {s.path: workbook_saved_time(s.path) or s.modified for s in sources}
