@@ -261,7 +261,9 @@ class Observation:
     ``value`` is ``None`` when the return had no usable number; ``note`` then says why when the
     return said (a text note in the value cell: "Data collection currently suspended by NHS").
     ``period_target`` is a target the return gave for this period; it beats the profile.
-    ``raw`` keeps the cell's text as typed, next to the parsed number.
+    ``raw`` keeps the cell's text as typed, next to the parsed number. ``commentary`` is the
+    officers' narrative for the period as (heading, text) pairs, headings from
+    :data:`COMMENTARY_HEADINGS` ("Why is it performing well?", "What is the expected impact?"…).
     """
 
     ref: str
@@ -271,9 +273,21 @@ class Observation:
     note: str | None = None
     source: Source = field(default_factory=Source)
     raw: str | None = None
+    commentary: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "period", parse_period(self.period))
+        object.__setattr__(self, "commentary", tuple((str(h), str(t)) for h, t in self.commentary))
+
+
+# The narrative columns of the reports' exception tables, by the field name readers give them.
+COMMENTARY_HEADINGS = {
+    "why_performing_well": "Why is it performing well?",
+    "how_sustained": "How will performance be sustained? Are there any risks to performance?",
+    "context_and_action": "Context and action to date",
+    "improvement_plan": "What will be done to improve performance?",
+    "expected_impact": "What is the expected impact?",
+}
 
 
 class Severity(enum.IntEnum):
@@ -340,6 +354,7 @@ class Score:
     gap_reason: str | None = None
     note: str | None = None
     source: Source | None = None
+    commentary: tuple[tuple[str, str], ...] = ()
 
     @property
     def counted(self) -> bool:

@@ -207,6 +207,8 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
     in_period = latest is not None and period.contains(latest.period)
     notes = [o for o in own if o.note and period.contains(o.period)]
     note = max(notes, key=lambda o: o.period).note if notes else None
+    narrated = [o for o in own if o.commentary and period.contains(o.period)]
+    commentary = max(narrated, key=lambda o: o.period).commentary if narrated else ()
     quartile_now = indicator.quartile
     if quartile_now is None and latest is not None and indicator.comparator_values:
         quartile_now = quartile(latest.value, indicator.comparator_values, indicator.polarity)
@@ -217,7 +219,7 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
         else:
             status, reason = Rag.NOT_DUE, f"not due in {period.label} ({indicator.frequency.value})"
         return Score(indicator.ref, period, status, quartile=quartile_now, gap_reason=reason, note=note,
-                     source=latest.source if latest else None)
+                     source=latest.source if latest else None, commentary=commentary)
 
     target = period_target(indicator, latest.period, latest.period_target)
     pct = variance(latest.value, target, indicator.polarity)
@@ -240,7 +242,7 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
         previous_value=before.value if before else None, previous_period=before.period if before else None,
         previous_variance=previous_variance,
         last_year_value=last_year.value if last_year else None, quartile=quartile_now,
-        note=note or latest.note, source=latest.source,
+        note=note or latest.note, source=latest.source, commentary=commentary,
     )
 
 

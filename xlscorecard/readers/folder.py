@@ -172,6 +172,16 @@ def _undescribed(observations: list[Observation], described: dict, folder: str) 
                     count=len(refs))]
 
 
+def _combined(group: list[Observation]) -> Observation:
+    """One observation from agreeing ones: the value, with the narrative or period target that
+    another return (a commentary file, say) gave for the same indicator and period."""
+    base = next((o for o in group if o.value is not None), group[0])
+    commentary = base.commentary or next((o.commentary for o in group if o.commentary), ())
+    target = base.period_target if base.period_target is not None else next(
+        (o.period_target for o in group if o.period_target is not None), None)
+    return replace(base, commentary=commentary, period_target=target)
+
+
 def resolve_duplicates(observations: list[Observation]) -> tuple[list[Observation], list[Finding]]:
     """One observation per ref and period. Equal repeats collapse; different values are an error,
     and the pair becomes a gap whose reason names both cells (neither value is preferred)."""
@@ -182,7 +192,7 @@ def resolve_duplicates(observations: list[Observation]) -> tuple[list[Observatio
     for (ref, period), group in groups.items():
         values = {o.value for o in group if o.value is not None}
         if len(values) <= 1:
-            kept.append(next((o for o in group if o.value is not None), group[0]))
+            kept.append(_combined(group))
             continue
         places = "; ".join(f"{o.value:g} in {o.source}" for o in group if o.value is not None)
         findings.append(Finding(Severity.ERROR, f"conflicting values for {period.label}: {places}",

@@ -8,10 +8,10 @@ value cells (merged notes across months) live here once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import PeriodError, ValueParseError
-from ..model import (FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
+from ..model import (COMMENTARY_HEADINGS, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
                      TargetProfile, parse_quartile)
 from .cells import FindingCollector, read_cell
 from .header import Table
@@ -212,3 +212,17 @@ def observations_from_row(table: Table, row: int, ref: str, context: ReadContext
         found.append(Observation(ref, column.period, reading.value, note=reading.note,
                                  source=Source(grid.path, grid.name, a1(*anchor)), raw=reading.raw))
     return found
+
+
+def row_commentary(table: Table, row: int) -> tuple[tuple[str, str], ...]:
+    """The officers' narrative in the row's commentary columns, as (heading, text) pairs."""
+    return tuple((heading, text) for name, heading in COMMENTARY_HEADINGS.items()
+                 if table.has(name) and (text := table.grid.text(row, table.col(name))))
+
+
+def with_commentary(observations: list[Observation], commentary: tuple[tuple[str, str], ...]) -> list[Observation]:
+    """Attach a row's narrative to the row's latest observation: it explains the period reported."""
+    if not commentary or not observations:
+        return observations
+    latest = max(range(len(observations)), key=lambda n: observations[n].period)
+    return [replace(o, commentary=commentary) if n == latest else o for n, o in enumerate(observations)]

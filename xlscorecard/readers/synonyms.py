@@ -43,6 +43,14 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "published_dot": ("dot", "direction of travel"),
     "published_trend": ("trend",),
     "published_rag": ("rag", "rag status", "rag rating", "status"),
+    # The officers' narrative, as the reports' exception tables head it.
+    "why_performing_well": ("why is it performing well", "why performing well", "reasons for good performance"),
+    "how_sustained": ("how will performance be sustained are there any risks to performance",
+                      "how will performance be sustained", "sustaining performance", "risks to performance"),
+    "context_and_action": ("context and action to date", "action to date"),
+    "improvement_plan": ("what will be done to improve performance", "what will be done",
+                         "improvement actions", "actions to improve"),
+    "expected_impact": ("what is the expected impact", "expected impact"),
 }
 
 # Rows that are a heading over the rows below ("Tier 1", "Priority 2 - Promote good health"): the

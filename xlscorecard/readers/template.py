@@ -11,7 +11,7 @@ from ..errors import PeriodError
 from ..model import Observation, Period, Severity, Source, parse_period
 from .cells import read_cell, read_number
 from .header import Table
-from .rows import ReadContext, SheetRecords, data_rows, indicator_from_row
+from .rows import ReadContext, SheetRecords, data_rows, indicator_from_row, row_commentary
 from .sheets import a1
 
 INDICATORS_NAME = "template indicators"
@@ -74,9 +74,11 @@ def read_values(table: Table, context: ReadContext) -> SheetRecords:
         note_col = table.col("note")
         note = (grid.text(row, note_col) if note_col else "") or reading.note
         target = read_number(grid, row, table.col("period_target"))
-        if reading.value is not None or note or target is not None:
+        commentary = row_commentary(table, row)
+        if reading.value is not None or note or target is not None or commentary:
             records.observations.append(Observation(ref, period, reading.value, target, note or None,
-                                                    Source(grid.path, grid.name, a1(row, value_col)), reading.raw))
+                                                    Source(grid.path, grid.name, a1(row, value_col)), reading.raw,
+                                                    commentary))
         if ref not in described and table.has("polarity"):
             described.add(ref)
             indicator = indicator_from_row(table, row, ref, grid.text(row, table.col("name")) if table.col("name") else ref,

@@ -13,7 +13,8 @@ from dataclasses import replace
 from ..model import Observation, Period, Severity, Source
 from .claims import claim_from_row, report_period
 from .header import Table
-from .rows import ReadContext, SheetRecords, data_rows, has_values, indicator_from_row, observations_from_row
+from .rows import (ReadContext, SheetRecords, data_rows, has_values, indicator_from_row, observations_from_row,
+                   row_commentary, with_commentary)
 from .sheets import a1
 
 NAME = "legacy wide"
@@ -46,6 +47,7 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
                 context.collector.problem(UNREFERENCED_VALUES, table.grid.name, row, table.col("ref"))
             continue
         observations = _with_row_note(table, row, ref, observations_from_row(table, row, ref, context), period)
+        observations = with_commentary(observations, row_commentary(table, row))
         name = table.grid.text(row, name_col) if name_col else ref
         indicator = indicator_from_row(table, row, ref, name, block, observations, context)
         if indicator is not None:

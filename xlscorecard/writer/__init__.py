@@ -16,7 +16,8 @@ from .data import ScorecardData, Scorecard
 from .formats import Formats
 from .priority_sheets import write_priority_sheets
 from .summary_sheet import write_summary_sheet
-from .tables import write_all_indicators, write_data_quality, write_exceptions, write_returns, write_sources
+from .tables import (write_all_indicators, write_commentary, write_data_quality, write_exceptions, write_returns,
+                     write_sources)
 from .template import Template, load_template
 
 __all__ = ["ScorecardData", "Template", "load_template", "write_scorecard"]
@@ -49,6 +50,7 @@ def write_scorecard(data: ScorecardData, path: str | Path, template: Template | 
     write_summary_sheet(workbook, card, formats, taken)
     write_priority_sheets(workbook, card, formats, taken)
     write_exceptions(workbook, card, formats, taken)
+    write_commentary(workbook, card, formats, taken)
     write_all_indicators(workbook, card, formats, taken)
     write_returns(workbook, card, formats, taken)
     write_data_quality(workbook, card, formats, taken)

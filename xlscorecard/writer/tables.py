@@ -15,7 +15,7 @@ from typing import Any
 
 from xlsxwriter.format import Format
 
-from ..model import Indicator, Rag, Score
+from ..model import COMMENTARY_HEADINGS, Indicator, Rag, Score
 from ..summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
@@ -107,6 +107,44 @@ def write_exceptions(workbook, card: Scorecard, formats: Formats, taken: set[str
     # Three tables with their own headers: repeating the first one's header on later pages would
     # mislabel the others, so no repeated rows here.
     _finish(sheet, card, EXCEPTION_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
+
+
+# The reports' narrative tables: the indicators whose returns explain them, under these headings.
+COMMENTARY_TABLES = (
+    ("What is performing well", ("why_performing_well", "how_sustained")),
+    ("What requires improvement and what is being done about it",
+     ("context_and_action", "improvement_plan", "expected_impact")),
+)
+
+
+COMMENTARY_COLUMNS = (Column("Ref"), Column("Indicator description", 30), Column("", 45), Column("", 45),
+                      Column("", 45))
+
+
+def write_commentary(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
+    """The officers' narrative, in the reports' two tables: the indicator, then one column per
+    question. Only the indicators whose returns answered; no sheet when none did."""
+    scores = [s for g in card.groups for _, s in g.rows]
+    tables = []
+    for heading, fields in COMMENTARY_TABLES:
+        questions = [COMMENTARY_HEADINGS[f] for f in fields]
+        chosen = [(s, dict(s.commentary)) for s in scores if any(q in dict(s.commentary) for q in questions)]
+        if chosen:
+            tables.append((heading, questions, chosen))
+    if not tables:
+        return
+    sheet = Sheet(workbook.add_worksheet(sheet_name("Commentary", taken)))
+    _start(sheet, formats, f"Commentary - {card.period.long_label}",
+           "What the services say about their indicators, as they wrote it in their returns.",
+           len(COMMENTARY_COLUMNS) - 1)
+    row = HEADER_ROW
+    for heading, questions, chosen in tables:
+        sheet.put(row, 0, heading, formats["heading"], measure=False)
+        _header(sheet, formats, row + 1, (*COMMENTARY_COLUMNS[:2], *(Column(q) for q in questions)))
+        rows = [[Cell(s.ref, formats["text_bold"]), Cell(card.indicator[s.ref].name, formats["text_wrap"]),
+                 *(Cell(said.get(q), formats["text_wrap"]) for q in questions)] for s, said in chosen]
+        row = _rows(sheet, row + 2, rows, {1: 30, 2: 45, 3: 45, 4: 45}) + 1
+    _finish(sheet, card, COMMENTARY_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
 
 
 def _exception_row(card: Scorecard, formats: Formats, score: Score, first: bool) -> list[Cell]:
