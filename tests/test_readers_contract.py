@@ -20,6 +20,8 @@ HEADERS = {
                     lambda values: ["A-1", "Indicator", "Higher", 10, *values]),
     "monthly measure grid": (["Measure", "October", "November", "December", "RAG"],
                              lambda values: ["No. of audits", *values]),
+    "comparator table": (["Ref", "Area code", "Area name", "Value"],
+                         lambda values: ["A-1", "E08000013", "St Helens", values[0]]),
 }
 FORMATS = ("xlsx", "csv")
 
@@ -74,7 +76,7 @@ def test_placeholders_are_no_value_and_no_problem(tmp_path, layout, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("layout", [name for name in HEADERS if name != "template indicators"])
+@pytest.mark.parametrize("layout", [name for name in HEADERS if name not in ("template indicators", "comparator table")])
 def test_text_in_numeric_cells_is_a_gap_with_its_text_as_reason(tmp_path, layout, fmt):
     result = read_return(_build(tmp_path, layout, fmt, [["awaiting data", "awaiting data", "awaiting data"]]))
     assert result.observations and all(o.value is None and o.note == "awaiting data" for o in result.observations)

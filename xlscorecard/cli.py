@@ -129,10 +129,12 @@ def deadline_option():
 @click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False),
               help="A scorecard.toml restyling the workbook (colours, columns, priorities).")
 @deadline_option()
+@click.option("--area", help="The council's area code (e.g. E08000013) or name in comparator tables "
+              "(default: the council named in the template).")
 @click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
 @click.pass_context
 def consolidate_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history,
-                        tolerance, template_path, deadline_days, strict):
+                        tolerance, template_path, deadline_days, area, strict):
     """Read every return in RETURNS_DIR, score it and write the scorecard workbook.
 
     \b
@@ -147,7 +149,7 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
             result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
                                  records=records, history=history, use_history=not no_history,
                                  tolerance=tolerance, template=template_path, on_file=advance,
-                                 deadline_days=deadline_days)
+                                 deadline_days=deadline_days, area=area)
     click.echo(consolidation_summary(result))
     if strict and result.count(Severity.ERROR):
         raise SystemExit(int(ExitCode.FINDINGS))

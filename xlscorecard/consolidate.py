@@ -6,8 +6,8 @@ arguments and prints what this returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ReturnError
@@ -15,6 +15,7 @@ from .history import History, PastRun, merge_with_history
 from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, Severity, SourceFile, parse_period
 from .records import record_rows, write_records
 from .scoring import DEFAULT_TOLERANCE, score_indicator
+from .benchmark import Benchmark, benchmarks
 from .summary import GroupSummary, summarise_group
 from .tracker import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
 
@@ -64,6 +65,7 @@ class Assessment:
     sources: tuple[SourceFile, ...]
     previous: PastRun | None
     tolerance: float
+    benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
 
     @property
     def total(self) -> GroupSummary:
@@ -72,11 +74,13 @@ class Assessment:
 
 def assess(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
            history: str | Path | None = None, record: bool = True, tolerance: float | None = None,
-           on_file: Callable[[Path], None] | None = None) -> Assessment:
+           on_file: Callable[[Path], None] | None = None, area: str | None = None) -> Assessment:
     """Read every return in ``returns_dir`` and score the reporting period.
 
     With a ``history`` file, earlier values come from it (for direction of travel and trend) and,
-    when ``record`` is true, this run is stored in it. Raises
+    when ``record`` is true, this run is stored in it. Comparator tables among the returns give
+    each indicator's quartile, ranking the council (``area``: its area code or name; by default
+    the template's council name) among its comparator group. Raises
     :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
     from .readers import read_folder  # imported here: `xlscorecard --help` stays fast
@@ -90,6 +94,9 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     indicators = indicators_for(read.indicators, chosen)
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
     findings = list(read.findings)
+    ranked, benchmark_findings = _benchmark(indicators, read.comparators, area)
+    indicators = [replace(i, quartile=ranked[i.ref].quartile) if i.ref in ranked else i for i in indicators]
+    findings += benchmark_findings
     observations = list(read.observations)
     previous = None
     if history is not None and (record or Path(history).exists()):
@@ -104,14 +111,40 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
         scores = _score(indicators, observations, chosen, tolerance)
     findings.sort(key=Finding.sort_key)
     return Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
-                      tuple(findings), tuple(read.sources), previous, tolerance)
+                      tuple(findings), tuple(read.sources), previous, tolerance, ranked)
+
+
+def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
+    """Benchmarks from the comparator tables, with findings where a table cannot be used or
+    disagrees with a quartile a return gave."""
+    if not comparators:
+        return {}, []
+    if area is None:
+        from .writer import load_template
+        area = load_template().council
+    by_ref = {i.ref: i for i in indicators}
+    ranked = benchmarks(comparators, {ref: i.polarity for ref, i in by_ref.items()}, area)
+    findings = []
+    for ref in dict.fromkeys(c.ref for c in comparators):
+        source = next(c.source for c in comparators if c.ref == ref)
+        if ref not in by_ref:
+            findings.append(Finding(Severity.WARNING, f"comparator table for {ref}, which the framework does not have",
+                                    source, ref, "table not used"))
+        elif ref not in ranked:
+            findings.append(Finding(Severity.WARNING, f"comparator table for {ref} has no row for {area}",
+                                    source, ref, "table not used; pass --area with the council's area code"))
+        elif by_ref[ref].quartile not in (None, ranked[ref].quartile):
+            findings.append(Finding(Severity.INFO, f"the return gives quartile {by_ref[ref].quartile}; the comparator "
+                                    f"table gives {ranked[ref].quartile} ({ranked[ref].label})", source, ref,
+                                    "the comparator table's quartile is used"))
+    return ranked, findings
 
 
 def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
                 out: str | Path | None = None, records: str | Path | None = None,
                 history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
                 template: str | Path | None = None, on_file: Callable[[Path], None] | None = None,
-                deadline_days: int = DEFAULT_DEADLINE_DAYS) -> Consolidation:
+                deadline_days: int = DEFAULT_DEADLINE_DAYS, area: str | None = None) -> Consolidation:
     """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
 
     ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
@@ -122,7 +155,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
     result = assess(returns_dir, period=period, register=register, history=history_path, tolerance=tolerance,
-                    on_file=on_file)
+                    on_file=on_file, area=area)
     out = Path(out) if out is not None else folder / default_scorecard_name(result.period)
     _write_scorecard(out, result, template, returns_position(result, deadline_days))
     if records is not None:
@@ -201,6 +234,7 @@ def _write_scorecard(out: Path, result: Assessment, template, returns: Sequence[
         tolerance=result.tolerance,
         previous_headline_pct=previous.met_or_within_pct if previous else None,
         previous_label=previous.period.long_label if previous else None, returns=returns,
+        benchmarks=result.benchmarks,
     )
     loaded = load_template(template) if template is not None else None
     with atomic_output(out) as temporary:

@@ -17,7 +17,7 @@ from .errors import ValueParseError
 from .periods import FinancialYear, Period, PeriodKind, parse_period
 
 __all__ = [
-    "Dot", "Finding", "Frequency", "Indicator", "Observation", "Polarity", "Rag", "Score",
+    "ComparatorValue", "Dot", "Finding", "Frequency", "Indicator", "Observation", "Polarity", "Rag", "Score",
     "Severity", "Source", "SourceFile", "TargetProfile", "Trend", "parse_quartile",
     "FinancialYear", "Period", "PeriodKind", "parse_period",
 ]
@@ -360,6 +360,23 @@ class Score:
     def counted(self) -> bool:
         """Whether the score counts in the summary tables (not-due indicators do not)."""
         return self.rag is not Rag.NOT_DUE
+
+
+@dataclass(frozen=True)
+class ComparatorValue:
+    """One authority's value in a comparator table (as LG Inform or the DfE's LAIT export it).
+
+    ``year`` is the data year as the table gives it ("2019/20"): comparative data is about a
+    past year, and the scorecard says which. ``group`` names the comparator group.
+    """
+
+    ref: str
+    area_code: str | None
+    area_name: str | None
+    value: float
+    year: str | None = None
+    group: str | None = None
+    source: Source = field(default_factory=Source)
 
 
 @dataclass(frozen=True)

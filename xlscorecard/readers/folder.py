@@ -114,6 +114,7 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
         register = Register(with_period_targets(indicators, targets), str(register_files[0]))
     described: dict[tuple[str, FinancialYear | None], Indicator] = {}
     observations: list[Observation] = []
+    comparators: list = []
     for path in files:
         if path in register_files:
             continue
@@ -126,6 +127,7 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
         findings.extend(result.findings)
         sources.extend([result.source_file] if result.source_file else [])
         observations.extend(result.observations)
+        comparators.extend(result.comparators)
         for indicator in result.indicators:
             findings.extend(_describe_once(described, indicator, str(path)))
     if register is not None:
@@ -135,7 +137,8 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     findings.extend(conflicts)
     findings.extend(_undescribed(observations, described, str(folder)))
     findings.sort(key=Finding.sort_key)
-    return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources))
+    return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources),
+                        tuple(comparators))
 
 
 def with_period_targets(indicators: Iterable[Indicator], targets: Iterable[Observation]) -> list[Indicator]:

@@ -161,7 +161,8 @@ def _candidate(grid: SheetGrid, row: int) -> Table:
 
 def _score(table: Table) -> int:
     fields = set(table.fields) - {"framework_year"}
-    has_key = "ref" in fields or "name" in fields
+    # What each row is about: an indicator (ref or name), or an authority in a comparator table.
+    has_key = bool(fields & {"ref", "name", "area_code", "area_name"})
     enough = len(fields) + (1 if table.period_columns else 0) >= 2
     if not has_key or not enough or ("ref" not in fields and not table.period_columns and len(fields) < 3):
         return 0

@@ -65,4 +65,4 @@ def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> R
     source_file = SourceFile(source_file.path, source_file.size, source_file.modified, source_file.sha256,
                              len(observations), layout)
     return ReturnResult(tuple(indicators), tuple(observations), tuple(findings), source_file,
-                        tuple(outcome.claims))
+                        tuple(outcome.claims), tuple(outcome.comparators))

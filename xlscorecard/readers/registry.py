@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from . import measure_grid, template, wide
+from . import comparators, measure_grid, template, wide
 from .header import Table
 from .rows import ReadContext, SheetRecords
 
@@ -19,9 +19,11 @@ class Layout(NamedTuple):
     read: Callable[[Table, ReadContext], SheetRecords]
 
 
-# Order matters: long values before the indicator sheet (both have ref and name), the wide
-# layout (refs and value columns) before the grid (value columns, names but no refs).
+# Order matters: comparator tables first (they may have a Ref and a Period as well as a Value),
+# long values before the indicator sheet (both have ref and name), the wide layout (refs and
+# value columns) before the grid (value columns, names but no refs).
 LAYOUTS: tuple[Layout, ...] = (
+    Layout(comparators.NAME, comparators.sniff, comparators.read),
     Layout(template.VALUES_NAME, template.sniff_values, template.read_values),
     Layout(template.INDICATORS_NAME, template.sniff_indicators, template.read_indicators),
     Layout(wide.NAME, wide.sniff, wide.read),

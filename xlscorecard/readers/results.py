@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Finding, Indicator, Observation, Severity, SourceFile
+from ..model import ComparatorValue, Finding, Indicator, Observation, Severity, SourceFile
 from .claims import PublishedClaim
 
 
@@ -18,6 +18,7 @@ class ReturnResult:
     findings: tuple[Finding, ...]
     source_file: SourceFile | None
     claims: tuple[PublishedClaim, ...] = ()
+    comparators: tuple[ComparatorValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class FolderResult:
     observations: tuple[Observation, ...]
     findings: tuple[Finding, ...]
     sources: tuple[SourceFile, ...] = field(default=())
+    comparators: tuple[ComparatorValue, ...] = field(default=())
 
     @property
     def has_errors(self) -> bool:

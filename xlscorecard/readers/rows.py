@@ -32,6 +32,7 @@ class SheetRecords:
     indicators: list[Indicator] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     claims: list = field(default_factory=list)
+    comparators: list = field(default_factory=list)
     rows_read: int = 0
     next_table_row: int | None = None
 

@@ -43,6 +43,12 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "published_dot": ("dot", "direction of travel"),
     "published_trend": ("trend",),
     "published_rag": ("rag", "rag status", "rag rating", "status"),
+    # Comparator tables (LG Inform, LAIT exports): one row per authority.
+    "area_code": ("area code", "la code", "ons code", "gss code", "local authority code", "new la code",
+                  "ons area code", "area id"),
+    "area_name": ("area name", "local authority", "la name", "authority", "area", "local authority name"),
+    "comparator_group": ("comparator group", "family group", "benchmark group", "peer group", "group"),
+    "data_year": ("data year", "time period", "year of data"),
     # The officers' narrative, as the reports' exception tables head it.
     "why_performing_well": ("why is it performing well", "why performing well", "reasons for good performance"),
     "how_sustained": ("how will performance be sustained are there any risks to performance",

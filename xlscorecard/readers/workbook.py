@@ -49,6 +49,7 @@ class TablesOutcome:
     indicators: list[Indicator] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     claims: list = field(default_factory=list)
+    comparators: list = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     layouts: list[str] = field(default_factory=list)
     indicator_sources: dict[str, Source] = field(default_factory=dict)
@@ -73,7 +74,7 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
             collector.add(Severity.ERROR, f"workbook is damaged or non-standard and could not be parsed ({error})",
                           action="file skipped; open it in Excel, save it again and re-send")
             return _finish(outcome, context)
-    if outcome.layouts and not outcome.observations and not outcome.indicators:
+    if outcome.layouts and not outcome.observations and not outcome.indicators and not outcome.comparators:
         collector.add(Severity.WARNING, f"the return has a recognised header ({', '.join(outcome.layouts)}) "
                       "but no values or indicators under it", action="nothing read from this file")
     if not outcome.layouts:
@@ -152,6 +153,7 @@ def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, o
         outcome.indicators.extend(records.indicators)
         outcome.observations.extend(records.observations)
         outcome.claims.extend(records.claims)
+        outcome.comparators.extend(records.comparators)
         if layout.name not in outcome.layouts:
             outcome.layouts.append(layout.name)
         if records.next_table_row is None or records.next_table_row <= start_row:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..benchmark import Benchmark
 from ..explain import Forecast, explain, year_end_forecast
 from ..tracker import ServiceReturn
 from ..model import Finding, Indicator, Observation, Period, Score, SourceFile
@@ -27,6 +28,7 @@ class ScorecardData:
     template's priorities (keys as in ``Indicator.priority``). ``tolerance`` is the framework
     default, for the words of the headline and key; ``None`` uses the template's. ``returns`` is
     the returns tracker's position per service; the Returns sheet is left out when it is empty.
+    ``benchmarks`` are the council's ranks in comparator tables, by ref, shown with the quartile.
     """
 
     period: Period
@@ -42,11 +44,13 @@ class ScorecardData:
     priority_names: Mapping[str, str] = field(default_factory=dict)
     tolerance: float | None = None
     returns: Sequence[ServiceReturn] = ()
+    benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
 
     def __post_init__(self):
         for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order", "returns"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "priority_names", dict(self.priority_names))
+        object.__setattr__(self, "benchmarks", dict(self.benchmarks))
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,9 @@ class Formats:
         for key in QUARTILE_KEYS:
             style = settings["quartile"][key]
             colour = {"bg_color": style["fill"], "font_color": style["font"]}
-            self._add_cell(("quartile", key), align="center", **colour)
+            self._add_cell(("quartile", key), align="center", text_wrap=True, **colour)
             self._add_cell(("header", "quartile", key), **{**header, **colour})
-        self._add_cell(("quartile", "none"), align="center")
+        self._add_cell(("quartile", "none"), align="center", text_wrap=True)
 
     def _add(self, role: Any, **properties) -> None:
         self._formats[role] = self._workbook.add_format({**self._base, **properties})

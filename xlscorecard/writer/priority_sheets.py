@@ -162,10 +162,20 @@ class PrioritySheet:
             self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref])
         put(row, "dot", dot_text(template, score.dot), f["dot", score.rag])
         put(row, "trend", trend_text(template, score.trend), f["centre"])
-        put(row, "comparative", quartile_word(template, score.quartile), f.quartile(score.quartile))
+        comparative = quartile_word(template, score.quartile)
+        benchmark = self.card.data.benchmarks.get(indicator.ref)
+        if benchmark is not None:
+            # The quartile is about the comparator data's year, not this period: say which, beside it.
+            comparative += "\n" + ", ".join(p for p in (benchmark.group, benchmark.year) if p)
+            if "comparative" in self.col:
+                self.sheet.comment(row, self.col["comparative"],
+                                   f"Comparator data: {benchmark.label}. The quartile is the council's position "
+                                   f"in that year, not in {self.card.period.long_label}.")
+        put(row, "comparative", comparative, f.quartile(score.quartile))
         if score.note and "indicator" in self.col:
             self.sheet.comment(row, self.col["indicator"], _comment(score))
-        height = self.sheet.wrapped_height(indicator.name, INDICATOR_WIDTH)
+        height = max(self.sheet.wrapped_height(indicator.name, INDICATOR_WIDTH),
+                     self.sheet.wrapped_height(comparative, _WIDTHS["comparative"]))
         if gap_text:
             height = max(height, self.sheet.wrapped_height(gap_text, len(self.values.periods) * _WIDTHS["values"]))
         self.sheet.ws.set_row(row, height)

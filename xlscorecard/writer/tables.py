@@ -181,6 +181,9 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
     ("DOT", "text", lambda c, g, i, s: c.template.word("dot", s.dot.value)),
     ("Trend", "text", lambda c, g, i, s: c.template.word("trend", s.trend.value)),
     ("Quartile", "count", lambda c, g, i, s: s.quartile),
+    ("Comparator rank", "text", lambda c, g, i, s: _rank(c, i.ref)),
+    ("Comparator group", "text", lambda c, g, i, s: getattr(c.data.benchmarks.get(i.ref), "group", None)),
+    ("Comparator data year", "text", lambda c, g, i, s: getattr(c.data.benchmarks.get(i.ref), "year", None)),
     ("Previous value", "value", lambda c, g, i, s: s.previous_value),
     ("Previous variance %", "variance", lambda c, g, i, s: s.previous_variance),
     ("Value a year earlier", "value", lambda c, g, i, s: s.last_year_value),
@@ -195,6 +198,11 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
 )
 ALL_INDICATOR_HEADERS = tuple(name for name, _, _ in _RECORD_FIELDS)
 _CAPPED = {"Explanation": 60, "Priority name": 30, "Indicator": 50, "Outcome": 30, "Gap reason": 40, "Note": 40, "Source file": 40}
+
+
+def _rank(card: Scorecard, ref: str) -> str | None:
+    benchmark = card.data.benchmarks.get(ref)
+    return None if benchmark is None else f"{benchmark.rank} of {benchmark.size}"
 
 
 def _forecast_word(forecast) -> str | None:
