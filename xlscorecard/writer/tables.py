@@ -276,8 +276,8 @@ def write_returns(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
         return
     sheet = Sheet(workbook.add_worksheet(sheet_name("Returns", taken)))
     _start(sheet, formats, f"Returns - {card.period.long_label}",
-           f"Due {tracked[0].deadline:%d %B %Y}: the working days after the period ends that the framework allows "
-           "(bank holidays excluded). 'Saved' is when the return was last saved.", len(RETURNS_COLUMNS) - 1)
+           f"Returns were due by {tracked[0].deadline:%d %B %Y}, counting working days after the period ended "
+           "(bank holidays excluded). 'Saved' is when each return was last saved.", len(RETURNS_COLUMNS) - 1)
     _header(sheet, formats, HEADER_ROW, RETURNS_COLUMNS)
     status = {True: ("On time", Rag.GREEN), False: ("Late", Rag.RED), None: ("Not received", Rag.RED)}
     rows = []
