@@ -116,3 +116,22 @@ def test_explain_command_on_the_sample_returns():
     unknown = CliRunner().invoke(cli, ["explain", "XYZ-9", str(Q3_SAMPLES)])
     assert unknown.exit_code == 1 and unknown.output == (
         f"Error: XYZ-9 is not an indicator of 2020/21 in {Q3_SAMPLES}\n")
+
+
+def test_scorecard_flags_a_forecast_miss_on_a_green_indicator(tmp_path):
+    """Green in December (37.2 against the 37 the framework set) but on course for 49.6 of 50."""
+    import openpyxl
+
+    from xlscorecard.writer import ScorecardData, write_scorecard
+
+    indicator = Indicator("HS-03", "Vacant dwellings returned to occupation", "higher", frequency="monthly",
+                          profile="cumulative", annual_target=50, priority="4", period_targets={"Dec 2020": 37.0})
+    observations = [Observation("HS-03", Period.month(2020, 12), 37.2)]
+    score = score_indicator(indicator, observations, Q3)
+    forecast = year_end_forecast(indicator, score)
+    assert score.rag is Rag.GREEN and forecast.value == pytest.approx(49.6) and forecast.warning
+    path = write_scorecard(ScorecardData(Q3, [indicator], [score], observations), tmp_path / "s.xlsx")
+    ws = openpyxl.load_workbook(path)["P4 Local economy"]
+    status = ws.cell(find_row(ws, "HS-03"), header_columns(ws, 4)["Performance vs target"])
+    assert status.value == "On target (forecast miss)"
+    assert "a forecast miss, although the indicator is on target or within tolerance today" in status.comment.text
