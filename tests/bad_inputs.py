@@ -88,3 +88,20 @@ def write_lying_dimensions(folder: Path) -> dict[str, list[float]]:
     over = with_dimension(long_return(folder / "lie-huge-dimension.xlsx"), "A1:XFD1048576")
     under = with_dimension(long_return(folder / "lie-a1-dimension.xlsx", n_rows=5), "A1")
     return {over.name: [0, 1, 2], under.name: [0, 1, 2, 3, 4]}
+
+
+def falsify_size(path: Path, member: str, declared: int) -> Path:
+    """Make the ZIP's local header and central directory both claim ``member`` unpacks to
+    ``declared`` bytes, whatever it really holds (sizes and ratios checked from the directory
+    alone would then pass)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for signature, size_offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            name_offset = start + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_offset:name_offset + len(name)] == name:
+                data[start + size_offset:start + size_offset + 4] = declared.to_bytes(4, "little")
+            start += 4
+    path.write_bytes(bytes(data))
+    return path

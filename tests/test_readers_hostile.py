@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bad_inputs import BILLION_LAUGHS, EXTERNAL_ENTITY, long_return, replace_member
+from bad_inputs import BILLION_LAUGHS, EXTERNAL_ENTITY, SHEET, falsify_size, long_return, replace_member, zip_bomb
 
 from xlscorecard.model import Severity
-from xlscorecard.readers import read_folder, read_return
+from xlscorecard.readers import Limits, read_folder, read_return
 from xlscorecard.readers.safety import OLE_MAGIC
 
 SECONDS = 5
@@ -94,8 +94,43 @@ def test_inputs_are_never_modified(tmp_path):
 
 
 def test_sheets_beyond_the_row_limit_are_read_up_to_it_and_reported(tmp_path):
-    from xlscorecard.readers import Limits
     path = long_return(tmp_path / "long.xlsx", n_rows=50)
     result = read_return(path, limits=Limits(max_rows=21))
     assert len(result.observations) == 20
     assert any("larger than the reading limits" in f.message for f in result.findings)
+
+
+def _padded_sheet(path: Path, megabytes: int) -> Path:
+    """A return whose sheet XML carries ``megabytes`` of blank padding (compresses ~1000 times)."""
+    with zipfile.ZipFile(long_return(path)) as archive:
+        sheet = archive.read(SHEET)
+    return replace_member(path, SHEET, sheet.replace(b"</worksheet>", b" " * (megabytes << 20) + b"</worksheet>"))
+
+
+def test_a_falsified_zip_directory_does_not_unpack_past_its_claim(tmp_path):
+    """The directory says the sheet is 2 KB; it really inflates to 64 MB. Nothing trusts the claim
+    enough to unpack more than it declares: the file ends in one finding, quickly."""
+    path = falsify_size(_padded_sheet(tmp_path / "liar.xlsx", 64), SHEET, 2048)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo(SHEET).file_size == 2048
+    result = _timed_read(path)
+    assert not result.observations
+    assert len(_errors(result)) == 1 and result.findings[0].source.path == str(path)
+
+
+@pytest.mark.parametrize("limits, words", [
+    (Limits(max_total_bytes=1_000_000), "workbook would expand to"),
+    (Limits(max_member_bytes=1_000_000), "would expand to"),
+    (Limits(max_compression_ratio=50, ratio_floor_bytes=1_000_000), "expands"),
+], ids=["total", "member", "ratio"])
+def test_zip_caps_are_configurable(tmp_path, limits, words):
+    """A 3 MB sheet (of padding) passes the default caps and is refused by each lowered one."""
+    path = _padded_sheet(tmp_path / "padded.xlsx", 3)
+    assert [o.value for o in read_return(path).observations] == [0, 1, 2]
+    result = read_return(path, limits=limits)
+    assert not result.observations and words in _errors(result)[0]
+
+
+def test_default_caps_refuse_a_bomb_before_unpacking(tmp_path):
+    result = _timed_read(zip_bomb(tmp_path / "bomb.xlsx", megabytes=64))
+    assert "over the 32,000,000 byte limit" in _errors(result)[0]
