@@ -4,42 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
-from return_builders import workbook_from_rows
+from bad_inputs import BILLION_LAUGHS, EXTERNAL_ENTITY, SHEET, falsify_size, long_return, replace_member, zip_bomb
 
 from xlscorecard.model import Severity
-from xlscorecard.readers import read_folder, read_return
+from xlscorecard.readers import Limits, read_folder, read_return
 from xlscorecard.readers.safety import OLE_MAGIC
 
 SECONDS = 5
-
-SHEET_WITH_ENTITY = (b'<?xml version="1.0"?><!DOCTYPE worksheet [%s]>'
-                     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                     b'<row r="1"><c r="A1" t="inlineStr"><is><t>&%s;</t></is></c></row></sheetData></worksheet>')
-BILLION_LAUGHS = SHEET_WITH_ENTITY % (
-    b'<!ENTITY lol0 "lol">' + b"".join(b'<!ENTITY lol%d "%s">' % (n, b"&lol%d;" % (n - 1) * 10) for n in range(1, 10)),
-    b"lol9")
-EXTERNAL_ENTITY = SHEET_WITH_ENTITY % (b'<!ENTITY xxe SYSTEM "file:///etc/passwd">', b"xxe")
-
-
-def _long_return(path: Path, n_rows: int = 3) -> Path:
-    return workbook_from_rows(path, [["Ref", "Period", "Value"], *[[f"A-{n}", "Dec 2020", n] for n in range(n_rows)]])
-
-
-def _replace_member(path: Path, member: str, content: bytes) -> Path:
-    """Rewrite one part of a workbook package (openpyxl cannot write hostile XML itself)."""
-    original = path.with_suffix(".orig")
-    shutil.move(path, original)
-    with zipfile.ZipFile(original) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info.filename, content if info.filename == member else source.read(info.filename))
-    original.unlink()
-    return path
 
 
 def _timed_read(path: Path, **kwargs):
@@ -55,7 +31,7 @@ def _errors(result) -> list[str]:
 
 @pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["xml-bomb", "external-entity"])
 def test_entity_declarations_are_refused_before_parsing(tmp_path, payload):
-    path = _replace_member(_long_return(tmp_path / "hostile.xlsx"), "xl/worksheets/sheet1.xml", payload)
+    path = replace_member(long_return(tmp_path / "hostile.xlsx"), "xl/worksheets/sheet1.xml", payload)
     result = _timed_read(path)
     assert not result.observations
     assert any("DTD/entity" in message for message in _errors(result))
@@ -63,7 +39,7 @@ def test_entity_declarations_are_refused_before_parsing(tmp_path, payload):
 
 def test_zip_bomb_is_refused_unopened(tmp_path):
     """A part that would expand to 300 MB (from a few hundred KB) is refused from the ZIP directory alone."""
-    path = _long_return(tmp_path / "bomb.xlsx")
+    path = long_return(tmp_path / "bomb.xlsx")
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/media/padding.xml", "w") as part:
         block = b"\0" * (1 << 20)
         for _ in range(300):
@@ -75,12 +51,12 @@ def test_zip_bomb_is_refused_unopened(tmp_path):
 
 def test_million_row_dimension_with_three_real_rows(tmp_path):
     """A sheet claiming A1:XFD1048576 is read by its real content: three rows, in well under a second or two."""
-    path = _long_return(tmp_path / "lying.xlsx")
+    path = long_return(tmp_path / "lying.xlsx")
     with zipfile.ZipFile(path) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml")
     sheet = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:XFD1048576"/>', sheet)
     assert b"XFD1048576" in sheet
-    path = _replace_member(path, "xl/worksheets/sheet1.xml", sheet)
+    path = replace_member(path, "xl/worksheets/sheet1.xml", sheet)
     result = _timed_read(path)
     assert [o.value for o in result.observations] == [0, 1, 2]
 
@@ -118,8 +94,43 @@ def test_inputs_are_never_modified(tmp_path):
 
 
 def test_sheets_beyond_the_row_limit_are_read_up_to_it_and_reported(tmp_path):
-    from xlscorecard.readers import Limits
-    path = _long_return(tmp_path / "long.xlsx", n_rows=50)
+    path = long_return(tmp_path / "long.xlsx", n_rows=50)
     result = read_return(path, limits=Limits(max_rows=21))
     assert len(result.observations) == 20
     assert any("larger than the reading limits" in f.message for f in result.findings)
+
+
+def _padded_sheet(path: Path, megabytes: int) -> Path:
+    """A return whose sheet XML carries ``megabytes`` of blank padding (compresses ~1000 times)."""
+    with zipfile.ZipFile(long_return(path)) as archive:
+        sheet = archive.read(SHEET)
+    return replace_member(path, SHEET, sheet.replace(b"</worksheet>", b" " * (megabytes << 20) + b"</worksheet>"))
+
+
+def test_a_falsified_zip_directory_does_not_unpack_past_its_claim(tmp_path):
+    """The directory says the sheet is 2 KB; it really inflates to 64 MB. Nothing trusts the claim
+    enough to unpack more than it declares: the file ends in one finding, quickly."""
+    path = falsify_size(_padded_sheet(tmp_path / "liar.xlsx", 64), SHEET, 2048)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo(SHEET).file_size == 2048
+    result = _timed_read(path)
+    assert not result.observations
+    assert len(_errors(result)) == 1 and result.findings[0].source.path == str(path)
+
+
+@pytest.mark.parametrize("limits, words", [
+    (Limits(max_total_bytes=1_000_000), "workbook would expand to"),
+    (Limits(max_member_bytes=1_000_000), "would expand to"),
+    (Limits(max_compression_ratio=50, ratio_floor_bytes=1_000_000), "expands"),
+], ids=["total", "member", "ratio"])
+def test_zip_caps_are_configurable(tmp_path, limits, words):
+    """A 3 MB sheet (of padding) passes the default caps and is refused by each lowered one."""
+    path = _padded_sheet(tmp_path / "padded.xlsx", 3)
+    assert [o.value for o in read_return(path).observations] == [0, 1, 2]
+    result = read_return(path, limits=limits)
+    assert not result.observations and words in _errors(result)[0]
+
+
+def test_default_caps_refuse_a_bomb_before_unpacking(tmp_path):
+    result = _timed_read(zip_bomb(tmp_path / "bomb.xlsx", megabytes=64))
+    assert "over the 32,000,000 byte limit" in _errors(result)[0]

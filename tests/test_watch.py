@@ -87,3 +87,25 @@ def test_watch_command_rewrites_the_scorecard_and_never_touches_the_returns(tmp_
             output, errors = process.communicate()
     assert "Changed: late.csv" in errors
     assert "Traceback" not in errors
+
+
+def test_a_return_saved_before_watching_began_is_not_lost(tmp_path):
+    """A return saved while the first consolidation was reading still triggers a run."""
+    from xlscorecard.watch import snapshot
+    (tmp_path / "early.csv").write_text("Ref,Period,Value\n", encoding="utf-8")
+    (tmp_path / "scorecard.xlsx").write_bytes(b"first run's output")
+    before = snapshot(tmp_path)
+    (tmp_path / "early.csv").write_text("Ref,Period,Value\nCS-01,Dec 2020,1\n", encoding="utf-8")
+    (tmp_path / "during.csv").write_text("Ref,Period,Value\n", encoding="utf-8")
+    (tmp_path / "scorecard.xlsx").write_bytes(b"rewritten")
+    calls, stop = [], threading.Event()
+    thread = threading.Thread(target=watch, args=(tmp_path, calls.append),
+                              kwargs={"debounce": 0.2, "stop": stop, "poll": 0.05, "since": before,
+                                      "ignore": [tmp_path / "scorecard.xlsx"]}, daemon=True)
+    thread.start()
+    try:
+        assert _wait_for(lambda: calls)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert calls == [{tmp_path / "early.csv", tmp_path / "during.csv"}]

@@ -225,7 +225,7 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
         xlscorecard watch returns/ --period "2020/21 Q3" --out scorecard.xlsx
     """
     from .consolidate import HISTORY_NAME, consolidate, default_scorecard_name
-    from .watch import watch
+    from .watch import snapshot, watch
 
     def run_once(changed=()):
         if changed:
@@ -240,13 +240,14 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
             error.show()
             return None
 
+    before = snapshot(returns_dir)
     first = run_once()
     target = Path(out) if out else Path(default_scorecard_name(first.period)) if first else None
     outputs = [p for p in (target, Path(records) if records else None) if p is not None]
     outputs += [(target.parent if target else Path(".")) / HISTORY_NAME]
     click.echo(f"Watching {returns_dir} (Ctrl+C to stop)", err=True)
     try:
-        watch(returns_dir, run_once, debounce=debounce, ignore=outputs)
+        watch(returns_dir, run_once, debounce=debounce, ignore=outputs, since=before)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 

@@ -40,10 +40,25 @@ def _sizes(paths: Iterable[Path]) -> dict[Path, int]:
     return sizes
 
 
+def snapshot(folder: str | Path) -> dict[Path, tuple[int, int]]:
+    """Size and modification time of each file in ``folder``: taken before a first run, it lets
+    :func:`watch` catch a return saved while that run was reading."""
+    found = {}
+    for path in Path(folder).iterdir():
+        try:
+            if path.is_file():
+                found[path] = (path.stat().st_size, path.stat().st_mtime_ns)
+        except OSError:
+            continue
+    return found
+
+
 def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounce: float = 2.0,
-          ignore: Iterable[Path] = (), stop: threading.Event | None = None, poll: float = 0.2) -> None:
+          ignore: Iterable[Path] = (), stop: threading.Event | None = None, poll: float = 0.2,
+          since: dict[Path, tuple[int, int]] | None = None) -> None:
     """Call ``on_change(changed_paths)`` after each settled burst of changes in ``folder``,
-    until ``stop`` is set (or for ever)."""
+    until ``stop`` is set (or for ever). Files that differ from the :func:`snapshot` ``since``
+    when watching starts count as changed."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -66,6 +81,11 @@ def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounc
     observer = Observer()
     observer.schedule(Handler(), str(folder), recursive=False)
     observer.start()
+    if since is not None:
+        now = snapshot(folder)
+        with lock:
+            pending.update(p for p in set(now) | set(since)
+                           if now.get(p) != since.get(p) and is_return_candidate(p, ignore))
     try:
         last_sizes: dict[Path, int] = {}
         quiet_since = time.monotonic()

@@ -16,7 +16,7 @@ from ..model import Finding, Severity, Source
 from .sheets import Cell, SheetGrid, a1, is_date_like
 from .synonyms import PLACEHOLDERS
 
-_NUMBER_TEXT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
+_NUMBER_TEXT = re.compile(r"[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
 # Float noise from scaling a fraction (0.63 * 100 = 63.00000000000001) is far below any printed figure.
 _PERCENT_DIGITS = 10
@@ -44,7 +44,8 @@ class Reading:
 
 
 def parse_number_text(text: str) -> float | None:
-    """``'1,200,295'`` -> 1200295.0, ``'63%'`` -> 63.0, ``' 94 '`` -> 94.0; other text -> None."""
+    """``'1,200,295'`` -> 1200295.0, ``'63%'`` -> 63.0, ``' 94 '`` -> 94.0, ``'1.5E+06'`` (as CSV
+    exports write large and small numbers) -> 1500000.0; other text -> None."""
     clean = text.strip().replace("\u00a3", "").replace(" ", "")
     if clean.endswith("%"):
         clean = clean[:-1]
@@ -83,6 +84,8 @@ def read_cell(cell: Cell | None) -> Reading:
     if text.lower() in PLACEHOLDERS:
         return Reading(raw=raw)
     number = parse_number_text(text)
+    if number is not None and not math.isfinite(number):
+        return Reading(problem=NOT_FINITE, raw=raw)
     if number is not None:
         return Reading(value=number, raw=raw)
     return Reading(note=text, problem=TEXT_NOTE, raw=raw)

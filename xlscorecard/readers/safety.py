@@ -32,11 +32,16 @@ class Limits:
     ``ratio_floor_bytes``, because tiny repetitive XML parts legitimately compress very well.
     ``max_rows``, ``max_cols`` and ``max_cells`` bound how much of one sheet is read (and held in
     memory), whatever its declared dimension.
+
+    The workbook caps keep any one file under 10 seconds on a 2-core machine: openpyxl parses the
+    shared strings whole and a recognised sheet's XML is streamed whole (for merged cells), at
+    about 5 MB a second, so 40 MB of XML in all is the most one return may unpack to. The
+    largest real return seen (a DLUHC Towns Fund return) unpacks to 6.4 MB.
     """
 
     max_file_bytes: int = 100_000_000
-    max_member_bytes: int = 200_000_000
-    max_total_bytes: int = 400_000_000
+    max_member_bytes: int = 32_000_000
+    max_total_bytes: int = 40_000_000
     max_compression_ratio: float = 200.0
     ratio_floor_bytes: int = 5_000_000
     max_rows: int = 20_000

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,25 +192,46 @@ def _note_merge(grid: SheetGrid, ref: str, max_row: int, max_col: int) -> None:
 
 
 def load_csv(path: Path, limits: Limits) -> SheetGrid:
-    """Read a CSV return into a grid named after the file (CSV has no sheets)."""
-    raw = path.read_bytes()
+    """Read a CSV return into a grid named after the file (CSV has no sheets).
+
+    The file is streamed, never read whole: only the rows within the limits are held.
+    """
     try:
-        text = raw.decode("utf-8-sig")
+        return _load_csv(path, limits, "utf-8-sig", "strict")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel on Windows saves CSV as cp1252
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+        return _load_csv(path, limits, "cp1252", "replace")  # Excel on Windows saves CSV as cp1252
+
+
+def _load_csv(path: Path, limits: Limits, encoding: str, errors: str) -> SheetGrid:
     grid = SheetGrid(str(path), path.stem)
-    for row_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        if row_number > limits.max_rows or len(grid.cells) > limits.max_cells:
+    longest_line = limits.max_cols * (limits.max_cell_chars + 3)
+    # A long field is cut to max_cell_chars like a workbook cell, not refused (the limit only rises).
+    csv.field_size_limit(max(csv.field_size_limit(), longest_line))
+    with path.open(encoding=encoding, errors=errors, newline="") as handle:
+        try:
+            dialect = csv.Sniffer().sniff(handle.read(4096), delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        handle.seek(0)
+        # Lines are cut too: a file with no line breaks must not be read into memory whole.
+        rows = csv.reader(iter(lambda: handle.readline(longest_line), ""), dialect)
+        row_number = 0
+        while row_number < limits.max_rows and len(grid.cells) <= limits.max_cells:
+            row_number += 1
+            try:
+                row = next(rows)
+            except StopIteration:
+                return grid
+            except csv.Error:  # a quoted field longer than any line: the row cannot be read
+                grid.truncated = True
+                continue
+            for col_number, value in enumerate(row[: limits.max_cols], start=1):
+                if value.strip():
+                    grid._put(row_number, col_number, Cell(value[: limits.max_cell_chars]))
+        try:
+            grid.truncated = grid.truncated or next(rows, None) is not None
+        except csv.Error:
             grid.truncated = True
-            break
-        for col_number, value in enumerate(row[: limits.max_cols], start=1):
-            if value.strip():
-                value = value[: limits.max_cell_chars]
-                grid._put(row_number, col_number, Cell(value))
     return grid
 
 

@@ -1,0 +1,118 @@
+"""Outputs are never half-written and inputs never changed: a real ``xlscorecard consolidate``
+killed while writing the scorecard (SIGKILL from outside once its temporary file appears) or the
+records (the process kills itself half-way through the CSV, from tests/crash_harness.py) leaves
+the previous files intact, and the next run leaves no temporary file behind. Temporary files of
+another run still in progress are never removed, and outputs get ordinary file permissions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlscorecard.output import STALE_AFTER_SECONDS, TEMP_PREFIX, _host, atomic_output
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SAMPLES = REPO / "sample_workbooks" / "2020-21-Q3"
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def _consolidate(out: Path, *extra: str, harness: Path | None = None) -> subprocess.Popen:
+    command = [sys.executable, str(harness)] if harness else [sys.executable, "-m", "xlscorecard"]
+    return subprocess.Popen([*command, "consolidate", str(SAMPLES), "--period", "2020/21 Q3",
+                             "--out", str(out / "scorecard.xlsx"), "--records", str(out / "records.csv"), *extra],
+                            cwd=out, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _temporaries(folder: Path, suffix: str = "") -> list[Path]:
+    return sorted(folder.glob(f"{TEMP_PREFIX}*{suffix}"))
+
+
+def _first_run(out: Path) -> dict[str, bytes]:
+    process = _consolidate(out)
+    assert process.wait(120) == 0, process.stderr.read()
+    return {name: (out / name).read_bytes() for name in ("scorecard.xlsx", "records.csv")}
+
+
+def test_killed_while_writing_the_scorecard_keeps_the_previous_one(tmp_path):
+    previous = _first_run(tmp_path)
+    for _attempt in range(3):  # the kill must land between the temporary file appearing and the move
+        process = _consolidate(tmp_path, "--tolerance", "10")  # a different scorecard: wider amber band
+        deadline = time.monotonic() + 120
+        while not _temporaries(tmp_path, ".xlsx") and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        if _temporaries(tmp_path, ".xlsx"):
+            break
+    else:
+        pytest.fail("could not catch the run while it wrote")
+    assert process.returncode == -signal.SIGKILL
+    assert (tmp_path / "scorecard.xlsx").read_bytes() == previous["scorecard.xlsx"]
+    assert (tmp_path / "records.csv").read_bytes() == previous["records.csv"]
+    openpyxl.load_workbook(tmp_path / "scorecard.xlsx")  # still a whole workbook
+
+    again = _consolidate(tmp_path, "--tolerance", "10")
+    assert again.wait(120) == 0, again.stderr.read()
+    assert not _temporaries(tmp_path)
+    assert (tmp_path / "scorecard.xlsx").read_bytes() != previous["scorecard.xlsx"]
+
+
+def test_killed_while_writing_the_records_keeps_the_previous_ones(tmp_path):
+    previous = _first_run(tmp_path)
+    process = _consolidate(tmp_path, "--tolerance", "10", harness=TESTS / "crash_harness.py")
+    process.wait(120)
+    assert process.returncode == -signal.SIGKILL, process.stderr.read()
+    [half_written] = _temporaries(tmp_path)
+    assert half_written.suffix == ".csv" and half_written.stat().st_size > 0
+    assert (tmp_path / "records.csv").read_bytes() == previous["records.csv"]
+    assert (tmp_path / "scorecard.xlsx").read_bytes() != previous["scorecard.xlsx"]  # written before the records
+
+    again = _consolidate(tmp_path)
+    assert again.wait(120) == 0, again.stderr.read()
+    assert not _temporaries(tmp_path)
+    assert (tmp_path / "records.csv").read_bytes() == previous["records.csv"]
+
+
+def test_another_runs_file_in_progress_is_left_alone(tmp_path):
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        in_progress = tmp_path / f"{TEMP_PREFIX}{_host()}.{sleeper.pid}.abc.xlsx"
+        other_machine = tmp_path / f"{TEMP_PREFIX}councilpc7.4242.abc.xlsx"
+        old_other_machine = tmp_path / f"{TEMP_PREFIX}councilpc7.4343.def.xlsx"
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        left_by_dead_run = tmp_path / f"{TEMP_PREFIX}{_host()}.{int(dead.stdout)}.ghi.xlsx"
+        for path in (in_progress, other_machine, old_other_machine, left_by_dead_run):
+            path.write_bytes(b"partial")
+        long_ago = time.time() - STALE_AFTER_SECONDS - 60
+        os.utime(old_other_machine, (long_ago, long_ago))
+        with atomic_output(tmp_path / "scorecard.xlsx") as temporary:
+            temporary.write_bytes(b"new")
+        assert _temporaries(tmp_path) == sorted([in_progress, other_machine])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    """mkstemp makes files only their owner can read: a scorecard on a shared drive must not be."""
+    umask = os.umask(0o022)
+    try:
+        with atomic_output(tmp_path / "new.xlsx") as temporary:
+            temporary.write_bytes(b"new")
+        assert (tmp_path / "new.xlsx").stat().st_mode & 0o777 == 0o644
+        existing = tmp_path / "shared.xlsx"
+        existing.write_bytes(b"old")
+        existing.chmod(0o664)
+        with atomic_output(existing) as temporary:
+            temporary.write_bytes(b"new")
+        assert existing.stat().st_mode & 0o777 == 0o664 and existing.read_bytes() == b"new"
+    finally:
+        os.umask(umask)
