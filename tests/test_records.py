@@ -108,3 +108,10 @@ def test_unwritable_folder_is_one_clear_error(tmp_path):
                 pass
     finally:
         tmp_path.chmod(0o700)
+
+
+def test_a_gap_points_at_the_cell_whose_note_explains_it(tmp_path):
+    rows = {r["ref"]: r for r in _q3_records()}
+    gap = rows["ASC-20a"]
+    assert gap["rag"] == "gap" and gap["source_file"] == "q3_2020_21_all_priorities.csv"
+    assert gap["source_cell"] == "U21"  # the note column of ASC-20a's line in the reference CSV

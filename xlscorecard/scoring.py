@@ -206,7 +206,8 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
     latest = latest_observation(own, period)
     in_period = latest is not None and period.contains(latest.period)
     notes = [o for o in own if o.note and period.contains(o.period)]
-    note = max(notes, key=lambda o: o.period).note if notes else None
+    noted = max(notes, key=lambda o: o.period) if notes else None
+    note = noted.note if noted else None
     narrated = [o for o in own if o.commentary and period.contains(o.period)]
     commentary = max(narrated, key=lambda o: o.period).commentary if narrated else ()
     quartile_now = indicator.quartile
@@ -218,8 +219,10 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
             status, reason = Rag.GAP, _gap_reason(note, latest, period)
         else:
             status, reason = Rag.NOT_DUE, f"not due in {period.label} ({indicator.frequency.value})"
+        # The cell to look at: the note that explains the gap, else the last value seen.
+        where = noted.source if noted else (latest.source if latest else None)
         return Score(indicator.ref, period, status, quartile=quartile_now, gap_reason=reason, note=note,
-                     source=latest.source if latest else None, commentary=commentary)
+                     source=where, commentary=commentary)
 
     target = period_target(indicator, latest.period, latest.period_target)
     pct = variance(latest.value, target, indicator.polarity)
