@@ -11,6 +11,7 @@ wraps the function that reads one return.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -18,8 +19,11 @@ from pathlib import Path
 
 
 def run(report: Path, args: list[str]) -> int:
+    # One process, so that each file's time is its own and the peak memory is the whole run's
+    # (worker processes would hide both); tests/test_parallel.py checks the workers agree.
+    os.environ["XLSCORECARD_WORKERS"] = "1"
     from xlscorecard.cli import cli
-    from xlscorecard.readers import folder
+    from xlscorecard.readers import folder, parallel
 
     per_file: dict[str, float] = {}
     original = folder.read_return
@@ -31,7 +35,7 @@ def run(report: Path, args: list[str]) -> int:
         finally:
             per_file[Path(path).name] = time.perf_counter() - started
 
-    folder.read_return = timed
+    folder.read_return = parallel.read_return = timed
     started = time.perf_counter()
     try:
         cli.main(args, prog_name="xlscorecard")

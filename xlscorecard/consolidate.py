@@ -202,10 +202,12 @@ def indicators_for(indicators: Iterable[Indicator], period: Period) -> list[Indi
 
 
 def _with_history(store: History, indicators: Sequence[Indicator], observations: list[Observation]):
+    by_ref: dict[str, list[Observation]] = {}
+    for o in observations:
+        by_ref.setdefault(o.ref, []).append(o)
     merged = []
     for indicator in indicators:
-        current = [o for o in observations if o.ref == indicator.ref]
-        merged += merge_with_history(current, store.observations_for(indicator))
+        merged += merge_with_history(by_ref.get(indicator.ref, []), store.observations_for(indicator))
     known = {i.ref for i in indicators}
     return merged + [o for o in observations if o.ref not in known]
 

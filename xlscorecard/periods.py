@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import cached_property, total_ordering
 
 from .errors import PeriodError
 
@@ -121,7 +121,10 @@ class PeriodKind(enum.Enum):
 
     @property
     def months(self) -> int:
-        return {"month": 1, "quarter": 3, "year": 12}[self.value]
+        return _KIND_MONTHS[self.value]
+
+
+_KIND_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 @total_ordering
@@ -166,7 +169,7 @@ class Period:
         """Financial-year month (1 = April) in which the period starts."""
         return self.last_fy_month - self.kind.months + 1
 
-    @property
+    @cached_property
     def last_fy_month(self) -> int:
         """Financial-year month (1 = April) in which the period ends."""
         if self.kind is PeriodKind.MONTH:
@@ -196,7 +199,7 @@ class Period:
         year = self.fy.start if first <= 9 else self.fy.start + 1
         return dt.date(year, fy_month_to_calendar_month(first), 1)
 
-    @property
+    @cached_property  # periods are compared by date millions of times in a large run
     def end_date(self) -> dt.date:
         following = dt.date(self.calendar_year + (self.calendar_month == 12), self.calendar_month % 12 + 1, 1)
         return following - dt.timedelta(days=1)
@@ -256,13 +259,14 @@ class Period:
     def same_period_last_year(self) -> "Period":
         return Period(self.kind, self.fy.previous(), self.number)
 
+    @cached_property
     def _sort_key(self):
         return (self.end_date, -self.kind.months)
 
     def __lt__(self, other: "Period") -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return self._sort_key() < other._sort_key()
+        return self._sort_key < other._sort_key
 
     def __str__(self) -> str:
         return self.label

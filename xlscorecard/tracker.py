@@ -77,10 +77,12 @@ def track_returns(indicators: Iterable[Indicator], observations: Iterable[Observ
     for indicator in indicators:
         if indicator.frequency.is_due(period):
             services.setdefault(indicator.service or NO_SERVICE, []).append(indicator)
+    by_ref: dict[str, list[Observation]] = {}
+    for o in in_period:
+        by_ref.setdefault(o.ref, []).append(o)
     tracked = []
     for service, due in services.items():
-        refs = {i.ref for i in due}
-        mine = [o for o in in_period if o.ref in refs]
+        mine = [o for ref in dict.fromkeys(i.ref for i in due) for o in by_ref.get(ref, ())]
         files = sorted({o.source.path for o in mine if o.source.path})
         times = [saved[f] for f in files if f in saved]
         received = max(times) if times else None

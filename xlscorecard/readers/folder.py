@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
 from .one_return import read_return
+from .parallel import read_returns
 from .results import FolderResult
 from .safety import DEFAULT_LIMITS, Limits
 
@@ -115,15 +116,17 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     described: dict[tuple[str, FinancialYear | None], Indicator] = {}
     observations: list[Observation] = []
     comparators: list = []
+    returns = []
     for path in files:
         if path in register_files:
             continue
         if path.name.startswith("."):
             findings.append(Finding(Severity.INFO, "hidden file skipped", Source(str(path))))
             continue
+        returns.append(path)
+    for path, result in read_returns(returns, hint, register, limits):
         if on_file is not None:
             on_file(path)
-        result = read_return(path, period_hint=hint, register=register, limits=limits)
         findings.extend(result.findings)
         sources.extend([result.source_file] if result.source_file else [])
         observations.extend(result.observations)
@@ -144,10 +147,12 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
 def with_period_targets(indicators: Iterable[Indicator], targets: Iterable[Observation]) -> list[Indicator]:
     """The register's indicators with the period targets its values sheet sets (a target
     belongs to the indicator of the same ref whose framework year holds the period)."""
-    targets = list(targets)
+    by_ref: dict[str, list[Observation]] = {}
+    for o in targets:
+        by_ref.setdefault(o.ref, []).append(o)
     return [replace(indicator, period_targets=indicator.period_targets + tuple(
-                (o.period, o.period_target) for o in targets
-                if o.ref == indicator.ref and indicator.framework_year in (None, o.period.fy)))
+                (o.period, o.period_target) for o in by_ref.get(indicator.ref, ())
+                if indicator.framework_year in (None, o.period.fy)))
             for indicator in indicators]
 
 
@@ -178,6 +183,8 @@ def _undescribed(observations: list[Observation], described: dict, folder: str) 
 def _combined(group: list[Observation]) -> Observation:
     """One observation from agreeing ones: the value, with the narrative or period target that
     another return (a commentary file, say) gave for the same indicator and period."""
+    if len(group) == 1:
+        return group[0]
     base = next((o for o in group if o.value is not None), group[0])
     commentary = base.commentary or next((o.commentary for o in group if o.commentary), ())
     target = base.period_target if base.period_target is not None else next(

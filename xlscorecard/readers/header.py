@@ -11,6 +11,7 @@ user gave, in that order.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from pathlib import Path
@@ -99,6 +100,10 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
         return None
 
 
+# Header texts repeat across rows, sheets and returns: what each says is worked out once.
+_period_label = lru_cache(maxsize=8192)(period_label)
+
+
 class _Heading(NamedTuple):
     """What one header column says: a field, or a value column (a month and/or quarter, or an
     explicit period). ``used_below`` when the row under the header was needed to say it."""
@@ -113,15 +118,16 @@ class _Heading(NamedTuple):
 
 
 def _month_only(text: str) -> int | None:
-    label = period_label(text) if text else None
+    label = _period_label(text) if text else None
     return label[0] if isinstance(label, tuple) and label[1] is None else None
 
 
+@lru_cache(maxsize=8192)
 def _classify(top: str, below: str) -> _Heading | None:
     name = field_for(top) if top else None
     if name:
         return _Heading(top, field=name)
-    top_label = period_label(top) if top else None
+    top_label = _period_label(top) if top else None
     if top and below and top_label is None:
         name = field_for(f"{top} {below}")  # "21/22" above "Target", "Reporting" above "Frequency"
         if name:

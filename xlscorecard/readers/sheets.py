@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml.ElementTree import iterparse
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-
 from .safety import Limits
 
 SPREADSHEETML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -65,6 +63,7 @@ class SheetGrid:
     hidden: bool = False
     _merges_by_row: dict[int, list[Merge]] | None = field(default=None, repr=False)
     _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
+    _filled_rows: set[int] | None = field(default=None, repr=False)
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
@@ -105,21 +104,61 @@ class SheetGrid:
         return [self.text(row, col) for col in range(1, self.n_cols + 1)]
 
     def is_blank_row(self, row: int) -> bool:
-        return not any(self.text(row, col) for col in range(1, self.n_cols + 1))
+        if self._filled_rows is None:
+            self._filled_rows = {r for r, _ in self.cells}
+        if row in self._filled_rows:
+            return False  # every cell held is non-blank text or a value
+        # A row of empty cells still reads a merged text from the row above (an outcome merged over rows).
+        return not (self.merges and any(self.text(row, col) for col in range(1, self.n_cols + 1)))
 
     def _put(self, row: int, col: int, cell: Cell) -> None:
         self.cells[(row, col)] = cell
+        self._filled_rows = None
         self.n_rows = max(self.n_rows, row)
         self.n_cols = max(self.n_cols, col)
 
 
+def column_letter(col: int) -> str:
+    """1 -> ``A``, 28 -> ``AB`` (openpyxl is not imported for this: it costs 0.15 s to load)."""
+    letters = ""
+    while col > 0:
+        col, remainder = divmod(col - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """``A`` -> 1, ``AB`` -> 28."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def a1(row: int, col: int) -> str:
-    return f"{get_column_letter(col)}{row}"
+    """The A1 reference of a cell.
+
+    >>> a1(7, 28)
+    'AB7'
+    """
+    return f"{column_letter(col)}{row}"
 
 
-def workbook_sheets(workbook) -> list:
+class OpenpyxlSheet:
+    """One worksheet of a read-only openpyxl workbook, loaded on demand (as readers/fast_sheets.py's)."""
+
+    def __init__(self, path: Path, worksheet):
+        self.path, self._worksheet = path, worksheet
+        self.title = worksheet.title
+        self.hidden = worksheet.sheet_state != "visible"
+
+    def load(self, limits: Limits, max_rows: int | None = None, with_structure: bool = False) -> SheetGrid:
+        return load_worksheet(self.path, self._worksheet, limits, max_rows, with_structure)
+
+
+def workbook_sheets(path: Path, workbook) -> list[OpenpyxlSheet]:
     """The worksheets of a read-only workbook (chartsheets have no cells to read)."""
-    return [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+    return [OpenpyxlSheet(path, ws) for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
 
 
 def load_worksheet(path: Path, worksheet, limits: Limits, max_rows: int | None = None,
@@ -153,20 +192,21 @@ def load_worksheet(path: Path, worksheet, limits: Limits, max_rows: int | None =
 
 def _add_structure(grid: SheetGrid, worksheet, max_row: int, max_col: int) -> None:
     """Stream the sheet part for ``<mergeCell>`` and for ``<c>`` with ``<f>`` but no ``<v>``."""
+    from openpyxl.utils.cell import range_boundaries
     archive: zipfile.ZipFile = worksheet.parent._archive
     with archive.open(worksheet._worksheet_path) as source:
         for _event, element in iterparse(source, events=("end",), forbid_dtd=True):
             tag = element.tag
             if tag == f"{SPREADSHEETML}c":
-                _note_formula(grid, element, max_row, max_col)
+                _note_formula(grid, element, max_row, max_col, range_boundaries)
                 element.clear()
             elif tag == f"{SPREADSHEETML}row":
                 element.clear()
             elif tag == f"{SPREADSHEETML}mergeCell":
-                _note_merge(grid, element.get("ref", ""), max_row, max_col)
+                _note_merge(grid, element.get("ref", ""), max_row, max_col, range_boundaries)
 
 
-def _note_formula(grid: SheetGrid, element, max_row: int, max_col: int) -> None:
+def _note_formula(grid: SheetGrid, element, max_row: int, max_col: int, range_boundaries) -> None:
     formula = element.find(f"{SPREADSHEETML}f")
     if formula is None:
         return
@@ -182,7 +222,7 @@ def _note_formula(grid: SheetGrid, element, max_row: int, max_col: int) -> None:
         grid._put(row, col, Cell(text, formula_without_value=True))
 
 
-def _note_merge(grid: SheetGrid, ref: str, max_row: int, max_col: int) -> None:
+def _note_merge(grid: SheetGrid, ref: str, max_row: int, max_col: int, range_boundaries) -> None:
     try:
         min_col, min_row, last_col, last_row = range_boundaries(ref)
     except (ValueError, TypeError):

@@ -8,6 +8,7 @@ taken out), so ``'Higher / Lower is better?'`` is written ``'higher lower is bet
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # field name -> the header texts that mean it
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -98,5 +99,10 @@ FIELD_BY_HEADER: dict[str, str] = {
 
 def field_for(text: object) -> str | None:
     """The field a header text names, or ``None``."""
+    return _field_for_text(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _field_for_text(text: str) -> str | None:
     key = header_key(text)
     return FIELD_BY_HEADER.get(key) if key else None

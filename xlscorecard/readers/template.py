@@ -6,6 +6,7 @@ optional period target, note). A CSV export in the long form reads through :func
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from ..errors import PeriodError
 from ..model import Observation, Period, Severity, Source, parse_period
@@ -48,7 +49,11 @@ def read_indicators(table: Table, context: ReadContext) -> SheetRecords:
 def _period(value: object) -> Period:
     if isinstance(value, (dt.date, dt.datetime)):
         return Period.month(value.year, value.month)  # a date in the period column names its month
-    return parse_period(" ".join(str(value).split()))
+    return _period_of_text(" ".join(str(value).split()))
+
+
+# Each return repeats a handful of period texts ("Dec 2020") on every row.
+_period_of_text = lru_cache(maxsize=1024)(parse_period)
 
 
 def read_values(table: Table, context: ReadContext) -> SheetRecords:
@@ -56,6 +61,7 @@ def read_values(table: Table, context: ReadContext) -> SheetRecords:
     records = SheetRecords()
     grid = table.grid
     described: set[str] = set()
+    observed: dict[str, list[Observation]] = {}
     for row in data_rows(table, records):
         ref = grid.text(row, table.col("ref"))
         if not ref:
@@ -76,13 +82,14 @@ def read_values(table: Table, context: ReadContext) -> SheetRecords:
         target = read_number(grid, row, table.col("period_target"))
         commentary = row_commentary(table, row)
         if reading.value is not None or note or target is not None or commentary:
-            records.observations.append(Observation(ref, period, reading.value, target, note or None,
-                                                    Source(grid.path, grid.name, a1(row, value_col)), reading.raw,
-                                                    commentary))
+            observation = Observation(ref, period, reading.value, target, note or None,
+                                      Source(grid.path, grid.name, a1(row, value_col)), reading.raw, commentary)
+            records.observations.append(observation)
+            observed.setdefault(ref, []).append(observation)
         if ref not in described and table.has("polarity"):
             described.add(ref)
             indicator = indicator_from_row(table, row, ref, grid.text(row, table.col("name")) if table.col("name") else ref,
-                                           {}, [o for o in records.observations if o.ref == ref], context)
+                                           {}, observed.get(ref, []), context)
             if indicator is not None:
                 records.indicators.append(indicator)
         records.rows_read += 1

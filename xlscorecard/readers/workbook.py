@@ -7,6 +7,7 @@ in full, with their merged cells and formulas.
 
 from __future__ import annotations
 
+import os
 import warnings
 import zipfile
 from contextlib import contextmanager
@@ -15,17 +16,20 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..model import Finding, Indicator, Observation, Period, Severity, Source
+from . import fast_sheets
 from .cells import FindingCollector
 from .header import Table, find_table, resolve_periods
 from .rows import CarriedValues, ReadContext
 from .safety import FileKind, Limits, classify
-from .sheets import SheetGrid, a1, load_csv, load_worksheet, workbook_sheets
+from .sheets import SheetGrid, a1, load_csv, workbook_sheets
 
 # What openpyxl raises on a damaged or non-standard package: missing parts (KeyError), malformed
 # XML (ParseError is a SyntaxError), attributes of the wrong type (TypeError/ValueError).
 OPENPYXL_FAILURES = (KeyError, TypeError, ValueError, AttributeError, IndexError, SyntaxError, EOFError,
                      zipfile.BadZipFile)
 
+# Set to "openpyxl" to read every workbook with openpyxl, python-calamine or not (to compare the paths).
+READER_ENV = "XLSCORECARD_READER"
 # A sheet can hold several tables one under another (one per priority, or per printed page).
 MAX_TABLES_PER_SHEET = 50
 
@@ -94,7 +98,15 @@ def _finish(outcome: TablesOutcome, context: ReadContext) -> TablesOutcome:
 
 
 def _read_workbook(path: Path, layouts, context: ReadContext, limits: Limits, outcome: TablesOutcome) -> None:
-    from openpyxl import load_workbook  # imported here: CSV-only runs never pay for it
+    if fast_sheets.available() and os.environ.get(READER_ENV, "").lower() != "openpyxl":
+        try:
+            sheets = fast_sheets.open_sheets(path, limits)
+        except fast_sheets.NotForCalamine:
+            pass  # read below by openpyxl, which streams any sheet within the limits
+        else:
+            _read_sheets(sheets, layouts, context, limits, outcome)
+            return
+    from openpyxl import load_workbook  # imported here: runs that never need it never pay for it
 
     with warnings.catch_warnings():
         # openpyxl warns about unsupported extensions (data validation, slicers): not the officer's problem.
@@ -105,23 +117,23 @@ def _read_workbook(path: Path, layouts, context: ReadContext, limits: Limits, ou
             with _openpyxl_errors():
                 workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
             try:
-                _read_sheets(path, workbook, layouts, context, limits, outcome)
+                _read_sheets(workbook_sheets(path, workbook), layouts, context, limits, outcome)
             finally:
                 workbook.close()
 
 
-def _read_sheets(path: Path, workbook, layouts, context: ReadContext, limits: Limits, outcome: TablesOutcome) -> None:
-    for worksheet in workbook_sheets(workbook):
+def _read_sheets(sheets, layouts, context: ReadContext, limits: Limits, outcome: TablesOutcome) -> None:
+    for sheet in sheets:
         with _openpyxl_errors():
-            shallow = load_worksheet(path, worksheet, limits, max_rows=limits.header_search_rows + 2)
+            shallow = sheet.load(limits, max_rows=limits.header_search_rows + 2)
         if _layout_for(shallow, layouts, context, limits) is None:
             continue
         if shallow.hidden:
             context.collector.add(Severity.WARNING, "hidden sheet looks like a return; not read",
-                                  sheet=worksheet.title, action="unhide it if its values should count")
+                                  sheet=sheet.title, action="unhide it if its values should count")
             continue
         with _openpyxl_errors():
-            grid = load_worksheet(path, worksheet, limits, with_structure=True)
+            grid = sheet.load(limits, with_structure=True)
         _read_grid(grid, layouts, context, limits, outcome)
 
 

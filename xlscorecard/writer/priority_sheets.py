@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..model import Indicator, Observation, Period, PeriodKind, Rag, Score
 from ..periods import MONTH_NAMES
@@ -53,10 +54,14 @@ class ValueColumns:
         """The column a value for ``period`` goes in: a quarter's value under its last month."""
         if period is None:
             return None
+        return self._index.get((period.fy, period.last_fy_month))
+
+    @cached_property
+    def _index(self) -> dict:
+        positions = {}
         for index, column in enumerate(self.periods):
-            if column.fy == period.fy and column.last_fy_month == period.last_fy_month:
-                return index
-        return None
+            positions.setdefault((column.fy, column.last_fy_month), index)
+        return positions
 
     def header(self, column: Period) -> str:
         if column.kind is PeriodKind.MONTH:

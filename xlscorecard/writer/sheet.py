@@ -71,10 +71,20 @@ class Sheet:
     def __init__(self, worksheet: Worksheet):
         self.ws = worksheet
         self.widths: dict[int, int] = {}
+        # xlsxwriter's public write_string/write_number first parse "A1"-style arguments; cells here
+        # are always (row, col), so the typed writers behind them are called directly where present.
+        self._write_string = getattr(worksheet, "_write_string", worksheet.write_string)
+        self._write_number = getattr(worksheet, "_write_number", worksheet.write_number)
 
     def put(self, row: int, col: int, value, fmt: Format | None = None, *, measure: bool = True) -> None:
         """Write ``value`` with the write call for its type; ``None`` writes a formatted blank."""
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        kind = type(value)
+        # The common types first, straight to the typed writers (this runs once per cell).
+        if kind is str:
+            result = self._write_string(row, col, value, fmt)
+        elif (kind is float and math.isfinite(value)) or kind is int:
+            result = self._write_number(row, col, value, fmt)
+        elif value is None or (isinstance(value, float) and not math.isfinite(value)):
             result = self.ws.write_blank(row, col, None, fmt)
         elif isinstance(value, bool):
             result = self.ws.write_string(row, col, "Yes" if value else "No", fmt)
@@ -87,11 +97,11 @@ class Sheet:
         else:
             result = self.ws.write_string(row, col, str(value), fmt)
         # -2 means a string over Excel's 32,767 characters was cut: still written, so not fatal.
-        if result not in (0, -2):
+        if result and result != -2:
             raise OutputError(f"could not write {value!r} to {self.ws.name} row {row + 1} column {col + 1} "
                               f"(xlsxwriter returned {result})")
         if measure and value is not None:
-            self.measure(col, _display_text(value))
+            self.measure(col, value if kind is str else _display_text(value))
 
     def put_row(self, row: int, first_col: int, values: Iterable, fmt: Format | None = None) -> None:
         for col, value in enumerate(values, start=first_col):
@@ -108,8 +118,9 @@ class Sheet:
             raise OutputError(f"could not add a comment to {self.ws.name} row {row + 1}")
 
     def measure(self, col: int, text: str) -> None:
-        longest = max((len(line) for line in text.splitlines()), default=0)
-        self.widths[col] = max(self.widths.get(col, 0), longest)
+        longest = len(text) if "\n" not in text else max((len(line) for line in text.splitlines()), default=0)
+        if longest > self.widths.get(col, 0):
+            self.widths[col] = longest
 
     def fit_columns(self, fixed: dict[int, float] | None = None, *, padding: int = 2) -> None:
         """Set each column to the width of its longest text, within sensible bounds;

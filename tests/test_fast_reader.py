@@ -1,0 +1,129 @@
+"""The fast (python-calamine) and plain (openpyxl) reading paths give the same records.
+
+calamine reads values only; the byte scan in readers/fast_sheets.py adds back what the value
+rules need (Excel errors, formulas with no cached value, percent formats), and any workbook it
+cannot place safely goes to openpyxl. These tests read the same files both ways and compare
+everything a return yields: observations with their cells, indicators and findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from return_builders import build_q2_wide, build_q3_wide, build_template, workbook_from_rows
+from xlscorecard.readers import DEFAULT_LIMITS, read_folder, read_return
+from xlscorecard.readers import fast_sheets
+from xlscorecard.readers.workbook import READER_ENV
+
+pytestmark = pytest.mark.skipif(not fast_sheets.available(), reason="python-calamine is not installed")
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = sorted(p for p in (REPO / "sample_workbooks").iterdir() if p.is_dir())
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def everything(result) -> tuple:
+    observations = sorted((o.ref, o.period.label, o.value, o.note, str(o.source), o.raw, o.period_target,
+                           o.commentary) for o in result.observations)
+    indicators = sorted(repr(i) for i in result.indicators)
+    findings = sorted((f.severity.value, f.message, str(f.source), f.ref, f.count) for f in result.findings)
+    return observations, indicators, findings
+
+
+def both_ways(monkeypatch, read):
+    monkeypatch.delenv(READER_ENV, raising=False)
+    fast = read()
+    monkeypatch.setenv(READER_ENV, "openpyxl")
+    plain = read()
+    monkeypatch.delenv(READER_ENV)
+    return fast, plain
+
+
+@pytest.mark.parametrize("folder", SAMPLES, ids=lambda p: p.name)
+def test_sample_folders_read_the_same_both_ways(monkeypatch, folder):
+    """Every record of the bundled sample returns is the same from either reader."""
+    fast, plain = both_ways(monkeypatch, lambda: read_folder(folder))
+    assert len(fast.observations) > 40
+    assert everything(fast) == everything(plain)
+
+
+@pytest.mark.parametrize("build", [build_q3_wide, build_q2_wide, build_template], ids=lambda f: f.__name__)
+def test_built_layouts_read_the_same_both_ways(monkeypatch, tmp_path, build):
+    """The legacy wide layouts (merged notes, two-row headers, percent-formatted variances) and
+    the template read the same either way."""
+    path = build(tmp_path / "return.xlsx")
+    fast, plain = both_ways(monkeypatch, lambda: read_return(path))
+    assert fast.observations
+    assert everything(fast) == everything(plain)
+
+
+def test_percent_error_and_uncalculated_formula_cells(monkeypatch, tmp_path):
+    """What calamine alone cannot see is put back: 0.63 under a percent format is 63, an Excel
+    error and a formula never calculated are findings naming their cells."""
+    path = tmp_path / "cells.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Values"
+    for values in (("Ref", "Period", "Value"), ("PI-01", "Dec 2020", 0.63), ("PI-02", "Dec 2020", "#DIV/0!"),
+                   ("PI-03", "Dec 2020", "=1/0"), ("PI-04", "Dec 2020", 12.5)):
+        ws.append(values)
+    ws["C2"].number_format = "0.0%"
+    wb.save(path)
+    fast, plain = both_ways(monkeypatch, lambda: read_return(path))
+    assert everything(fast) == everything(plain)
+    values = {o.ref: o.value for o in fast.observations}
+    assert values == {"PI-01": 63.0, "PI-04": 12.5}
+    messages = {f.message for f in fast.findings}
+    assert any(m.startswith("Excel error value in a value cell: C3 '#DIV/0!'") for m in messages), messages
+    assert any(m.startswith("formula with no cached value") and "C4 '=1/0'" in m for m in messages), messages
+
+
+def test_a_sheet_too_large_for_a_dense_read_goes_to_openpyxl(tmp_path):
+    """One cell at A1 and one at XFD1048576 would ask calamine for 17 billion cells: the scan
+    sends that workbook to openpyxl, which streams it within the row limits."""
+    path = tmp_path / "far.xlsx"
+    wb = Workbook()
+    wb.active["A1"] = "Ref"
+    wb.active["XFD1048576"] = "far away"
+    wb.save(path)
+    with pytest.raises(fast_sheets.NotForCalamine, match="too large"):
+        fast_sheets.open_sheets(path, DEFAULT_LIMITS)
+    result = read_return(path)
+    assert [f.message for f in result.findings if "could not read this file" in f.message] == []
+
+
+def test_hidden_sheets_are_hidden_on_the_fast_path(tmp_path):
+    """A hidden sheet that looks like a return is reported, not read, whichever reader runs."""
+    path = workbook_from_rows(tmp_path / "hidden.xlsx", [("Ref", "Period", "Value"), ("PI-01", "Dec 2020", 5)])
+    wb = __import__("openpyxl").load_workbook(path)
+    wb.create_sheet("Visible")["A1"] = "nothing here"
+    wb["Sheet1"].sheet_state = "hidden"
+    wb.save(path)
+    [sheet, _] = fast_sheets.open_sheets(path, DEFAULT_LIMITS)
+    assert sheet.hidden
+    result = read_return(path)
+    assert not result.observations
+    assert any(f.message == "hidden sheet looks like a return; not read" for f in result.findings)
+
+
+def corpus_files() -> list[Path]:
+    return sorted(p for folder in ("real", "odd") if (CORPUS / folder).is_dir()
+                  for p in (CORPUS / folder).iterdir() if p.is_file())
+
+
+@pytest.mark.skipif(not corpus_files(), reason=f"shared corpus not present at {CORPUS}")
+def test_corpus_reads_the_same_both_ways(monkeypatch):
+    """Over every corpus file the two readers agree, except where openpyxl cannot parse a
+    workbook at all: calamine may read those, and then the file still yields a finding."""
+    disagreements = []
+    for path in corpus_files():
+        fast, plain = both_ways(monkeypatch, lambda: read_return(path, period_hint="2020/21 Q3"))
+        if everything(fast) == everything(plain):
+            continue
+        damaged = any("damaged or non-standard" in f.message for f in plain.findings)
+        if not (damaged and fast.findings and not fast.observations):
+            disagreements.append(path.name)
+    assert disagreements == []

@@ -1,0 +1,215 @@
+"""Read a workbook's sheets with python-calamine, about ten times faster than openpyxl.
+
+calamine (Rust) gives cell values only: an Excel error, a formula with no cached value and a
+percent format all come back as something else (an empty cell, or 0.63 for 63%). Those three
+are what the value rules need (readers/cells.py), so each sheet's XML is scanned once with
+byte patterns (C speed, no XML tree) for error cells, formulas without a value and cells
+styled as percentages, and the grid is corrected from them.
+
+calamine holds a sheet as a dense rectangle, so a hostile sheet with one cell at A1 and one at
+XFD1048576 would ask it for billions of cells. The same scan measures each sheet's real extent
+first; a workbook whose cells this scan cannot place (no ``r=`` attributes), whose extent is too
+large, or which calamine cannot open is read by the openpyxl path instead (:class:`NotForCalamine`),
+which streams every sheet within the reading limits.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+from defusedxml.ElementTree import fromstring
+
+from .safety import Limits
+from .sheets import EXCEL_ERRORS, Cell, Merge, SheetGrid, column_number
+
+try:  # the fast reader is optional: without it every workbook goes through openpyxl
+    import python_calamine
+except ImportError:  # pragma: no cover - exercised where python-calamine is not installed
+    python_calamine = None
+
+# calamine holds rows x columns cells (about 32 bytes each) for a sheet it reads; larger sheets
+# are streamed by openpyxl within the row and cell limits instead.
+MAX_DENSE_CELLS = 4_000_000
+# Builtin number formats 9 and 10 are 0% and 0.00%.
+BUILTIN_PERCENT_FORMATS = {9, 10}
+
+_NS = r"(?:[A-Za-z_][\w.-]*:)?"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL_REF = re.compile(rb'\sr=["\']([A-Z]{1,3})(\d{1,7})["\']')
+_ALL_CELL_REFS = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\br=["\']([A-Z]{1,3})(\d{1,7})["\']')
+_CELL_OPENINGS = re.compile(rb"<" + _NS.encode() + rb"c[\s>/]")
+_ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\bt=["\']e["\'][^>]*>(.*?)</' + _NS.encode() + rb"c>",
+                         re.DOTALL)
+# A formula is a cell's first child (the schema orders f, v, is), so formula cells open "<c ...><f".
+_FORMULA_CELL = re.compile(rb"<" + _NS.encode() + rb"c(\s[^>]*)>\s*<" + _NS.encode() + rb"f[\s>/]")
+_CELL_CLOSE = re.compile(rb"</" + _NS.encode() + rb"c>|<" + _NS.encode() + rb"c\s")
+_VALUE = re.compile(rb"<" + _NS.encode() + rb"v>([^<]+)</")
+_FORMULA_TEXT = re.compile(rb"<" + _NS.encode() + rb"f(?:\s[^>]*)?>([^<]*)</")
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+class NotForCalamine(Exception):
+    """This workbook is read by the openpyxl path instead (the reason is in the message)."""
+
+
+def available() -> bool:
+    return python_calamine is not None
+
+
+class CalamineSheet:
+    """One worksheet read through calamine, loaded on demand like the openpyxl sheets."""
+
+    def __init__(self, path: Path, sheet, title: str, hidden: bool, overlay: dict, rows: int, cols: int):
+        self.path, self._sheet, self.title, self.hidden = path, sheet, title, hidden
+        self._overlay, self._rows, self._cols = overlay, rows, cols
+
+    def load(self, limits: Limits, max_rows: int | None = None, with_structure: bool = False) -> SheetGrid:
+        cap = min(max_rows or limits.max_rows, limits.max_rows)
+        grid = SheetGrid(str(self.path), self.title, hidden=self.hidden)
+        rows = self._sheet.to_python(skip_empty_area=False, nrows=min(cap + 1, self._rows))
+        cells, max_cols, max_chars = grid.cells, limits.max_cols, limits.max_cell_chars
+        for row_index, row in enumerate(rows):
+            if row_index >= cap or len(cells) > limits.max_cells:
+                grid.truncated = max_rows is None
+                break
+            for col_index, value in enumerate(row[:max_cols]):
+                if value == "" or value is None:
+                    continue
+                if type(value) is float and value.is_integer() and abs(value) < 1e15:
+                    value = int(value)  # as openpyxl gives a whole number, so both readers agree
+                elif isinstance(value, str):
+                    if not value.strip():
+                        continue
+                    if len(value) > max_chars:
+                        value = value[:max_chars] + "…"
+                cells[(row_index + 1, col_index + 1)] = Cell(value, "General", isinstance(value, str)
+                                                             and value in EXCEL_ERRORS)
+        self._apply_overlay(grid, cap, max_cols)
+        grid.n_rows = max((r for r, _ in cells), default=0)
+        grid.n_cols = max((c for _, c in cells), default=0)
+        if with_structure:
+            grid.merges = [Merge(r0 + 1, c0 + 1, min(r1 + 1, cap), min(c1 + 1, max_cols))
+                           for (r0, c0), (r1, c1) in (self._sheet.merged_cell_ranges or ())
+                           if r0 < cap and c0 < max_cols]
+        return grid
+
+    def _apply_overlay(self, grid: SheetGrid, cap: int, max_cols: int) -> None:
+        for (row, col), (kind, text) in self._overlay.items():
+            if row > cap or col > max_cols:
+                continue
+            if kind == "error":
+                grid.cells[(row, col)] = Cell(text, "General", is_error=True)
+            elif kind == "formula":
+                grid.cells[(row, col)] = Cell(text, formula_without_value=True)
+            elif (row, col) in grid.cells and isinstance(grid.cells[(row, col)].value, (int, float)):
+                grid.cells[(row, col)] = replace(grid.cells[(row, col)], number_format=text)
+
+
+def open_sheets(path: Path, limits: Limits) -> list[CalamineSheet]:
+    """The worksheets of ``path`` ready to load, or :class:`NotForCalamine`."""
+    if python_calamine is None:
+        raise NotForCalamine("python-calamine is not installed")
+    with zipfile.ZipFile(path) as archive:
+        parts = _sheet_parts(archive)
+        percent_styles = _percent_styles(archive)
+        scans = {name: _scan(archive.read(part), percent_styles, limits) for name, part in parts.items()}
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # chartsheets and dialog sheets hold no cells to read
+            if meta.name not in scans:
+                raise NotForCalamine(f"no worksheet part found for sheet {meta.name!r}")
+            overlay, rows, cols = scans[meta.name]
+            # get_sheet_by_name parses the whole sheet: any calamine error surfaces here, before reading.
+            sheets.append(CalamineSheet(path, workbook.get_sheet_by_name(meta.name), meta.name,
+                                        meta.visible != python_calamine.SheetVisibleEnum.Visible, overlay, rows, cols))
+    except NotForCalamine:
+        raise
+    except Exception as error:  # noqa: BLE001 - calamine's own errors (XmlError, ZipError, ...) mean: use openpyxl
+        raise NotForCalamine(f"calamine could not read it: {type(error).__name__}: {error}") from error
+    return sheets
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the ZIP member holding its XML, from the workbook part and its relationships."""
+    try:
+        workbook = fromstring(archive.read("xl/workbook.xml"))
+        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, SyntaxError, ValueError) as error:
+        raise NotForCalamine(f"workbook part unreadable here: {error}") from error
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels if rel.tag.endswith("Relationship")}
+    parts = {}
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        if not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        parts[sheet.get("name", "")] = part
+    return parts
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles (``s=`` on a cell) whose number format shows a percentage."""
+    try:
+        styles = fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    except (SyntaxError, ValueError) as error:
+        raise NotForCalamine(f"styles part unreadable here: {error}") from error
+    custom = {int(fmt.get("numFmtId", -1)): fmt.get("formatCode", "") for fmt in styles.iter()
+              if fmt.tag.endswith("}numFmt")}
+    percent_ids = BUILTIN_PERCENT_FORMATS | {i for i, code in custom.items() if "%" in _QUOTED.sub("", code)}
+    cell_xfs = next((element for element in styles.iter() if element.tag.endswith("}cellXfs")), None)
+    if cell_xfs is None:
+        return set()
+    return {index for index, xf in enumerate(x for x in cell_xfs if x.tag.endswith("}xf"))
+            if int(xf.get("numFmtId", 0) or 0) in percent_ids}
+
+
+def _position(opening: bytes) -> tuple[int, int]:
+    found = _CELL_REF.search(opening)
+    if found is None:
+        raise NotForCalamine("cells without r= references")
+    return int(found.group(2)), column_number(found.group(1).decode())
+
+
+def _scan(xml: bytes, percent_styles: set[int], limits: Limits) -> tuple[dict, int, int]:
+    """(overlay, rows, columns) of one sheet part: the cells calamine cannot describe, by
+    (row, column), and the sheet's real extent (whatever its declared dimension says)."""
+    refs = _ALL_CELL_REFS.findall(xml)
+    if not refs and _CELL_OPENINGS.search(xml):
+        raise NotForCalamine("cells without r= references")
+    last_col = max((column_number(c.decode()) for c in {col for col, _ in refs}), default=0)
+    last_row = max(map(int, {row for _, row in refs}), default=0)
+    if last_row * last_col > MAX_DENSE_CELLS:
+        raise NotForCalamine(f"sheet extent {last_row:,} rows x {last_col:,} columns is too large for a dense read")
+    overlay: dict[tuple[int, int], tuple[str, str]] = {}
+    for match in _ERROR_CELL.finditer(xml):
+        value = _VALUE.search(match.group(1))
+        text = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#VALUE!"
+        overlay[_position(match.group(0))] = ("error", text)
+    for match in _FORMULA_CELL.finditer(xml):
+        end = _CELL_CLOSE.search(xml, match.end())
+        cell = xml[match.start(): end.start() if end else len(xml)]
+        if _VALUE.search(cell):
+            continue
+        formula = _FORMULA_TEXT.search(cell)
+        text = html.unescape(formula.group(1).decode("utf-8", "replace")) if formula else ""
+        position = _position(match.group(1))
+        if position not in overlay:
+            overlay[position] = ("formula", f"={text}" if text else "=(shared formula)")
+    if percent_styles:
+        styled = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\bs=["\'](?:' +
+                            b"|".join(str(s).encode() for s in sorted(percent_styles)) + rb')["\'][^>]*>')
+        for match in styled.finditer(xml):
+            overlay.setdefault(_position(match.group(0)), ("percent", "0%"))
+    return overlay, last_row, last_col

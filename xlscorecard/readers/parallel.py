@@ -1,0 +1,62 @@
+"""Read many returns on all the machine's cores, in the order given.
+
+Reading is CPU-bound Python, so threads would not help; worker processes do, once there are
+enough files to repay starting them (about 30 ms on Linux, where workers are forked with
+everything already imported). Results come back in the files' order, so a run's output does
+not depend on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from .one_return import read_return
+from .results import ReturnResult
+from .safety import Limits
+
+# Below this many files one process is as fast: forking and sending results back costs more.
+PARALLEL_MIN_FILES = 8
+# Set to 1 to read in one process (for profiling), or to a number of worker processes.
+WORKERS_ENV = "XLSCORECARD_WORKERS"
+
+
+def worker_count(files: int) -> int:
+    """How many processes to read ``files`` files with (1: no pool)."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        workers = int(configured)
+    else:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if files < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        return 1  # forking a process with other threads running (watch's observer) is unsafe
+    return max(1, min(workers, files))
+
+
+def _read_one(args) -> ReturnResult:
+    path, hint, register, limits = args
+    return read_return(path, period_hint=hint, register=register, limits=limits)
+
+
+def read_returns(paths: Sequence[Path], hint, register, limits: Limits) -> Iterator[tuple[Path, ReturnResult]]:
+    """``(path, result)`` for each path, in order; in worker processes when that pays."""
+    workers = worker_count(len(paths))
+    done = 0
+    if workers > 1:
+        jobs = [(path, hint, register, limits) for path in paths]
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for result in pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+                    yield paths[done], result
+                    done += 1
+        except BrokenProcessPool:
+            pass  # a worker died (killed, out of memory): the rest are read here, one by one
+    for path in paths[done:]:
+        yield path, read_return(path, period_hint=hint, register=register, limits=limits)
