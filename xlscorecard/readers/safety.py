@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model import Finding, Severity, Source
@@ -19,7 +19,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted .xlsx is an OLE container holding this stream (named in UTF-16).
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 # XML declarations that enable entity expansion or external fetches: never legitimate in OOXML.
-DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+# Parts may be UTF-16 (Excel Mobile writes workbook.xml so), so the markers are sought in both
+# byte orders too; the parsers refuse DTDs as well (defusedxml), this catches them first.
+DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
+                    for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 TEXT_EXTENSIONS = {".csv"}
 SCAN_CHUNK = 1 << 20
 
@@ -49,6 +52,22 @@ class Limits:
     max_cells: int = 500_000
     header_search_rows: int = 30
     max_cell_chars: int = 10_000
+
+    def with_caps(self, unpacked_mb: float | None = None, ratio: float | None = None) -> "Limits":
+        """These limits with the ZIP caps a user can set (``--max-unpacked-mb``, ``--max-ratio``):
+        the total a workbook may unpack to, in MB (one part may take four fifths of it, as by
+        default), and the compression ratio. ``None`` keeps a cap as it is.
+
+        >>> Limits().with_caps(100).max_member_bytes, Limits().with_caps(ratio=50).max_compression_ratio
+        (80000000, 50)
+        """
+        changed = {}
+        if unpacked_mb is not None:
+            total = int(unpacked_mb * 1_000_000)
+            changed.update(max_total_bytes=total, max_member_bytes=total * 4 // 5)
+        if ratio is not None:
+            changed.update(max_compression_ratio=ratio)
+        return replace(self, **changed)
 
 
 DEFAULT_LIMITS = Limits()
@@ -188,5 +207,5 @@ def _xml_problem(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limit
                     if marker in window:
                         return (f"workbook part {info.filename} declares an XML DTD/entity "
                                 "(XML bomb or external-entity attack)")
-                tail = chunk[-16:]
+                tail = chunk[-32:]
     return None
