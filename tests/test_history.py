@@ -143,3 +143,91 @@ def test_a_run_killed_mid_write_leaves_the_previous_state(tmp_path):
     with History(path) as history:
         assert [o.value for o in history.observations_for(CIN)] == [441.8]
         assert [r.period for r in history.runs()] == [Q2]
+
+
+def test_a_second_run_waits_for_the_first_and_then_records(tmp_path):
+    """Two runs at once: the second waits while the first writes, then records its own period."""
+    import threading
+    import time
+
+    path = tmp_path / "h.sqlite"
+    with History(path) as history:
+        history.record(Q2, [CIN], [obs(SEP, 441.8)])
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    releaser = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    releaser.start()
+    started = time.monotonic()
+    try:
+        with History(path, timeout=20) as history:
+            history.record(Q3, [CIN], [obs(DEC, 459.4)])
+    finally:
+        releaser.join()
+        holder.close()
+    assert time.monotonic() - started >= 0.4  # it waited for the first run
+    with History(path) as history:
+        assert [r.period for r in history.runs()] == [Q2, Q3]
+
+
+RECORDER = textwrap.dedent("""
+    import sys
+    from xlscorecard.history import History
+    from xlscorecard.model import Indicator, Observation, Period, Source
+    path, quarter, times = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    period = Period.quarter(2020, quarter)
+    months = [Period.month(2020, 3 * q) for q in range(1, quarter + 1)]
+    indicators = [Indicator(f"X-{n:02d}", f"Indicator {n}", "higher", annual_target=10) for n in range(40)]
+    for attempt in range(times):
+        observations = [Observation(i.ref, month, float(quarter), source=Source(f"q{quarter}.xlsx", "S", "B2"))
+                        for i in indicators for month in months]
+        with History(path) as history:
+            history.record(period, indicators, observations, met_or_within_pct=quarter)
+""")
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["existing-history", "first-ever-run"])
+def test_two_processes_writing_at_once_do_not_corrupt_it(tmp_path, existing):
+    """Two processes, each recording its own quarter 15 times over, into one history at the same
+    time (even a brand-new one both find empty): both finish, and the file holds both runs whole."""
+    path = tmp_path / "h.sqlite"
+    if existing:
+        History(path).close()
+    processes = [subprocess.Popen([sys.executable, "-c", RECORDER, str(path), str(quarter), "15"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for quarter in (2, 3)]
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        counts = dict(db.execute("SELECT run_period, count(*) FROM observations GROUP BY run_period").fetchall())
+    assert counts == {Q2.label: 40 * 2, Q3.label: 40 * 3}
+    with History(path) as history:
+        assert [(r.period, r.met_or_within_pct) for r in history.runs()] == [(Q2, 2), (Q3, 3)]
+
+
+def test_two_first_runs_at_once_both_get_the_history_the_first_created(tmp_path):
+    """Both find no history; the first creates it while the second waits for the lock. The second
+    must then use it, not try to create the tables again and fail."""
+    import threading
+
+    from xlscorecard.history import APPLICATION_ID, _SCHEMA_V1, _run_script
+
+    path = tmp_path / "h.sqlite"
+    first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    first.execute("BEGIN IMMEDIATE")  # the first run has the lock but has not yet written
+
+    def create_and_commit():
+        _run_script(first, _SCHEMA_V1, APPLICATION_ID, SCHEMA_VERSION)
+        first.execute("COMMIT")
+
+    creator = threading.Timer(0.3, create_and_commit)
+    creator.start()
+    try:
+        with History(path, timeout=20) as history:  # saw an empty file, then waited for the lock
+            history.record(Q3, [CIN], [obs(DEC, 459.4)])
+    finally:
+        creator.join()
+        first.close()
+    with History(path) as history:
+        assert [r.period for r in history.runs()] == [Q3]

@@ -2,7 +2,9 @@
 killed while writing the scorecard (SIGKILL from outside once its temporary file appears) or the
 records (the process kills itself half-way through the CSV, from tests/crash_harness.py) leaves
 the previous files intact, and the next run leaves no temporary file behind. Temporary files of
-another run still in progress are never removed, and outputs get ordinary file permissions."""
+another run still in progress are never removed, and outputs get ordinary file permissions. A
+target open in Excel (a lock file beside it, or the rename refused) is left as it was, and the new
+file is kept under a free name given in one sentence."""
 
 from __future__ import annotations
 
@@ -116,3 +118,46 @@ def test_outputs_get_ordinary_permissions(tmp_path):
         assert existing.stat().st_mode & 0o777 == 0o664 and existing.read_bytes() == b"new"
     finally:
         os.umask(umask)
+
+
+def test_a_refused_rename_keeps_the_new_file_under_another_name(tmp_path, monkeypatch):
+    """Excel on Windows holds the file open, so replacing it is refused: say so in one sentence,
+    keep the new file beside it under a free name, and leave the open one as it was."""
+    from xlscorecard.errors import OutputError
+
+    target = tmp_path / "scorecard.xlsx"
+    target.write_bytes(b"open in Excel")
+    (tmp_path / "scorecard (2).xlsx").write_bytes(b"an earlier kept copy")
+    real_replace = os.replace
+
+    def refuse_onto_target(source, destination):
+        if Path(destination) == target:
+            raise PermissionError(13, "Permission denied")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", refuse_onto_target)
+    with pytest.raises(OutputError) as caught:
+        with atomic_output(target) as temporary:
+            temporary.write_bytes(b"new")
+    assert str(caught.value) == (f"{target} is open in another program (Permission denied); "
+                                 f"the new file was saved as {tmp_path / 'scorecard (3).xlsx'} instead")
+    assert target.read_bytes() == b"open in Excel"
+    assert (tmp_path / "scorecard (3).xlsx").read_bytes() == b"new"
+    assert (tmp_path / "scorecard (2).xlsx").read_bytes() == b"an earlier kept copy"
+    assert not _temporaries(tmp_path)
+
+
+def test_consolidate_says_in_one_line_where_the_scorecard_went_when_it_is_open(tmp_path):
+    previous = _first_run(tmp_path)
+    (tmp_path / "~$scorecard.xlsx").write_bytes(b"\x0bsomeone")  # Excel's lock file: open on a colleague's PC
+    process = _consolidate(tmp_path, "--tolerance", "10")
+    stdout, stderr = process.communicate(timeout=120)
+    kept = tmp_path / "scorecard (2).xlsx"
+    assert process.returncode == 1
+    errors = [line for line in stderr.splitlines() if line.startswith("Error:")]  # after the progress bar
+    assert errors == [f"Error: {tmp_path / 'scorecard.xlsx'} is open in another program (an Excel lock file shows "
+                      f"the file is open); the new file was saved as {kept} instead"]
+    assert stderr.rstrip().endswith(errors[0]) and "Traceback" not in stderr
+    assert (tmp_path / "scorecard.xlsx").read_bytes() == previous["scorecard.xlsx"]
+    assert openpyxl.load_workbook(kept)["Summary"]["A1"].value  # the new scorecard, whole
+    assert not _temporaries(tmp_path)

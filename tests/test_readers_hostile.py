@@ -134,3 +134,56 @@ def test_zip_caps_are_configurable(tmp_path, limits, words):
 def test_default_caps_refuse_a_bomb_before_unpacking(tmp_path):
     result = _timed_read(zip_bomb(tmp_path / "bomb.xlsx", megabytes=64))
     assert "over the 32,000,000 byte limit" in _errors(result)[0]
+
+
+def _utf16(payload: bytes, encoding: str) -> bytes:
+    """The XML re-encoded as UTF-16 with its byte-order mark, as Excel Mobile writes workbook.xml."""
+    text = payload.decode("utf-8").replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    return ("\ufeff" + text).encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["xml-bomb", "external-entity"])
+def test_entity_declarations_in_utf16_are_refused_before_parsing(tmp_path, payload, encoding):
+    """A DTD is no less a DTD in UTF-16: it is refused by name, not left to the parser's error."""
+    path = replace_member(long_return(tmp_path / "hostile16.xlsx"), SHEET, _utf16(payload, encoding))
+    result = _timed_read(path)
+    assert not result.observations
+    assert any("DTD/entity" in message for message in _errors(result)), _errors(result)
+
+
+def test_a_utf16_workbook_without_a_dtd_is_still_read(tmp_path):
+    """The UTF-16 markers must not refuse honest UTF-16 parts (the corpus has such a workbook.xml)."""
+    path = long_return(tmp_path / "honest16.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    workbook = re.sub(r"^<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-16"?>', workbook)
+    path = replace_member(path, "xl/workbook.xml", ("\ufeff" + workbook).encode("utf-16-le"))
+    assert [o.value for o in read_return(path).observations] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("megabytes, options, words", [
+    (3, [], None),                                      # passes the default caps
+    (3, ["--max-unpacked-mb", "2"], "would expand to"),  # lowered: refused
+    (6, [], "expands"),                                 # 6 MB of blanks: ratio ~1000, over the default 200
+    (6, ["--max-ratio", "5000"], None),                 # raised: read
+], ids=["default-size", "lowered-size", "default-ratio", "raised-ratio"])
+def test_zip_caps_are_set_on_the_command_line(tmp_path, megabytes, options, words):
+    """The caps on the unpacked size and the compression ratio are the user's to set, on
+    validate and consolidate alike."""
+    from click.testing import CliRunner
+    from xlscorecard.cli import cli
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    _padded_sheet(folder / "padded 2020-21.xlsx", megabytes)
+    validate = CliRunner().invoke(cli, ["validate", str(folder), "--period", "2020/21 Q3", *options])
+    consolidate = CliRunner().invoke(cli, ["consolidate", str(folder), "--period", "2020/21 Q3", "--no-history",
+                                           "--out", str(tmp_path / "s.xlsx"), *options])
+    if words is None:
+        assert "padded" not in validate.output and validate.exit_code == 0, validate.output
+        assert consolidate.exit_code == 0, consolidate.output
+    else:
+        assert validate.exit_code == 1 and words in validate.output, validate.output
+        assert "run again with a higher --max-unpacked-mb or --max-ratio" in validate.output  # the way out
+        assert consolidate.exit_code == 1 and words in consolidate.output, consolidate.output  # nothing readable

@@ -107,6 +107,24 @@ def register_option():
                         help="Indicator register workbook (default: a file in RETURNS_DIR named *register*).")
 
 
+def limits_options(command):
+    """``--max-unpacked-mb`` and ``--max-ratio``: the ZIP caps a workbook must pass before it is unpacked."""
+    command = click.option("--max-ratio", type=click.FloatRange(min=1), metavar="N",
+                           help="Refuse a workbook part that unpacks to more than N times its packed size "
+                                "(default 200; parts under 5 MB are exempt).")(command)
+    return click.option("--max-unpacked-mb", type=click.FloatRange(min=1), metavar="MB",
+                        help="Refuse a workbook that would unpack to more than MB megabytes, before unpacking "
+                             "it (default 40; one part may take four fifths of it).")(command)
+
+
+def reading_limits(max_unpacked_mb: float | None, max_ratio: float | None):
+    """The readers' limits with the caps given on the command line, or ``None`` for the defaults."""
+    if max_unpacked_mb is None and max_ratio is None:
+        return None
+    from .readers.safety import DEFAULT_LIMITS
+    return DEFAULT_LIMITS.with_caps(max_unpacked_mb, max_ratio)
+
+
 def deadline_option():
     return click.option("--deadline-days", type=click.IntRange(min=0), default=10, show_default=True,
                         help="Working days after the period ends that services have to send their returns.")
@@ -132,9 +150,10 @@ def deadline_option():
 @click.option("--area", help="The council's area code (e.g. E08000013) or name in comparator tables "
               "(default: the council named in the template).")
 @click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
+@limits_options
 @click.pass_context
 def consolidate_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history,
-                        tolerance, template_path, deadline_days, area, strict):
+                        tolerance, template_path, deadline_days, area, strict, max_unpacked_mb, max_ratio):
     """Read every return in RETURNS_DIR, score it and write the scorecard workbook.
 
     \b
@@ -149,7 +168,8 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
             result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
                                  records=records, history=history, use_history=not no_history,
                                  tolerance=tolerance, template=template_path, on_file=advance,
-                                 deadline_days=deadline_days, area=area)
+                                 deadline_days=deadline_days, area=area,
+                                 limits=reading_limits(max_unpacked_mb, max_ratio))
     click.echo(consolidation_summary(result))
     if strict and result.count(Severity.ERROR):
         raise SystemExit(int(ExitCode.FINDINGS))
@@ -216,8 +236,9 @@ def template_command(ctx, out, register_path, service, period_text):
 @click.option("--records", type=click.Path(dir_okay=False), help="Records file to keep up to date.")
 @click.option("--debounce", type=click.FloatRange(min=0), default=2.0, show_default=True,
               help="Seconds of quiet after a change before consolidating.")
+@limits_options
 @click.pass_context
-def watch_command(ctx, returns_dir, period_text, register_path, out, records, debounce):
+def watch_command(ctx, returns_dir, period_text, register_path, out, records, debounce, max_unpacked_mb, max_ratio):
     """Consolidate now, then again whenever a return is added or changed (Ctrl+C to stop).
 
     \b
@@ -233,7 +254,7 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
         try:
             with user_errors(ctx):
                 result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
-                                     records=records)
+                                     records=records, limits=reading_limits(max_unpacked_mb, max_ratio))
             click.echo(consolidation_summary(result))
             return result
         except click.ClickException as error:  # keep watching: the next save may fix it
@@ -317,18 +338,20 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
 @register_option()
 @period_option("Reporting period, e.g. '2020/21 Q3'; gives returns their year.")
+@limits_options
 @click.pass_context
-def validate_command(ctx, returns_dir, register_path, period_text):
+def validate_command(ctx, returns_dir, register_path, period_text, max_unpacked_mb, max_ratio):
     """Read every return in RETURNS_DIR and list what could not be used; exit 1 on any error.
 
     \b
     Example:
         xlscorecard validate returns/ --period "2020/21 Q3"
     """
-    from .readers import read_folder  # the readers pull in openpyxl; other commands need not
+    from .readers import DEFAULT_LIMITS, read_folder  # the readers pull in openpyxl; other commands need not
 
     with user_errors(ctx):
-        result = read_folder(returns_dir, period=period_text, register_path=register_path)
+        result = read_folder(returns_dir, period=period_text, register_path=register_path,
+                             limits=reading_limits(max_unpacked_mb, max_ratio) or DEFAULT_LIMITS)
     click.echo(format_findings(result.findings))
     errors = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
     click.echo(f"{len(result.sources)} files, {len(result.indicators)} indicators, "

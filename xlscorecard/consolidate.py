@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ReturnError
 from .history import History, PastRun, merge_with_history
@@ -18,6 +19,9 @@ from .scoring import DEFAULT_TOLERANCE, score_indicator
 from .benchmark import Benchmark, benchmarks
 from .summary import GroupSummary, summarise_group
 from .tracker import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
+
+if TYPE_CHECKING:
+    from .readers.safety import Limits
 
 HISTORY_NAME = "xlscorecard-history.sqlite"
 
@@ -74,19 +78,22 @@ class Assessment:
 
 def assess(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
            history: str | Path | None = None, record: bool = True, tolerance: float | None = None,
-           on_file: Callable[[Path], None] | None = None, area: str | None = None) -> Assessment:
+           on_file: Callable[[Path], None] | None = None, area: str | None = None,
+           limits: "Limits | None" = None) -> Assessment:
     """Read every return in ``returns_dir`` and score the reporting period.
 
     With a ``history`` file, earlier values come from it (for direction of travel and trend) and,
     when ``record`` is true, this run is stored in it. Comparator tables among the returns give
     each indicator's quartile, ranking the council (``area``: its area code or name; by default
-    the template's council name) among its comparator group. Raises
-    :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
+    the template's council name) among its comparator group. ``limits`` caps what one return
+    may unpack to and how much of it is read (default: the readers' ``DEFAULT_LIMITS``).
+    Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
-    from .readers import read_folder  # imported here: `xlscorecard --help` stays fast
+    from .readers import DEFAULT_LIMITS, read_folder  # imported here: `xlscorecard --help` stays fast
 
     folder = Path(returns_dir)
-    read = read_folder(folder, period=period, register_path=register, on_file=on_file)
+    read = read_folder(folder, period=period, register_path=register, on_file=on_file,
+                       limits=limits or DEFAULT_LIMITS)
     if not read.indicators and not read.observations:
         raise ReturnError(f"no readable return in {folder}: "
                           f"{_first_problem(read.findings) or 'the folder has no spreadsheet or CSV files'}")
@@ -144,7 +151,8 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
                 out: str | Path | None = None, records: str | Path | None = None,
                 history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
                 template: str | Path | None = None, on_file: Callable[[Path], None] | None = None,
-                deadline_days: int = DEFAULT_DEADLINE_DAYS, area: str | None = None) -> Consolidation:
+                deadline_days: int = DEFAULT_DEADLINE_DAYS, area: str | None = None,
+                limits: "Limits | None" = None) -> Consolidation:
     """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
 
     ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
@@ -155,7 +163,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
     result = assess(returns_dir, period=period, register=register, history=history_path, tolerance=tolerance,
-                    on_file=on_file, area=area)
+                    on_file=on_file, area=area, limits=limits)
     out = Path(out) if out is not None else folder / default_scorecard_name(result.period)
     _write_scorecard(out, result, template, returns_position(result, deadline_days))
     if records is not None:

@@ -102,13 +102,18 @@ class History:
         self._db.close()
 
     # -- schema ---------------------------------------------------------------------------
+    def _identity(self) -> tuple[int, int, int]:
+        """The file's application id, schema version and number of schema objects, read in one
+        statement so that another run creating the file cannot be seen half-way."""
+        return self._db.execute("SELECT (SELECT application_id FROM pragma_application_id), "
+                                "(SELECT user_version FROM pragma_user_version), "
+                                "(SELECT count(*) FROM sqlite_master)").fetchone()
+
     def _prepare(self) -> None:
-        app_id = self._db.execute("PRAGMA application_id").fetchone()[0]
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        app_id, version, tables = self._identity()
         if app_id == 0 and version == 0 and tables == 0:
-            self._write(lambda db: _run_script(db, _SCHEMA_V1, APPLICATION_ID, SCHEMA_VERSION))
-            return
+            self._write(self._create_if_still_empty)
+            app_id, version, tables = self._identity()
         if app_id != APPLICATION_ID:
             raise HistoryError(f"{self.path} is an SQLite file but not an xlscorecard history; "
                                "it was left untouched. Pass another file with --history")
@@ -117,7 +122,13 @@ class History:
                                f"{version}, this version reads up to {SCHEMA_VERSION}); upgrade "
                                "xlscorecard rather than risk downgrading it")
         for step in range(version, SCHEMA_VERSION):
-            self._write(lambda db, step=step: _run_script(db, _MIGRATIONS[step - 1], APPLICATION_ID, step + 1))
+            self._write(lambda db, step=step: self._identity()[1] == step  # not already done by another run
+                        and _run_script(db, _MIGRATIONS[step - 1], APPLICATION_ID, step + 1))
+
+    def _create_if_still_empty(self, db: sqlite3.Connection) -> None:
+        """Create the schema, unless another run created it while this one waited for the lock."""
+        if self._identity() == (0, 0, 0):
+            _run_script(db, _SCHEMA_V1, APPLICATION_ID, SCHEMA_VERSION)
 
     def _write(self, work):
         """Run ``work(db)`` in one immediate transaction: all of it lands, or none."""
