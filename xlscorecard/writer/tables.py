@@ -20,7 +20,7 @@ from ..summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
-from .words import dot_text, frequency_word, polarity_word, quartile_word, rag_word
+from .words import comparative_text, dot_text, frequency_word, polarity_word, rag_word
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 3
 WRAP_WIDTH = 40
@@ -79,8 +79,9 @@ def _finish(sheet: Sheet, card: Scorecard, columns: Sequence[Column], header_row
 
 # -- Exceptions ---------------------------------------------------------------------------------
 
+COMPARATIVE_WIDTH = 16  # the quartile, and under it the comparator group and data year
 EXCEPTION_COLUMNS = (Column("Priority", 24), Column("Ref"), Column("Performance indicator", WRAP_WIDTH),
-                     Column("Performance vs target", 12), Column("DOT", 10), Column("Comparative performance", 12),
+                     Column("Performance vs target", 12), Column("DOT", 10), Column("Comparative performance", COMPARATIVE_WIDTH),
                      Column("Note from the return", WRAP_WIDTH))
 
 
@@ -103,7 +104,7 @@ def write_exceptions(workbook, card: Scorecard, formats: Formats, taken: set[str
         rows = [_exception_row(card, formats, s, first=n == 0 or card.group_of[s.ref] is not
                                card.group_of[chosen[n - 1].ref]) for n, s in enumerate(chosen)] or \
             [[Cell("None this period", formats["note"])]]
-        row = _rows(sheet, row + 2, rows, {2: WRAP_WIDTH, 6: WRAP_WIDTH, 0: 24}) + 1
+        row = _rows(sheet, row + 2, rows, {2: WRAP_WIDTH, 6: WRAP_WIDTH, 0: 24, 5: COMPARATIVE_WIDTH}) + 1
     # Three tables with their own headers: repeating the first one's header on later pages would
     # mislabel the others, so no repeated rows here.
     _finish(sheet, card, EXCEPTION_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
@@ -154,7 +155,8 @@ def _exception_row(card: Scorecard, formats: Formats, score: Score, first: bool)
             Cell(indicator.name, formats["text_wrap"]),
             Cell(rag_word(template, score.rag), formats["rag_status", score.rag]),
             Cell(dot_text(template, score.dot), formats["dot", score.rag]),
-            Cell(quartile_word(template, score.quartile), formats.quartile(score.quartile)),
+            Cell(comparative_text(template, score.quartile, card.data.benchmarks.get(score.ref)),
+                 formats.quartile(score.quartile)),
             Cell(score.note or score.gap_reason, formats["text_wrap"])]
 
 
