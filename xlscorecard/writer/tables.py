@@ -123,28 +123,35 @@ COMMENTARY_COLUMNS = (Column("Ref"), Column("Indicator description", 30), Column
 
 
 def write_commentary(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
-    """The officers' narrative, in the reports' two tables: the indicator, then one column per
+    """The officers' narrative as the reports lay it out: under each priority, its "What is
+    performing well" and "What requires improvement" tables, the indicator then one column per
     question. Only the indicators whose returns answered; no sheet when none did."""
-    scores = [s for g in card.groups for _, s in g.rows]
-    tables = []
-    for heading, fields in COMMENTARY_TABLES:
-        questions = [COMMENTARY_HEADINGS[f] for f in fields]
-        chosen = [(s, dict(s.commentary)) for s in scores if any(q in dict(s.commentary) for q in questions)]
-        if chosen:
-            tables.append((heading, questions, chosen))
-    if not tables:
+    sections = []
+    for group in card.groups:
+        tables = []
+        for heading, fields in COMMENTARY_TABLES:
+            questions = [COMMENTARY_HEADINGS[f] for f in fields]
+            chosen = [(s, dict(s.commentary)) for _, s in group.rows if any(q in dict(s.commentary) for q in questions)]
+            if chosen:
+                tables.append((heading, questions, chosen))
+        if tables:
+            sections.append((group, tables))
+    if not sections:
         return
     sheet = Sheet(workbook.add_worksheet(sheet_name("Commentary", taken)))
+    last = len(COMMENTARY_COLUMNS) - 1
     _start(sheet, formats, f"Commentary - {card.period.long_label}",
-           "What the services say about their indicators, as they wrote it in their returns.",
-           len(COMMENTARY_COLUMNS) - 1)
+           "What the services say about their indicators, as they wrote it in their returns.", last)
     row = HEADER_ROW
-    for heading, questions, chosen in tables:
-        sheet.put(row, 0, heading, formats["heading"], measure=False)
-        _header(sheet, formats, row + 1, (*COMMENTARY_COLUMNS[:2], *(Column(q) for q in questions)))
-        rows = [[Cell(s.ref, formats["text_bold"]), Cell(card.indicator[s.ref].name, formats["text_wrap"]),
-                 *(Cell(said.get(q), formats["text_wrap"]) for q in questions)] for s, said in chosen]
-        row = _rows(sheet, row + 2, rows, {1: 30, 2: 45, 3: 45, 4: 45}) + 1
+    for group, tables in sections:
+        sheet.merge(row, 0, last, group.title, formats["band"])
+        row += 1
+        for heading, questions, chosen in tables:
+            sheet.put(row, 0, heading, formats["heading"], measure=False)
+            _header(sheet, formats, row + 1, (*COMMENTARY_COLUMNS[:2], *(Column(q) for q in questions)))
+            rows = [[Cell(s.ref, formats["text_bold"]), Cell(card.indicator[s.ref].name, formats["text_wrap"]),
+                     *(Cell(said.get(q), formats["text_wrap"]) for q in questions)] for s, said in chosen]
+            row = _rows(sheet, row + 2, rows, {1: 30, 2: 45, 3: 45, 4: 45}) + 1
     _finish(sheet, card, COMMENTARY_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
 
 
@@ -190,7 +197,7 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
     ("Previous variance %", "variance", lambda c, g, i, s: s.previous_variance),
     ("Value a year earlier", "value", lambda c, g, i, s: s.last_year_value),
     ("Explanation", "text", lambda c, g, i, s: c.explanations.get(i.ref)),
-    ("Year-end forecast", "value", lambda c, g, i, s: c.forecasts[i.ref].value if i.ref in c.forecasts else None),
+    ("Year-end forecast", "decimal", lambda c, g, i, s: c.forecasts[i.ref].value if i.ref in c.forecasts else None),
     ("Forecast", "text", lambda c, g, i, s: _forecast_word(c.forecasts.get(i.ref))),
     ("Gap reason", "text", lambda c, g, i, s: s.gap_reason),
     ("Note", "text", lambda c, g, i, s: s.note),
