@@ -91,6 +91,20 @@ def test_the_scorecard_shows_the_quartile_with_its_group_and_year(benchmarked):
         [4, "10 of 12", "2019/20"]
 
 
+def test_the_exceptions_sheet_shows_the_group_and_year_beside_the_quartile(benchmarked):
+    """CYP-01 is 4th quartile with a worse DOT: it "requires improvement", and that list is read
+    by the committee, so the quartile says which group and year it is about there too."""
+    ws = benchmarked[0]["Exceptions"]
+    heading = find_row(ws, "Requires improvement: 3rd or 4th quartile, and DOT not improving")
+    columns = header_columns(ws, heading + 1)
+    rows = [r for r in range(heading + 2, ws.max_row + 1) if ws.cell(r, columns["Ref"]).value == "CYP-01"]
+    assert rows and ws.cell(rows[0], columns["Comparative performance"]).value == \
+        "4th Quartile\nDfE statistical neighbours, 2019/20"
+    # A quartile given in a return has no comparator table behind it: the word alone.
+    other = find_row(ws, "CYP-40", columns["Ref"], heading)
+    assert ws.cell(other, columns["Comparative performance"]).value == "3rd Quartile"
+
+
 def test_a_comparator_table_without_the_council_is_a_finding(tmp_path):
     folder = tmp_path / "returns"
     shutil.copytree(Q3_SAMPLES, folder)

@@ -79,6 +79,50 @@ def test_the_scorecard_lays_commentary_out_as_the_report_does(tmp_path):
     assert "What requires improvement and what is being done about it" not in [c.value for c in ws["A"]]
 
 
+# Seed 003, Priority 2, "What requires improvement and what is being done about it": ASC-22's row.
+ASC_22 = {
+    "context_and_action": "As of the end of December 2020 there were 957 initial strategy discussions undertaken "
+                          "within 1 working day out of 1,001 enquiries received during the period, giving an outturn "
+                          "of 96%, slightly below target. Performance was maintained at 96% despite an increase of 98 "
+                          "referrals requiring a strategy discussion during December.",
+    "improvement_plan": "The safeguarding unit has maintained performance at 96% for a number of months which is only "
+                        "3% below target. This has been maintained despite the increase in referrals and also during a "
+                        "period when there was staff sickness which has impacted on the team's capacity.",
+    "expected_impact": "This indicator is only just below target and the recruitment of another Safeguarding "
+                       "Coordinator will assist in increasing performance.",
+}
+
+
+def test_commentary_is_laid_out_under_each_priority(tmp_path):
+    """The report puts each priority's narrative tables in its own section: P1's "What is
+    performing well", then P2's "What requires improvement" with ASC-22."""
+    folder = tmp_path / "returns"
+    shutil.copytree(Q3_SAMPLES, folder)
+    _commentary_return(folder / "childrens-commentary.xlsx")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Ref", "Period", "Value", *(COMMENTARY_HEADINGS[k] for k in ASC_22)])
+    ws.append(["ASC-22", "Dec 2020", None, *ASC_22.values()])
+    wb.save(folder / "adults-commentary.xlsx")
+    out = tmp_path / "s.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "--period", "2020/21 Q3", "--out", str(out),
+                                      "--no-history"])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(out)["Commentary"]
+    column_a = [c.value for c in ws["A"]]
+    sections = [v for v in column_a if isinstance(v, str) and v.startswith("Priority ")]
+    assert [s.split(" - ")[0] for s in sections] == ["Priority 1", "Priority 2"]
+    p1, p2 = column_a.index(sections[0]) + 1, column_a.index(sections[1]) + 1
+    assert ws.cell(p1 + 1, 1).value == "What is performing well"
+    assert all(p1 < find_row(ws, r["ref"]) < p2 for r in _performing_well())
+    assert ws.cell(p2 + 1, 1).value == "What requires improvement and what is being done about it"
+    columns = header_columns(ws, p2 + 2)
+    assert list(columns) == ["Ref", "Indicator description", *(COMMENTARY_HEADINGS[k] for k in ASC_22)]
+    row = find_row(ws, "ASC-22")
+    assert row == p2 + 3
+    assert [ws.cell(row, columns[COMMENTARY_HEADINGS[k]]).value for k in ASC_22] == list(ASC_22.values())
+
+
 def test_no_commentary_no_sheet(tmp_path):
     out = tmp_path / "s.xlsx"
     CliRunner().invoke(cli, ["consolidate", str(Q3_SAMPLES), "--out", str(out), "--no-history"])

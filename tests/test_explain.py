@@ -2,8 +2,8 @@
 
 import pytest
 
-from xlscorecard.explain import explain, explain_dot, explain_status, year_end_forecast
-from xlscorecard.model import Indicator, Observation, Period, Rag, Score
+from xlscorecard.explain import explain, explain_dot, explain_status, explain_trend, year_end_forecast
+from xlscorecard.model import Indicator, Observation, Period, Rag, Score, Trend
 from xlscorecard.scoring import score_indicator
 
 from reference import q3_rows
@@ -26,14 +26,42 @@ def test_cyp01_is_explained_as_the_issue_words_it():
 
 
 def test_cyp41_cumulative_referrals_explained_with_profile_and_forecast():
-    """600 a year, 9/12 by December is 450; 505.1 so far projects to 673.5, a forecast miss."""
+    """Seed 003 prints CYP-41 (referrals, lower is better) at 505.1 in December against an annual
+    600, with a variance of -12.24% and a worsening DOT. Profiled, December's target is 9/12 of 600
+    = 450; the year to date run on to March is 505.1 x 12 / 9 = 673.47, over the 600: a miss."""
+    row = ROWS["CYP-41"]
+    december, annual = row.latest.value, row.indicator.annual_target
+    assert (december, annual, row.published_variance, row.published_dot) == (505.1, 600, -12.24, "↓")
     indicator, score = scored("CYP-41")
     status = explain_status(indicator, score)
     assert status == ("December 505.1 against a year-to-date target of 450, 9/12 of 600 (lower is better): "
-                      "(450 \u2212 505.1) / 450 = \u221212.24%, missed by more than the 5% tolerance \u2192 red.")
+                      "(450 − 505.1) / 450 = −12.24%, missed by more than the 5% tolerance → red.")
+    assert f"{row.published_variance:+.2f}%".replace("-", "−") in status  # the printed figure
+    assert explain_dot(score) == "September gave −5.93%, so the direction of travel is worse."  # (300-317.8)/300
     forecast = year_end_forecast(indicator, score)
-    assert round(forecast.value, 1) == 673.5 and not forecast.met and not forecast.warning
-    assert "the year ends at 673.47 against an annual target of 600" in explain(indicator, score)
+    assert forecast.value == pytest.approx(december * 12 / 9) and forecast.months_elapsed == 9
+    assert not forecast.met and not forecast.warning  # red already: a miss, but no extra flag
+    assert explain(indicator, score).endswith(
+        "At this rate (505.1 in 9 months) the year ends at 673.47 against an annual target of 600 "
+        "(lower is better): a forecast miss.")
+
+
+def test_trend_is_explained_with_last_years_value():
+    """Seed 003's commentary gives E&S-25a (NEET, lower is better) a year earlier: "an improvement
+    on the previous year's performance in Quarter 3 (5.98%)"; December 2020 is 4.15. The report
+    prints the trend as improving (up arrow)."""
+    row = ROWS["E&S-25a"]
+    assert row.published_trend == "↑"
+    last_year = Observation("E&S-25a", Period.month(2019, 12), 5.98)
+    score = score_indicator(row.indicator, [*row.observations, last_year], Q3)
+    assert score.trend is Trend.IMPROVING
+    assert explain_trend(row.indicator, score) == "Dec 2019 was 5.98, so the trend is improving (lower is better)."
+    assert "so the trend is improving" in explain(row.indicator, score)
+    worse = Observation("E&S-25a", Period.month(2019, 12), 3.9)
+    declining = score_indicator(row.indicator, [*row.observations, worse], Q3)
+    assert explain_trend(row.indicator, declining) == "Dec 2019 was 3.9, so the trend is declining (lower is better)."
+    indicator, score = scored("E&S-25a")
+    assert explain_trend(indicator, score) == "There is no value for Dec 2019, so the trend cannot be determined."
 
 
 def test_amber_and_first_reported():
@@ -97,7 +125,9 @@ def test_flat_table_has_the_explanation_and_the_forecast(q3_book):
     columns = header_columns(ws, 1)
     row = find_row(ws, "CYP-41")
     assert ws.cell(row, columns["Explanation"]).value.startswith("December 505.1 against a year-to-date target of 450")
-    assert ws.cell(row, columns["Year-end forecast"]).value == pytest.approx(673.47, abs=0.01)
+    forecast = ws.cell(row, columns["Year-end forecast"])
+    assert forecast.value == pytest.approx(505.1 * 12 / 9)
+    assert forecast.number_format == "#,##0.00"  # shown as 673.47, not 673.466666666667
     assert ws.cell(row, columns["Forecast"]).value == "forecast miss"
     flat = find_row(ws, "CYP-01")
     assert ws.cell(flat, columns["Year-end forecast"]).value is None
@@ -113,6 +143,15 @@ def test_explain_command_on_the_sample_returns():
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "CYP-01 Rate of Children in Need, Quarter 3 2020/21"
     assert "(485 \u2212 459.4) / 485 = +5.28%, target met \u2192 green" in result.output
+    # The issue's own command line, options before the folder, prints the worked example as written.
+    issue = CliRunner().invoke(cli, ["explain", "CYP-01", "--period", "2020/21 Q3", str(Q3_SAMPLES)])
+    assert issue.exit_code == 0, issue.output
+    assert issue.output.splitlines()[1].startswith(
+        "December 459.4 against a target of 485 (lower is better): (485 \u2212 459.4) / 485 = +5.28%, "
+        "target met \u2192 green. September gave +8.91%, so the direction of travel is worse. ")
+    referrals = CliRunner().invoke(cli, ["explain", "CYP-41", "--period", "2020/21 Q3", str(Q3_SAMPLES)])
+    assert "the year ends at 673.47 against an annual target of 600 (lower is better): a forecast miss." \
+        in referrals.output
     unknown = CliRunner().invoke(cli, ["explain", "XYZ-9", str(Q3_SAMPLES)])
     assert unknown.exit_code == 1 and unknown.output == (
         f"Error: XYZ-9 is not an indicator of 2020/21 in {Q3_SAMPLES}\n")

@@ -14,6 +14,7 @@ from xlscorecard.readers.properties import workbook_saved_time
 from xlscorecard.tracker import deadline, track_returns
 
 from helpers import find_row, header_columns
+from reference import Q3_FILE, read_rows
 from test_consolidate import Q3_SAMPLES
 
 Q3 = Period.quarter(2020, 3)
@@ -73,6 +74,10 @@ def test_status_command_lists_every_service(tmp_path):
     assert sum(line.startswith("- ") for line in lines) == 7
     assert all(line.endswith("on time") for line in lines if line.startswith("- "))
     assert "  still without a value: ASC-20a" in lines and "  still without a value: SC-12" in lines
+    # Each service lists the indicators it owes: together, the 60 of the published Q3 tables, once each.
+    due = [ref for line in lines if line.startswith("  due (") for ref in line.split(": ", 1)[1].split(", ")]
+    assert sorted(due) == sorted(row["ref"] for row in read_rows(Q3_FILE))
+    assert "  due (5): SC-01, SC-07, SC-08, SC-12, SC-17" in lines
     late = CliRunner().invoke(cli, ["status", str(folder), "--period", "2020/21 Q3", "--deadline-days", "3"])
     assert "saved 12 Jan 2021 16:30 UTC; LATE" in late.output
 

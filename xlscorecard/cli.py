@@ -329,7 +329,8 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
         sent = (f"{', '.join(Path(f).name for f in service.files)}, saved {service.received:%d %b %Y %H:%M} UTC"
                 if service.received else "no return")
         owners = f" ({', '.join(service.data_owners)})" if service.data_owners else ""
-        click.echo(f"- {service.service}{owners}: {len(service.due)} due; {sent}; {words[service.on_time]}")
+        click.echo(f"- {service.service}{owners}: {sent}; {words[service.on_time]}")
+        click.echo(f"  due ({len(service.due)}): {', '.join(service.due)}")
         if service.missing:
             click.echo(f"  still without a value: {', '.join(service.missing)}")
 

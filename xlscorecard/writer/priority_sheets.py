@@ -19,7 +19,7 @@ from ..periods import MONTH_NAMES
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
-from .words import dot_text, frequency_word, polarity_word, quartile_word, status_text, trend_text
+from .words import comparative_text, dot_text, frequency_word, polarity_word, status_text, trend_text
 
 TITLE_ROW, SUBTITLE_ROW, BAND_HEADER_ROW, HEADER_ROW = 0, 1, 3, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -167,11 +167,10 @@ class PrioritySheet:
             self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref])
         put(row, "dot", dot_text(template, score.dot), f["dot", score.rag])
         put(row, "trend", trend_text(template, score.trend), f["centre"])
-        comparative = quartile_word(template, score.quartile)
         benchmark = self.card.data.benchmarks.get(indicator.ref)
+        # The quartile is about the comparator data's year, not this period: say which, beside it.
+        comparative = comparative_text(template, score.quartile, benchmark)
         if benchmark is not None:
-            # The quartile is about the comparator data's year, not this period: say which, beside it.
-            comparative += "\n" + ", ".join(p for p in (benchmark.group, benchmark.year) if p)
             if "comparative" in self.col:
                 self.sheet.comment(row, self.col["comparative"],
                                    f"Comparator data: {benchmark.label}. The quartile is the council's position "

@@ -20,7 +20,7 @@ from ..summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
-from .words import dot_text, frequency_word, polarity_word, quartile_word, rag_word
+from .words import comparative_text, dot_text, frequency_word, polarity_word, rag_word
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 3
 WRAP_WIDTH = 40
@@ -79,8 +79,9 @@ def _finish(sheet: Sheet, card: Scorecard, columns: Sequence[Column], header_row
 
 # -- Exceptions ---------------------------------------------------------------------------------
 
+COMPARATIVE_WIDTH = 16  # the quartile, and under it the comparator group and data year
 EXCEPTION_COLUMNS = (Column("Priority", 24), Column("Ref"), Column("Performance indicator", WRAP_WIDTH),
-                     Column("Performance vs target", 12), Column("DOT", 10), Column("Comparative performance", 12),
+                     Column("Performance vs target", 12), Column("DOT", 10), Column("Comparative performance", COMPARATIVE_WIDTH),
                      Column("Note from the return", WRAP_WIDTH))
 
 
@@ -103,7 +104,7 @@ def write_exceptions(workbook, card: Scorecard, formats: Formats, taken: set[str
         rows = [_exception_row(card, formats, s, first=n == 0 or card.group_of[s.ref] is not
                                card.group_of[chosen[n - 1].ref]) for n, s in enumerate(chosen)] or \
             [[Cell("None this period", formats["note"])]]
-        row = _rows(sheet, row + 2, rows, {2: WRAP_WIDTH, 6: WRAP_WIDTH, 0: 24}) + 1
+        row = _rows(sheet, row + 2, rows, {2: WRAP_WIDTH, 6: WRAP_WIDTH, 0: 24, 5: COMPARATIVE_WIDTH}) + 1
     # Three tables with their own headers: repeating the first one's header on later pages would
     # mislabel the others, so no repeated rows here.
     _finish(sheet, card, EXCEPTION_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
@@ -122,28 +123,35 @@ COMMENTARY_COLUMNS = (Column("Ref"), Column("Indicator description", 30), Column
 
 
 def write_commentary(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
-    """The officers' narrative, in the reports' two tables: the indicator, then one column per
+    """The officers' narrative as the reports lay it out: under each priority, its "What is
+    performing well" and "What requires improvement" tables, the indicator then one column per
     question. Only the indicators whose returns answered; no sheet when none did."""
-    scores = [s for g in card.groups for _, s in g.rows]
-    tables = []
-    for heading, fields in COMMENTARY_TABLES:
-        questions = [COMMENTARY_HEADINGS[f] for f in fields]
-        chosen = [(s, dict(s.commentary)) for s in scores if any(q in dict(s.commentary) for q in questions)]
-        if chosen:
-            tables.append((heading, questions, chosen))
-    if not tables:
+    sections = []
+    for group in card.groups:
+        tables = []
+        for heading, fields in COMMENTARY_TABLES:
+            questions = [COMMENTARY_HEADINGS[f] for f in fields]
+            chosen = [(s, dict(s.commentary)) for _, s in group.rows if any(q in dict(s.commentary) for q in questions)]
+            if chosen:
+                tables.append((heading, questions, chosen))
+        if tables:
+            sections.append((group, tables))
+    if not sections:
         return
     sheet = Sheet(workbook.add_worksheet(sheet_name("Commentary", taken)))
+    last = len(COMMENTARY_COLUMNS) - 1
     _start(sheet, formats, f"Commentary - {card.period.long_label}",
-           "What the services say about their indicators, as they wrote it in their returns.",
-           len(COMMENTARY_COLUMNS) - 1)
+           "What the services say about their indicators, as they wrote it in their returns.", last)
     row = HEADER_ROW
-    for heading, questions, chosen in tables:
-        sheet.put(row, 0, heading, formats["heading"], measure=False)
-        _header(sheet, formats, row + 1, (*COMMENTARY_COLUMNS[:2], *(Column(q) for q in questions)))
-        rows = [[Cell(s.ref, formats["text_bold"]), Cell(card.indicator[s.ref].name, formats["text_wrap"]),
-                 *(Cell(said.get(q), formats["text_wrap"]) for q in questions)] for s, said in chosen]
-        row = _rows(sheet, row + 2, rows, {1: 30, 2: 45, 3: 45, 4: 45}) + 1
+    for group, tables in sections:
+        sheet.merge(row, 0, last, group.title, formats["band"])
+        row += 1
+        for heading, questions, chosen in tables:
+            sheet.put(row, 0, heading, formats["heading"], measure=False)
+            _header(sheet, formats, row + 1, (*COMMENTARY_COLUMNS[:2], *(Column(q) for q in questions)))
+            rows = [[Cell(s.ref, formats["text_bold"]), Cell(card.indicator[s.ref].name, formats["text_wrap"]),
+                     *(Cell(said.get(q), formats["text_wrap"]) for q in questions)] for s, said in chosen]
+            row = _rows(sheet, row + 2, rows, {1: 30, 2: 45, 3: 45, 4: 45}) + 1
     _finish(sheet, card, COMMENTARY_COLUMNS, header_row=None, freeze_row=HEADER_ROW)
 
 
@@ -154,7 +162,8 @@ def _exception_row(card: Scorecard, formats: Formats, score: Score, first: bool)
             Cell(indicator.name, formats["text_wrap"]),
             Cell(rag_word(template, score.rag), formats["rag_status", score.rag]),
             Cell(dot_text(template, score.dot), formats["dot", score.rag]),
-            Cell(quartile_word(template, score.quartile), formats.quartile(score.quartile)),
+            Cell(comparative_text(template, score.quartile, card.data.benchmarks.get(score.ref)),
+                 formats.quartile(score.quartile)),
             Cell(score.note or score.gap_reason, formats["text_wrap"])]
 
 
@@ -188,7 +197,7 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
     ("Previous variance %", "variance", lambda c, g, i, s: s.previous_variance),
     ("Value a year earlier", "value", lambda c, g, i, s: s.last_year_value),
     ("Explanation", "text", lambda c, g, i, s: c.explanations.get(i.ref)),
-    ("Year-end forecast", "value", lambda c, g, i, s: c.forecasts[i.ref].value if i.ref in c.forecasts else None),
+    ("Year-end forecast", "decimal", lambda c, g, i, s: c.forecasts[i.ref].value if i.ref in c.forecasts else None),
     ("Forecast", "text", lambda c, g, i, s: _forecast_word(c.forecasts.get(i.ref))),
     ("Gap reason", "text", lambda c, g, i, s: s.gap_reason),
     ("Note", "text", lambda c, g, i, s: s.note),

@@ -28,6 +28,17 @@ def quartile_word(template: Template, quartile: int | None) -> str:
     return template.word("quartile", str(quartile) if quartile else "none")
 
 
+def comparative_text(template: Template, quartile: int | None, benchmark=None) -> str:
+    """The quartile word and, when it was ranked from a comparator table, the group and data year
+    under it: the quartile is about that (earlier) year, not the scorecard's period.
+
+    ``'4th Quartile\nDfE statistical neighbours, 2019/20'``
+    """
+    word = quartile_word(template, quartile)
+    where = ", ".join(p for p in (benchmark.group, benchmark.year) if p) if benchmark is not None else ""
+    return f"{word}\n{where}" if where else word
+
+
 def status_text(template: Template, score: Score) -> str:
     """The status word, with the reason for a data gap or for not being due."""
     word = rag_word(template, score.rag)
