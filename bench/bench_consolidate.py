@@ -89,7 +89,7 @@ def folder_for(size: str, work: Path, seed: int) -> tuple[Path, int, int]:
         return SAMPLES, 7, 10
     returns, indicators = (int(part) for part in size.lower().split("x"))
     folder = work / f"returns-{returns}x{indicators}-seed{seed}"
-    done = folder / ".complete"
+    done = work / f"{folder.name}.complete"  # beside the folder: a file in it would be read as a return
     if not done.exists():
         started = time.perf_counter()
         write_returns(folder, returns, indicators, seed)

@@ -105,3 +105,20 @@ def falsify_size(path: Path, member: str, declared: int) -> Path:
             start += 4
     path.write_bytes(bytes(data))
     return path
+
+
+def write_at_the_caps(folder: Path) -> dict[str, str]:
+    """A genuine-looking return as large as the default caps allow (two sheets, about 39.6 MB of
+    XML in all, the densest kind: short numeric cells): the slowest file a run may meet. Name ->
+    words of its finding (its sheets pass the row limit)."""
+    import xlsxwriter
+
+    path = folder / "big-at-the-caps.xlsx"
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    for number in (1, 2):
+        sheet = workbook.add_worksheet(f"Values {number}")
+        sheet.write_row(0, 0, ("Ref", "Period", "Value", "Note", *(f"Extra {n}" for n in range(16))))
+        for row in range(1, 33_000):
+            sheet.write_row(row, 0, (f"CAP-{number}-{row}", "Dec 2020", *range(18)))
+    workbook.close()
+    return {path.name: "larger than the reading limits"}

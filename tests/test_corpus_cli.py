@@ -23,7 +23,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bad_inputs import write_bad_inputs, write_lying_dimensions
+from bad_inputs import write_at_the_caps, write_bad_inputs, write_lying_dimensions
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -57,7 +57,7 @@ def runs(tmp_path_factory):
     returns = tmp_path_factory.mktemp("returns")
     for path in [*corpus_files(), *SAMPLES.iterdir()]:
         shutil.copy2(path, returns / path.name)
-    bad = write_bad_inputs(returns)
+    bad = {**write_bad_inputs(returns), **write_at_the_caps(returns)}
     lying = write_lying_dimensions(returns)
     before = checksums(returns)
     out = tmp_path_factory.mktemp("out")

@@ -127,3 +127,26 @@ def test_corpus_reads_the_same_both_ways(monkeypatch):
         if not (damaged and fast.findings and not fast.observations):
             disagreements.append(path.name)
     assert disagreements == []
+
+
+def test_a_big_workbook_the_fast_reader_cannot_place_is_refused_not_crawled(tmp_path):
+    """Cells without ``r=`` references go to openpyxl, four times slower: past 30% of the
+    unpacked-size cap such a workbook is refused with a finding that says what to do."""
+    from bad_inputs import SHEET, long_return, replace_member
+    from xlscorecard.readers import Limits
+    import re
+    import zipfile
+
+    path = long_return(tmp_path / "no-refs.xlsx", n_rows=200)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(SHEET)
+    replace_member(path, SHEET, re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", sheet))
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    roomy = read_return(path, limits=Limits(max_total_bytes=unpacked * 4))
+    assert len(roomy.observations) == 200  # read by openpyxl, every value
+    tight = read_return(path, limits=Limits(max_total_bytes=unpacked + 1))
+    assert not tight.observations
+    [finding] = [f for f in tight.findings if "slower reader" in f.message]
+    assert "cells without r= references" in finding.message
+    assert "--max-unpacked-mb" in finding.action

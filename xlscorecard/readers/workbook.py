@@ -30,6 +30,8 @@ OPENPYXL_FAILURES = (KeyError, TypeError, ValueError, AttributeError, IndexError
 
 # Set to "openpyxl" to read every workbook with openpyxl, python-calamine or not (to compare the paths).
 READER_ENV = "XLSCORECARD_READER"
+# The share of the unpacked-size cap that a workbook the fast reader cannot take may unpack to.
+SLOW_READER_SHARE = 0.3
 # A sheet can hold several tables one under another (one per priority, or per printed page).
 MAX_TABLES_PER_SHEET = 50
 
@@ -101,8 +103,10 @@ def _read_workbook(path: Path, layouts, context: ReadContext, limits: Limits, ou
     if fast_sheets.available() and os.environ.get(READER_ENV, "").lower() != "openpyxl":
         try:
             sheets = fast_sheets.open_sheets(path, limits)
-        except fast_sheets.NotForCalamine:
-            pass  # read below by openpyxl, which streams any sheet within the limits
+        except fast_sheets.NotForCalamine as reason:
+            if _too_big_for_the_slow_reader(path, limits, str(reason), context):
+                return
+            # otherwise read below by openpyxl, which streams any sheet within the limits
         else:
             _read_sheets(sheets, layouts, context, limits, outcome)
             return
@@ -120,6 +124,21 @@ def _read_workbook(path: Path, layouts, context: ReadContext, limits: Limits, ou
                 _read_sheets(workbook_sheets(path, workbook), layouts, context, limits, outcome)
             finally:
                 workbook.close()
+
+
+def _too_big_for_the_slow_reader(path: Path, limits: Limits, reason: str, context: ReadContext) -> bool:
+    """openpyxl parses about 2 MB of sheet XML a second here, a quarter of calamine's speed, so
+    the workbooks it reads instead are held to a smaller size, to keep every file under 10 s."""
+    cap = int(limits.max_total_bytes * SLOW_READER_SHARE)
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked <= cap:
+        return False
+    context.collector.add(Severity.ERROR, f"workbook needs the slower reader ({reason}) and unpacks to "
+                          f"{unpacked:,} bytes, more than the {cap:,} it reads in bounded time",
+                          action="file skipped; open it in Excel and save it again (Excel writes what the fast "
+                                 "reader needs), or run again with a higher --max-unpacked-mb")
+    return True
 
 
 def _read_sheets(sheets, layouts, context: ReadContext, limits: Limits, outcome: TablesOutcome) -> None:
