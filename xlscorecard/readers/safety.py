@@ -36,13 +36,12 @@ class Limits:
     ``max_rows``, ``max_cols`` and ``max_cells`` bound how much of one sheet is read (and held in
     memory), whatever its declared dimension.
 
-    Time follows the XML actually parsed: openpyxl parses the shared strings whole, and a
-    recognised sheet's XML is parsed twice (its cells, then streamed whole for merged cells), at
-    0.5 to 0.8 seconds a megabyte on the 2-core test machine. Every file of the shared corpus
-    reads in under 2 seconds (tests/test_corpus_cli.py holds each under 10); a file built to
-    the default caps (two recognised sheets, 40 MB of XML) took 27 seconds and under 300 MB.
-    The largest real return seen (a DLUHC Towns Fund return) unpacks to 6.4 MB, so
-    ``--max-unpacked-mb 12`` holds any file to about 10 seconds where that matters more.
+    Time follows the XML parsed. python-calamine reads a file built to the default caps (two
+    sheets, 39.6 MB of short numeric cells) in about 6 seconds and 350 MB on the 2-core test
+    machine; openpyxl, which reads the workbooks calamine cannot take, parses 0.5 to 0.8
+    seconds a megabyte, so those may unpack to 30% of ``max_total_bytes`` (readers/workbook.py).
+    Both keep a file under the 10 seconds tests/test_corpus_cli.py holds every file to. The
+    largest real return seen (a DLUHC Towns Fund return) unpacks to 6.4 MB.
     """
 
     max_file_bytes: int = 100_000_000
