@@ -211,14 +211,14 @@ def test_two_first_runs_at_once_both_get_the_history_the_first_created(tmp_path)
     must then use it, not try to create the tables again and fail."""
     import threading
 
-    from xlscorecard.history import APPLICATION_ID, _SCHEMA_V1, _run_script
+    from xlscorecard.history import APPLICATION_ID, _SCHEMA, _run_script
 
     path = tmp_path / "h.sqlite"
     first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     first.execute("BEGIN IMMEDIATE")  # the first run has the lock but has not yet written
 
     def create_and_commit():
-        _run_script(first, _SCHEMA_V1, APPLICATION_ID, SCHEMA_VERSION)
+        _run_script(first, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
         first.execute("COMMIT")
 
     creator = threading.Timer(0.3, create_and_commit)
@@ -231,3 +231,26 @@ def test_two_first_runs_at_once_both_get_the_history_the_first_created(tmp_path)
         first.close()
     with History(path) as history:
         assert [r.period for r in history.runs()] == [Q3]
+
+
+def test_a_version_1_history_is_upgraded_in_place_and_keeps_its_values(tmp_path):
+    """A history written before the indexes existed (schema 1) gets them on first use, with
+    every stored value kept."""
+    from xlscorecard.history import APPLICATION_ID, _SCHEMA_V1, _run_script
+
+    path = tmp_path / "h.sqlite"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("BEGIN IMMEDIATE")
+    _run_script(old, _SCHEMA_V1, APPLICATION_ID, 1)
+    old.execute("INSERT INTO indicators VALUES ('2020/21', 'CYP-01', 'Rate of Children in Need')")
+    old.execute("INSERT INTO observations VALUES ('2020/21', 'CYP-01', 'Sep 2020', '2020-09-30', 'r.xlsx', 441.8, "
+                "NULL, NULL, 'Q2', 'K7', '2020/21 Q2')")
+    old.execute("COMMIT")
+    old.close()
+    with History(path) as history:
+        assert [o.value for o in history.observations_for(CIN)] == [441.8]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"observations_by_ref", "observations_by_run"} <= indexes
+    db.close()

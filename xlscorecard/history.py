@@ -22,7 +22,7 @@ from .errors import XlscorecardError
 from .model import Finding, Indicator, Observation, Period, Severity, Source, parse_period
 
 APPLICATION_ID = 0x58534331  # "XSC1"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA_V1 = """
@@ -64,7 +64,19 @@ CREATE TABLE runs (
 """
 
 # Each entry upgrades the schema from version (index + 1) to the next; append, never edit.
-_MIGRATIONS: tuple[str, ...] = ()
+_MIGRATIONS: tuple[str, ...] = (
+    # 1 -> 2: reading an indicator's past values, and replacing a re-run period's rows, were
+    # full-table scans per indicator (quadratic in the framework's size).
+    """
+    CREATE INDEX IF NOT EXISTS observations_by_ref ON observations (ref, period_end, source_path);
+    CREATE INDEX IF NOT EXISTS observations_by_run ON observations (run_period)
+    """,
+)
+# A new history file gets the first schema and every migration at once.
+_SCHEMA = ";".join((_SCHEMA_V1, *_MIGRATIONS))
+
+
+_NOTHING = object()
 
 
 class HistoryError(XlscorecardError):
@@ -128,7 +140,7 @@ class History:
     def _create_if_still_empty(self, db: sqlite3.Connection) -> None:
         """Create the schema, unless another run created it while this one waited for the lock."""
         if self._identity() == (0, 0, 0):
-            _run_script(db, _SCHEMA_V1, APPLICATION_ID, SCHEMA_VERSION)
+            _run_script(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
 
     def _write(self, work):
         """Run ``work(db)`` in one immediate transaction: all of it lands, or none."""
@@ -167,18 +179,21 @@ class History:
             db.executemany("INSERT INTO indicators VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name",
                            [(fy, ref, name) for (fy, ref), name in names.items()])
             db.execute("DELETE FROM observations WHERE run_period = ?", (period.label,))
+            # Values stored for earlier periods, looked up in one pass: a restated one is reported.
+            earlier = {tuple(row[:4]): row[4] for row in db.execute(
+                "SELECT framework_year, ref, period, source_path, value FROM observations WHERE period_end <= ?",
+                (period.end_date.isoformat(),))}
+            rows, restated = [], []
             for o in observations:
-                fy = fy_of[o.ref]
-                key = (fy, o.ref, o.period.label, o.source.path or "")
-                before = db.execute("SELECT value FROM observations WHERE framework_year = ? AND ref = ? "
-                                    "AND period = ? AND source_path = ?", key).fetchone()
-                if before is not None and o.period < period and before[0] != o.value:
-                    db.execute("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               (*key[:3], before[0], o.value, key[3], period.label))
-                    findings.append(_restatement(o, before[0], period))
-                db.execute("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           (*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
-                            o.note, o.source.sheet, o.source.cell, period.label))
+                key = (fy_of[o.ref], o.ref, o.period.label, o.source.path or "")
+                before = earlier.get(key, _NOTHING)
+                if before is not _NOTHING and o.period < period and before != o.value:
+                    restated.append((*key[:3], before, o.value, key[3], period.label))
+                    findings.append(_restatement(o, before, period))
+                rows.append((*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
+                             o.note, o.source.sheet, o.source.cell, period.label))
+            db.executemany("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?)", restated)
+            db.executemany("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
                        (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
             return findings
