@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import XlscorecardError
@@ -77,6 +78,8 @@ _SCHEMA = ";".join((_SCHEMA_V1, *_MIGRATIONS))
 
 
 _NOTHING = object()
+# A history holds a few dozen distinct period labels, read back once per stored value.
+_period_of = lru_cache(maxsize=4096)(parse_period)
 
 
 class HistoryError(XlscorecardError):
@@ -210,7 +213,7 @@ class History:
             "o.source_sheet, o.source_cell, i.name FROM observations o LEFT JOIN indicators i "
             "ON i.framework_year = o.framework_year AND i.ref = o.ref WHERE o.ref = ? "
             "ORDER BY o.period_end, o.source_path", (indicator.ref,)).fetchall()
-        return [Observation(indicator.ref, parse_period(period), value, period_target=target, note=note,
+        return [Observation(indicator.ref, _period_of(period), value, period_target=target, note=note,
                             source=Source(path or None, sheet, cell))
                 for fy, period, value, target, note, path, sheet, cell, name in rows
                 if name is None or _same_name(name, indicator.name)]
