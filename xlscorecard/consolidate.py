@@ -213,9 +213,10 @@ def _with_history(store: History, indicators: Sequence[Indicator], observations:
     by_ref: dict[str, list[Observation]] = {}
     for o in observations:
         by_ref.setdefault(o.ref, []).append(o)
+    stored = store.observations_of(indicators)
     merged = []
     for indicator in indicators:
-        merged += merge_with_history(by_ref.get(indicator.ref, []), store.observations_for(indicator))
+        merged += merge_with_history(by_ref.get(indicator.ref, []), stored[indicator.ref])
     known = {i.ref for i in indicators}
     return merged + [o for o in observations if o.ref not in known]
 
