@@ -277,8 +277,11 @@ class Observation:
     commentary: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "period", parse_period(self.period))
-        object.__setattr__(self, "commentary", tuple((str(h), str(t)) for h, t in self.commentary))
+        # Millions are made in a large run: skip the work when the fields are already normal.
+        if type(self.period) is not Period:
+            object.__setattr__(self, "period", parse_period(self.period))
+        if self.commentary or type(self.commentary) is not tuple:
+            object.__setattr__(self, "commentary", tuple((str(h), str(t)) for h, t in self.commentary))
 
 
 # The narrative columns of the reports' exception tables, by the field name readers give them.

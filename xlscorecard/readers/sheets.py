@@ -74,7 +74,10 @@ class SheetGrid:
 
     def text(self, row: int, col: int) -> str:
         """The cell as a person reads it, stripped; merged cells read as their top-left cell."""
-        key = self.anchor(row, col)
+        key = self.anchor(row, col) if self.merges else (row, col)
+        known = self._texts.get(key)
+        if known is not None:
+            return known
         cell = self.cells.get(key)
         if cell is None:
             return ""

@@ -75,6 +75,7 @@ class Sheet:
         # are always (row, col), so the typed writers behind them are called directly where present.
         self._write_string = getattr(worksheet, "_write_string", worksheet.write_string)
         self._write_number = getattr(worksheet, "_write_number", worksheet.write_number)
+        self._write_blank = getattr(worksheet, "_write_blank", worksheet.write_blank)
 
     def put(self, row: int, col: int, value, fmt: Format | None = None, *, measure: bool = True) -> None:
         """Write ``value`` with the write call for its type; ``None`` writes a formatted blank."""
@@ -84,7 +85,9 @@ class Sheet:
             result = self._write_string(row, col, value, fmt)
         elif (kind is float and math.isfinite(value)) or kind is int:
             result = self._write_number(row, col, value, fmt)
-        elif value is None or (isinstance(value, float) and not math.isfinite(value)):
+        elif value is None:
+            result = self._write_blank(row, col, None, fmt)
+        elif isinstance(value, float) and not math.isfinite(value):  # NaN or infinity: no number to show
             result = self.ws.write_blank(row, col, None, fmt)
         elif isinstance(value, bool):
             result = self.ws.write_string(row, col, "Yes" if value else "No", fmt)
