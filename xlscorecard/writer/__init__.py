@@ -24,10 +24,16 @@ __all__ = ["ScorecardData", "Template", "load_template", "write_scorecard"]
 
 # Text from returns must stay text: no formulas or links made out of "=..." or "http://...".
 # in_memory keeps the zip entries' timestamps fixed (1980), so the bytes do not depend on the
-# clock or time zone. constant_memory is not used: xlsxwriter cannot add an Excel table in that
-# mode, and the All indicators sheet must be one (see bench/bench_writer.py for the cost).
+# clock or time zone. constant_memory is not used for a scorecard of ordinary size: xlsxwriter
+# cannot add an Excel table in that mode, and the All indicators sheet is one.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "nan_inf_to_errors": True, "in_memory": True}
+# Above this many indicators (a regional hub's consolidation, not a council's) the workbook is
+# written row by row: xlsxwriter then holds one row, not every cell (about 1 KB an indicator), and
+# the All indicators sheet is a filtered range instead of an Excel table. Every sheet writer
+# writes its rows top to bottom, which that mode needs (tests/test_writer_large.py).
+LARGE_SCORECARD_INDICATORS = 20_000
+LARGE_WORKBOOK_OPTIONS = {**WORKBOOK_OPTIONS, "in_memory": False, "constant_memory": True}
 
 
 def write_scorecard(data: ScorecardData, path: str | Path, template: Template | None = None) -> Path:
@@ -38,7 +44,8 @@ def write_scorecard(data: ScorecardData, path: str | Path, template: Template | 
     """
     path = Path(path)
     card = Scorecard(data, template or load_template())
-    workbook = Workbook(str(path), WORKBOOK_OPTIONS)
+    large = len(card.data.indicators) > LARGE_SCORECARD_INDICATORS
+    workbook = Workbook(str(path), LARGE_WORKBOOK_OPTIONS if large else WORKBOOK_OPTIONS)
     workbook.set_properties({
         "title": f"Performance Scorecard, {card.period.long_label}",
         "subject": f"{card.council} performance against target",

@@ -227,16 +227,22 @@ def write_all_indicators(workbook, card: Scorecard, formats: Formats, taken: set
     so Power BI and pivot tables find the header in the first row)."""
     sheet = Sheet(workbook.add_worksheet(sheet_name("All indicators", taken)))
     records = [(g, i, s) for g in card.groups for i, s in g.rows]
+    row_by_row = sheet.ws.constant_memory  # a large scorecard: no Excel table in that mode
     for col, header in enumerate(ALL_INDICATOR_HEADERS):
+        if row_by_row:
+            sheet.put(0, col, header, formats["header"])
         sheet.measure(col, header)
     for row, (group, indicator, score) in enumerate(records, start=1):
         for col, (_, role, get) in enumerate(_RECORD_FIELDS):
             sheet.put(row, col, get(card, group, indicator, score), formats[role])
     last_row = max(len(records), 1)
-    sheet.ws.add_table(0, 0, last_row, len(_RECORD_FIELDS) - 1, {
-        "name": "AllIndicators", "style": "Table Style Light 9",
-        "columns": [{"header": h, "header_format": formats["header"]} for h in ALL_INDICATOR_HEADERS],
-    })
+    if row_by_row:
+        sheet.ws.autofilter(0, 0, last_row, len(_RECORD_FIELDS) - 1)
+    else:
+        sheet.ws.add_table(0, 0, last_row, len(_RECORD_FIELDS) - 1, {
+            "name": "AllIndicators", "style": "Table Style Light 9",
+            "columns": [{"header": h, "header_format": formats["header"]} for h in ALL_INDICATOR_HEADERS],
+        })
     sheet.fit_columns()
     for col, header in enumerate(ALL_INDICATOR_HEADERS):
         if header in _CAPPED and sheet.widths.get(col, 0) > _CAPPED[header]:

@@ -1,0 +1,88 @@
+"""A large scorecard is written row by row (xlsxwriter's constant_memory mode), which silently
+drops any cell written above a row already finished. So the sample scorecard is written both
+ways and every sheet compared cell by cell: the same values, the same fills."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+import xlscorecard.writer as writer
+from xlscorecard.consolidate import assess, returns_position
+from xlscorecard.writer import ScorecardData, write_scorecard
+
+from test_consolidate import SAMPLES as ALL_SAMPLES
+
+SAMPLES = ALL_SAMPLES / "2020-21-Q3"
+
+
+def cells(path) -> tuple[dict[str, dict[str, tuple]], dict[str, set[str]]]:
+    """Per sheet: A1 -> (value, fill, bold) of every cell with a value or a fill; and the
+    merged ranges."""
+    book = openpyxl.load_workbook(path)
+    seen, merges = {}, {}
+    for ws in book.worksheets:
+        merges[ws.title] = {str(r) for r in ws.merged_cells.ranges}
+        covered = {c for r in ws.merged_cells.ranges for row in ws[str(r)] for c in
+                   (cell.coordinate for cell in row) if c != str(r).split(":")[0]}
+        seen[ws.title] = {cell.coordinate: (cell.value, cell.fill.fgColor.rgb if cell.fill.fill_type else None,
+                                            bool(cell.font.b))
+                          for row in ws.iter_rows() for cell in row
+                          if cell.coordinate not in covered and (cell.value is not None or cell.fill.fill_type)}
+    return seen, merges
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    result = assess(SAMPLES, period="2020/21 Q3")
+    data = ScorecardData(period=result.period, indicators=result.indicators, scores=result.scores,
+                         observations=result.observations, findings=result.findings, sources=result.sources,
+                         tolerance=result.tolerance, returns=returns_position(result), benchmarks=result.benchmarks)
+    folder = tmp_path_factory.mktemp("large")
+    ordinary = write_scorecard(data, folder / "ordinary.xlsx")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(writer, "LARGE_SCORECARD_INDICATORS", 10)
+    try:
+        large = write_scorecard(data, folder / "large.xlsx")
+    finally:
+        patch.undo()
+    return ordinary, large
+
+
+def test_every_sheet_has_the_same_cells_either_way(both):
+    """Every value, fill and bold face is where it was. The only difference: the priority
+    sheets' column headers are not merged down into the row below (that would write the lower
+    row first), so the header fill shows there as a plain filled cell."""
+    (ordinary, ordinary_merges), (large, large_merges) = (cells(path) for path in both)
+    assert list(large) == list(ordinary)
+    for sheet in ordinary:
+        assert len(ordinary[sheet]) > 0
+        unmerged = {r.split(":")[1] for r in ordinary_merges[sheet] - large_merges[sheet]}
+        assert all(r[-1] == "5" for r in unmerged), (sheet, unmerged)  # only header merges, rows 4-5
+        differing = {ref: (value, large[sheet].get(ref)) for ref, value in ordinary[sheet].items()
+                     if large[sheet].get(ref) != value}
+        assert not differing, f"{sheet}: {list(differing.items())[:5]}"
+        extra = set(large[sheet]) - set(ordinary[sheet])
+        assert extra == unmerged, sheet
+        assert large_merges[sheet] <= ordinary_merges[sheet], sheet
+
+
+def test_the_large_all_indicators_sheet_is_a_filtered_range(both):
+    ordinary, large = (openpyxl.load_workbook(path)["All indicators"] for path in both)
+    assert list(ordinary.tables) == ["AllIndicators"]
+    assert not large.tables
+    assert large.auto_filter.ref == ordinary.tables["AllIndicators"].ref
+    assert large["A1"].value == ordinary["A1"].value == "Ref"
+
+
+def test_comments_and_row_heights_survive_row_by_row_writing(both):
+    """Status explanations (cell comments) and the header and wrapped rows' heights are kept."""
+    ordinary, large = (openpyxl.load_workbook(path) for path in both)
+    for name in ordinary.sheetnames:
+        comments = [{c.coordinate: c.comment.text for row in book[name].iter_rows() for c in row if c.comment}
+                    for book in (ordinary, large)]
+        heights = [{r: d.height for r, d in book[name].row_dimensions.items() if d.height}
+                   for book in (ordinary, large)]
+        assert comments[0] == comments[1], name
+        assert heights[0] == heights[1], name
+    assert sum(1 for row in large.worksheets[1].iter_rows() for c in row if c.comment) > 5
