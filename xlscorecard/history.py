@@ -186,17 +186,20 @@ class History:
             earlier = {tuple(row[:4]): row[4] for row in db.execute(
                 "SELECT framework_year, ref, period, source_path, value FROM observations WHERE period_end <= ?",
                 (period.end_date.isoformat(),))}
-            rows, restated = [], []
-            for o in observations:
-                key = (fy_of[o.ref], o.ref, o.period.label, o.source.path or "")
-                before = earlier.get(key, _NOTHING)
-                if before is not _NOTHING and o.period < period and before != o.value:
-                    restated.append((*key[:3], before, o.value, key[3], period.label))
-                    findings.append(_restatement(o, before, period))
-                rows.append((*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
-                             o.note, o.source.sheet, o.source.cell, period.label))
+            restated = []
+
+            def rows():  # streamed into SQLite: a large run holds millions
+                for o in observations:
+                    key = (fy_of[o.ref], o.ref, o.period.label, o.source.path or "")
+                    before = earlier.get(key, _NOTHING)
+                    if before is not _NOTHING and o.period < period and before != o.value:
+                        restated.append((*key[:3], before, o.value, key[3], period.label))
+                        findings.append(_restatement(o, before, period))
+                    yield (*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
+                           o.note, o.source.sheet, o.source.cell, period.label)
+
+            db.executemany("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
             db.executemany("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?)", restated)
-            db.executemany("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
                        (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
             return findings
