@@ -133,8 +133,8 @@ class PrioritySheet:
         row_by_row = sheet.ws.constant_memory  # a large scorecard: rows strictly top to bottom
         for index, (key, header) in enumerate(self.columns):
             if not key.startswith("value:"):
-                if row_by_row:  # a merge down two rows would write the lower row first
-                    sheet.put(BAND_HEADER_ROW, index, header, f["header"], measure=False)
+                if row_by_row:  # a merge down two rows would write the lower row first: text goes below
+                    sheet.put(BAND_HEADER_ROW, index, None, f["header"])
                     continue
                 sheet.ws.merge_range(BAND_HEADER_ROW, index, HEADER_ROW, index, "", f["header"])
                 sheet.put(BAND_HEADER_ROW, index, header, f["header"], measure=False)
@@ -144,9 +144,9 @@ class PrioritySheet:
                 sheet.merge(BAND_HEADER_ROW, first_value + first, first_value + last, label, f["header"])
         sheet.ws.set_row(BAND_HEADER_ROW, 16)  # before the next row: a large scorecard's rows are final once left
         if row_by_row:
-            for index, (key, _) in enumerate(self.columns):
+            for index, (key, header) in enumerate(self.columns):
                 if not key.startswith("value:"):
-                    sheet.put(HEADER_ROW, index, None, f["header"])
+                    sheet.put(HEADER_ROW, index, header, f["header"], measure=False)
         if first_value is not None:
             for index, period in enumerate(self.values.periods):
                 sheet.put(HEADER_ROW, first_value + index, self.values.header(period), f["header"], measure=False)
