@@ -150,3 +150,20 @@ def test_a_big_workbook_the_fast_reader_cannot_place_is_refused_not_crawled(tmp_
     [finding] = [f for f in tight.findings if "slower reader" in f.message]
     assert "cells without r= references" in finding.message
     assert "--max-unpacked-mb" in finding.action
+
+
+def test_a_self_closing_error_cell_does_not_swallow_the_next_cell(monkeypatch, tmp_path):
+    """``<c r="D2" t="e"/>`` (an error cell with no value, as hostile or hand-made files have)
+    must not be read as an error carrying the next cell's value."""
+    from bad_inputs import SHEET, replace_member
+    import zipfile
+
+    path = workbook_from_rows(tmp_path / "odd.xlsx", [("Ref", "Period", "Value", "Note"),
+                                                      ("PI-01", "Dec 2020", 5, None), ("PI-02", "Dec 2020", 7, None)])
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(SHEET)
+    end_of_row_2 = sheet.index(b"</row>", sheet.index(b'<row r="2"'))
+    replace_member(path, SHEET, sheet[:end_of_row_2] + b'<c r="D2" t="e"/>' + sheet[end_of_row_2:])
+    fast, plain = both_ways(monkeypatch, lambda: read_return(path))
+    assert everything(fast) == everything(plain)
+    assert {o.ref: o.value for o in fast.observations} == {"PI-01": 5.0, "PI-02": 7.0}

@@ -43,10 +43,11 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _CELL_REF = re.compile(rb'\sr=["\']([A-Z]{1,3})(\d{1,7})["\']')
 _ALL_CELL_REFS = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\br=["\']([A-Z]{1,3})(\d{1,7})["\']')
 _CELL_OPENINGS = re.compile(rb"<" + _NS.encode() + rb"c[\s>/]")
-_ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\bt=["\']e["\'][^>]*>(.*?)</' + _NS.encode() + rb"c>",
-                         re.DOTALL)
+# (?<!/) keeps a self-closing <c .../> from reaching into the next cell's content.
+_ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\bt=["\']e["\'][^>]*(?<!/)>(.*?)</' + _NS.encode() +
+                         rb"c>", re.DOTALL)
 # A formula is a cell's first child (the schema orders f, v, is), so formula cells open "<c ...><f".
-_FORMULA_CELL = re.compile(rb"<" + _NS.encode() + rb"c(\s[^>]*)>\s*<" + _NS.encode() + rb"f[\s>/]")
+_FORMULA_CELL = re.compile(rb"<" + _NS.encode() + rb"c(\s[^>]*)(?<!/)>\s*<" + _NS.encode() + rb"f[\s>/]")
 _CELL_CLOSE = re.compile(rb"</" + _NS.encode() + rb"c>|<" + _NS.encode() + rb"c\s")
 _VALUE = re.compile(rb"<" + _NS.encode() + rb"v>([^<]+)</")
 _FORMULA_TEXT = re.compile(rb"<" + _NS.encode() + rb"f(?:\s[^>]*)?>([^<]*)</")
