@@ -213,7 +213,7 @@ def _with_history(store: History, indicators: Sequence[Indicator], observations:
     by_ref: dict[str, list[Observation]] = {}
     for o in observations:
         by_ref.setdefault(o.ref, []).append(o)
-    stored = store.observations_of(indicators)
+    stored = store.observations_of(indicators, {(o.ref, o.period.label) for o in observations})
     merged = []
     for indicator in indicators:
         merged += merge_with_history(by_ref.get(indicator.ref, []), stored[indicator.ref])

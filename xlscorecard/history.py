@@ -213,9 +213,13 @@ class History:
         CYP-01 in 2021/22: no trend is computed across that change)."""
         return self.observations_of([indicator])[indicator.ref]
 
-    def observations_of(self, indicators: Iterable[Indicator]) -> dict[str, list[Observation]]:
+    def observations_of(self, indicators: Iterable[Indicator],
+                        covered: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()
+                        ) -> dict[str, list[Observation]]:
         """:meth:`observations_for` each of ``indicators`` at once, by ref: one pass over the
-        history instead of one query per indicator."""
+        history instead of one query per indicator. Rows whose (ref, period label) is in
+        ``covered`` (the returns give that value again) are skipped, as
+        :func:`merge_with_history` would drop them."""
         wanted = {indicator.ref: indicator for indicator in indicators}
         only = "WHERE o.ref = ? " if len(wanted) == 1 else ""
         rows = self._db.execute(
@@ -226,7 +230,9 @@ class History:
         found: dict[str, list[Observation]] = {ref: [] for ref in wanted}
         for ref, period, value, target, note, path, sheet, cell, name in rows:
             indicator = wanted.get(ref)
-            if indicator is not None and (name is None or _same_name(name, indicator.name)):
+            if indicator is None or (ref, period) in covered:
+                continue
+            if name is None or _same_name(name, indicator.name):
                 found[ref].append(Observation(ref, _period_of(period), value, period_target=target, note=note,
                                               source=Source(path or None, sheet, cell)))
         return found

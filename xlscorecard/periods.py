@@ -204,7 +204,7 @@ class Period:
         following = dt.date(self.calendar_year + (self.calendar_month == 12), self.calendar_month % 12 + 1, 1)
         return following - dt.timedelta(days=1)
 
-    @property
+    @cached_property
     def label(self) -> str:
         """``Dec 2020``, ``2020/21 Q3`` or ``2020/21``."""
         if self.kind is PeriodKind.MONTH:
