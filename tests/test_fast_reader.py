@@ -148,7 +148,7 @@ def test_a_big_workbook_the_fast_reader_cannot_place_is_refused_not_crawled(tmp_
     tight = read_return(path, limits=Limits(max_total_bytes=unpacked + 1))
     assert not tight.observations
     [finding] = [f for f in tight.findings if "slower reader" in f.message]
-    assert "cells without r= references" in finding.message
+    assert "cells without plain r= references" in finding.message
     assert "--max-unpacked-mb" in finding.action
 
 
@@ -167,3 +167,68 @@ def test_a_self_closing_error_cell_does_not_swallow_the_next_cell(monkeypatch, t
     fast, plain = both_ways(monkeypatch, lambda: read_return(path))
     assert everything(fast) == everything(plain)
     assert {o.ref: o.value for o in fast.observations} == {"PI-01": 5.0, "PI-02": 7.0}
+
+
+def _rewrite_sheet(path, change, member="xl/worksheets/sheet1.xml"):
+    from bad_inputs import replace_member
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        replace_member(path, member, change(archive.read(member)))
+    return path
+
+
+@pytest.mark.parametrize("change", [
+    lambda xml: xml.replace(b'r="C3"', b'r="c200000"'),     # a lower-case, far-off reference
+    lambda xml: xml.replace(b' r="C3"', b' r = "C3"'),       # spaces around the equals sign
+    lambda xml: xml.replace(b' r="A3"', b"", 1),             # one cell placed by position only
+], ids=["lower-case", "spaced", "no-reference"])
+def test_cells_the_scan_cannot_place_send_the_workbook_to_openpyxl(tmp_path, change):
+    """calamine would place (or allocate for) cells the byte scan cannot measure: such a
+    workbook is read by openpyxl instead, never by a dense read of an unknown extent."""
+    path = workbook_from_rows(tmp_path / "odd.xlsx", [("Ref", "Period", "Value"), ("PI-01", "Dec 2020", 5),
+                                                       ("PI-02", "Dec 2020", 7)])
+    _rewrite_sheet(path, change)
+    with pytest.raises(fast_sheets.NotForCalamine, match="plain r= references"):
+        fast_sheets.open_sheets(path, DEFAULT_LIMITS)
+    assert not [f for f in read_return(path).findings if "could not read this file" in f.message]
+
+
+def test_the_dense_cap_counts_every_sheet_together(tmp_path):
+    """Each sheet alone fits the cap; all of them together would not, and calamine holds them all."""
+    path = tmp_path / "wide-apart.xlsx"
+    wb = Workbook()
+    for number in range(3):
+        ws = wb.active if number == 0 else wb.create_sheet()
+        ws["A1"] = "Ref"
+        ws["D900000"] = 1
+    wb.save(path)
+    with pytest.raises(fast_sheets.NotForCalamine, match="too many for a dense read"):
+        fast_sheets.open_sheets(path, DEFAULT_LIMITS)
+
+
+def test_a_missing_sheet_part_goes_to_openpyxl_not_to_the_catch_all(tmp_path):
+    from bad_inputs import replace_member
+    import zipfile
+
+    path = workbook_from_rows(tmp_path / "parts.xlsx", [("Ref", "Period", "Value"), ("PI-01", "Dec 2020", 5)])
+    with zipfile.ZipFile(path) as archive:
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    replace_member(path, "xl/_rels/workbook.xml.rels", rels.replace(b"worksheets/sheet1.xml", b"worksheets/Sheet9.xml"))
+    with pytest.raises(fast_sheets.NotForCalamine):
+        fast_sheets.open_sheets(path, DEFAULT_LIMITS)
+    assert not [f for f in read_return(path).findings if "could not read this file" in f.message]
+
+
+def test_an_escaped_percent_sign_is_not_a_percent_format(monkeypatch, tmp_path):
+    """``0\\%`` shows 63 as "63%" without scaling it: both readers read 63."""
+    path = tmp_path / "escaped.xlsx"
+    wb = Workbook()
+    for values in (("Ref", "Period", "Value"), ("PI-01", "Dec 2020", 63), ("PI-02", "Dec 2020", 0.5)):
+        wb.active.append(values)
+    wb.active["C2"].number_format = "0\\%"
+    wb.active["C3"].number_format = "0%"
+    wb.save(path)
+    fast, plain = both_ways(monkeypatch, lambda: read_return(path))
+    assert everything(fast) == everything(plain)
+    assert {o.ref: o.value for o in fast.observations} == {"PI-01": 63.0, "PI-02": 50.0}

@@ -17,7 +17,9 @@ from .sheets import Cell, SheetGrid, a1, is_date_like
 from .synonyms import PLACEHOLDERS
 
 _NUMBER_TEXT = re.compile(r"[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
-_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
+# Quoted text, [colour] or [condition] sections and backslash-escaped characters ("0\\%" shows
+# a literal per-cent sign without scaling) are not format codes.
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 # Float noise from scaling a fraction (0.63 * 100 = 63.00000000000001) is far below any printed figure.
 _PERCENT_DIGITS = 10
 

@@ -19,11 +19,11 @@ import html
 import posixpath
 import re
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
+from .cells import is_percent_format
 from .safety import Limits
 from .sheets import EXCEL_ERRORS, Cell, Merge, SheetGrid, column_number
 
@@ -42,6 +42,8 @@ _NS = r"(?:[A-Za-z_][\w.-]*:)?"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CELL_REF = re.compile(rb'\sr=["\']([A-Z]{1,3})(\d{1,7})["\']')
 _ALL_CELL_REFS = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\br=["\']([A-Z]{1,3})(\d{1,7})["\']')
+_PLAIN_CELL_REFS = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")
 _CELL_OPENINGS = re.compile(rb"<" + _NS.encode() + rb"c[\s>/]")
 # (?<!/) keeps a self-closing <c .../> from reaching into the next cell's content.
 _ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\bt=["\']e["\'][^>]*(?<!/)>(.*?)</' + _NS.encode() +
@@ -49,9 +51,9 @@ _ERROR_CELL = re.compile(rb"<" + _NS.encode() + rb'c\s[^>]*?\bt=["\']e["\'][^>]*
 # A formula is a cell's first child (the schema orders f, v, is), so formula cells open "<c ...><f".
 _FORMULA_CELL = re.compile(rb"<" + _NS.encode() + rb"c(\s[^>]*)(?<!/)>\s*<" + _NS.encode() + rb"f[\s>/]")
 _CELL_CLOSE = re.compile(rb"</" + _NS.encode() + rb"c>|<" + _NS.encode() + rb"c\s")
-_VALUE = re.compile(rb"<" + _NS.encode() + rb"v>([^<]+)</")
+_XML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_VALUE = re.compile(rb"<" + _NS.encode() + rb"v(?:\s[^>]*)?>([^<]+)</")
 _FORMULA_TEXT = re.compile(rb"<" + _NS.encode() + rb"f(?:\s[^>]*)?>([^<]*)</")
-_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
 class NotForCalamine(Exception):
@@ -108,17 +110,24 @@ class CalamineSheet:
             elif kind == "formula":
                 grid.cells[(row, col)] = Cell(text, formula_without_value=True)
             elif (row, col) in grid.cells and isinstance(grid.cells[(row, col)].value, (int, float)):
-                grid.cells[(row, col)] = replace(grid.cells[(row, col)], number_format=text)
+                grid.cells[(row, col)] = grid.cells[(row, col)]._replace(number_format=text)
 
 
 def open_sheets(path: Path, limits: Limits) -> list[CalamineSheet]:
     """The worksheets of ``path`` ready to load, or :class:`NotForCalamine`."""
     if python_calamine is None:
         raise NotForCalamine("python-calamine is not installed")
-    with zipfile.ZipFile(path) as archive:
-        parts = _sheet_parts(archive)
-        percent_styles = _percent_styles(archive)
-        scans = {name: _scan(archive.read(part), percent_styles, limits) for name, part in parts.items()}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            percent_styles = _percent_styles(archive)
+            scans = {name: _scan(archive.read(part), percent_styles, limits) for name, part in parts.items()}
+    except (KeyError, ValueError, zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as error:
+        raise NotForCalamine(f"workbook parts unreadable here: {type(error).__name__}: {error}") from error
+    # calamine holds every sheet at once: the cap is on all of them together.
+    total = sum(rows * cols for _, rows, cols in scans.values())
+    if total > MAX_DENSE_CELLS:
+        raise NotForCalamine(f"its sheets span {total:,} cells, too many for a dense read")
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -129,7 +138,11 @@ def open_sheets(path: Path, limits: Limits) -> list[CalamineSheet]:
                 raise NotForCalamine(f"no worksheet part found for sheet {meta.name!r}")
             overlay, rows, cols = scans[meta.name]
             # get_sheet_by_name parses the whole sheet: any calamine error surfaces here, before reading.
-            sheets.append(CalamineSheet(path, workbook.get_sheet_by_name(meta.name), meta.name,
+            sheet = workbook.get_sheet_by_name(meta.name)
+            start = sheet.start or (0, 0)
+            if sheet.height and (start[0] + sheet.height > rows or start[1] + sheet.width > cols):
+                raise NotForCalamine(f"sheet {meta.name!r} has cells the scan did not place")
+            sheets.append(CalamineSheet(path, sheet, meta.name,
                                         meta.visible != python_calamine.SheetVisibleEnum.Visible, overlay, rows, cols))
     except NotForCalamine:
         raise
@@ -167,8 +180,8 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
     except (SyntaxError, ValueError) as error:
         raise NotForCalamine(f"styles part unreadable here: {error}") from error
     custom = {int(fmt.get("numFmtId", -1)): fmt.get("formatCode", "") for fmt in styles.iter()
-              if fmt.tag.endswith("}numFmt")}
-    percent_ids = BUILTIN_PERCENT_FORMATS | {i for i, code in custom.items() if "%" in _QUOTED.sub("", code)}
+              if fmt.tag.endswith("}numFmt")}  # a malformed id raises ValueError: openpyxl reads the file
+    percent_ids = BUILTIN_PERCENT_FORMATS | {i for i, code in custom.items() if is_percent_format(code)}
     cell_xfs = next((element for element in styles.iter() if element.tag.endswith("}cellXfs")), None)
     if cell_xfs is None:
         return set()
@@ -176,29 +189,46 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
             if int(xf.get("numFmtId", 0) or 0) in percent_ids}
 
 
+def _cell_references(xml: bytes) -> list[tuple[bytes, bytes]]:
+    """(column letters, row digits) of every cell, or :class:`NotForCalamine` when a cell has
+    none this scan can read (placed by position, or by an odd reference calamine still follows)."""
+    openings = sum(xml.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+    if not _PREFIXED_CELL.search(xml):
+        refs = _PLAIN_CELL_REFS.findall(xml)  # what Excel and most tools write: r= first, in C speed
+        if len(refs) == openings:
+            return refs
+    refs = _ALL_CELL_REFS.findall(xml)
+    if len(refs) != len(_CELL_OPENINGS.findall(xml)):
+        raise NotForCalamine("cells without plain r= references")
+    return refs
+
+
 def _position(opening: bytes) -> tuple[int, int]:
     found = _CELL_REF.search(opening)
     if found is None:
-        raise NotForCalamine("cells without r= references")
+        raise NotForCalamine("cells without plain r= references")
     return int(found.group(2)), column_number(found.group(1).decode())
 
 
 def _scan(xml: bytes, percent_styles: set[int], limits: Limits) -> tuple[dict, int, int]:
     """(overlay, rows, columns) of one sheet part: the cells calamine cannot describe, by
     (row, column), and the sheet's real extent (whatever its declared dimension says)."""
-    refs = _ALL_CELL_REFS.findall(xml)
-    if not refs and _CELL_OPENINGS.search(xml):
-        raise NotForCalamine("cells without r= references")
+    if b"<!--" in xml:  # Excel writes no comments, but a hand-made file may hide cell-like text in one
+        xml = _XML_COMMENT.sub(b"", xml)
+    refs = _cell_references(xml)
     last_col = max((column_number(c.decode()) for c in {col for col, _ in refs}), default=0)
     last_row = max(map(int, {row for _, row in refs}), default=0)
     if last_row * last_col > MAX_DENSE_CELLS:
         raise NotForCalamine(f"sheet extent {last_row:,} rows x {last_col:,} columns is too large for a dense read")
     overlay: dict[tuple[int, int], tuple[str, str]] = {}
-    for match in _ERROR_CELL.finditer(xml):
+    # The patterns below look at every cell: skip them where a quick search finds nothing to match.
+    errors = _ERROR_CELL.finditer(xml) if (b't="e"' in xml or b"t='e'" in xml) else ()
+    for match in errors:
         value = _VALUE.search(match.group(1))
         text = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#VALUE!"
         overlay[_position(match.group(0))] = ("error", text)
-    for match in _FORMULA_CELL.finditer(xml):
+    formulas = _FORMULA_CELL.finditer(xml) if (b"<f" in xml or b":f" in xml) else ()
+    for match in formulas:
         end = _CELL_CLOSE.search(xml, match.end())
         cell = xml[match.start(): end.start() if end else len(xml)]
         if _VALUE.search(cell):

@@ -39,10 +39,10 @@ def read_return(path: str | Path, *, period_hint: Period | str | None = None,
     except Exception as error:  # noqa: BLE001 - one odd file must never stop the other returns
         finding = Finding(Severity.ERROR, f"could not read this file: {type(error).__name__}: {error}",
                           Source(str(path)), action="file skipped; please report this to the xlscorecard maintainers")
-        return ReturnResult((), (), (finding,), _describe_if_possible(path))
+        return ReturnResult((), (), (finding,), describe_if_possible(path))
 
 
-def _describe_if_possible(path: Path) -> SourceFile | None:
+def describe_if_possible(path: Path) -> SourceFile | None:
     try:
         return describe_file(path)
     except OSError:

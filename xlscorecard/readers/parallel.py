@@ -16,7 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .one_return import read_return
+from ..model import Finding, Severity, Source
+from .one_return import describe_if_possible, read_return
 from .results import ReturnResult
 from .safety import Limits
 
@@ -52,11 +53,31 @@ def read_returns(paths: Sequence[Path], hint, register, limits: Limits) -> Itera
     if workers > 1:
         jobs = [(path, hint, register, limits) for path in paths]
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with _pool(workers) as pool:
                 for result in pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
                     yield paths[done], result
                     done += 1
         except BrokenProcessPool:
-            pass  # a worker died (killed, out of memory): the rest are read here, one by one
+            # A worker died (killed, out of memory) on one of the files not yet returned. Each of
+            # those is read again in a process of its own, so that the one that kills its reader
+            # becomes a finding and cannot take this process down with it.
+            for path in paths[done:]:
+                yield path, _read_isolated(path, hint, register, limits)
+            return
     for path in paths[done:]:
         yield path, read_return(path, period_hint=hint, register=register, limits=limits)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _read_isolated(path: Path, hint, register, limits: Limits) -> ReturnResult:
+    try:
+        with _pool(1) as pool:
+            return pool.submit(_read_one, (path, hint, register, limits)).result()
+    except BrokenProcessPool:
+        finding = Finding(Severity.ERROR, "reading this file stopped the process reading it (it may need more "
+                          "memory than this machine has)", Source(str(path)),
+                          action="file skipped; open it in Excel, save it again and re-send, or report it")
+        return ReturnResult((), (), (finding,), describe_if_possible(path))

@@ -13,6 +13,7 @@ import datetime as dt
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from defusedxml.ElementTree import iterparse
 from .safety import Limits
@@ -22,10 +23,9 @@ EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
                           "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One non-empty cell: its value as openpyxl gives it, its number format, and two flags
-    openpyxl's values alone cannot express."""
+    openpyxl's values alone cannot express. (A named tuple: a large sheet makes a million.)"""
 
     value: object
     number_format: str = "General"
