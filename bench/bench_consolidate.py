@@ -15,7 +15,7 @@ whole processes with their start-up, the median of ``--runs`` runs of:
 with each one's peak resident memory (the process and its workers, summed), and prints the
 ratios consolidate/floor and naive/consolidate. Not a unit test: run it by hand.
 
-    pip install -e '.[fast]' && python bench/bench_consolidate.py [--sizes 7x10,100x50,1000x200] [--runs 3]
+    pip install -e . && python bench/bench_consolidate.py [--sizes 7x10,100x50,1000x200] [--runs 3]
 
 The table is printed and written as JSON (``--json``, default bench/results/consolidate.json).
 """
