@@ -232,3 +232,22 @@ def test_an_escaped_percent_sign_is_not_a_percent_format(monkeypatch, tmp_path):
     fast, plain = both_ways(monkeypatch, lambda: read_return(path))
     assert everything(fast) == everything(plain)
     assert {o.ref: o.value for o in fast.observations} == {"PI-01": 63.0, "PI-02": 50.0}
+
+
+@pytest.mark.parametrize("change", [
+    # an error-looking cell inside an XML comment is no cell
+    lambda xml: xml.replace(b"<sheetData>", b'<sheetData><!-- <c r="Z9" t="e"><v>#N/A</v></c> -->', 1),
+    # a cached value with an attribute is still a cached value, not "never calculated"
+    lambda xml: xml.replace(b'<c r="C2" t="n"><v>5</v></c>',
+                            b'<c r="C2"><f>2+3</f><v xml:space="preserve">5</v></c>', 1),
+], ids=["xml-comment", "value-with-attribute"])
+def test_odd_but_valid_sheet_xml_reads_the_same_both_ways(monkeypatch, tmp_path, change):
+    path = workbook_from_rows(tmp_path / "odd.xlsx", [("Ref", "Period", "Value"), ("PI-01", "Dec 2020", 5),
+                                                       ("PI-02", "Dec 2020", 7)])
+    before = path.read_bytes()
+    _rewrite_sheet(path, change)
+    assert path.read_bytes() != before
+    fast, plain = both_ways(monkeypatch, lambda: read_return(path))
+    assert everything(fast) == everything(plain)
+    assert {o.ref: o.value for o in fast.observations} == {"PI-01": 5.0, "PI-02": 7.0}
+    assert not [f for f in fast.findings if f.severity.value >= 2]
