@@ -53,3 +53,42 @@ def test_a_large_scorecard_has_the_same_parts_as_xlsxwriter_writes(data, tmp_pat
     for name in plain:
         assert fast[name] == plain[name], name
     assert b"inlineStr" in fast["xl/worksheets/sheet2.xml"]
+
+
+AWKWARD_TEXTS = [" leading", "trailing ", "a & b < c > d \"q\"", "control\x01char", "_x0041_ literal",
+                 "<r>looks rich</r>", "line\nbreak", "", "£ – ✓ 𝔘"]
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_awkward_cells_are_written_as_xlsxwriter_writes_them(tmp_path, constant_memory):
+    """Text needing escapes, whitespace kept, a formula, row and column formats, blanks."""
+    import xlsxwriter
+
+    def write(worksheet_class, path):
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory, "in_memory": not constant_memory,
+                                             "nan_inf_to_errors": True})
+        book.worksheet_class = worksheet_class
+        sheet = book.add_worksheet("Awkward")
+        bold, shaded = book.add_format({"bold": True}), book.add_format({"bg_color": "#C6EFCE"})
+        sheet.set_column(3, 3, 12, shaded)
+        for row, text in enumerate(AWKWARD_TEXTS):
+            if row == 4:
+                sheet.set_row(row, 30, bold)
+            sheet.write_string(row, 0, text)
+            sheet.write_number(row, 1, row * 1.1 - 2, bold if row % 2 else None)
+            sheet.write_blank(row, 2, None, shaded)
+            sheet.write_number(row, 3, 10 ** row)
+            sheet.write_formula(row, 4, f"=B{row + 1}*2", None, row * 2.2)
+            sheet.write_comment(row, 5, f"note {row}") if row % 3 == 0 else None
+        codes = [sheet.write_string(len(AWKWARD_TEXTS), 0, "x" * 40_000),  # cut to Excel's limit: -2
+                 sheet.write_number(len(AWKWARD_TEXTS), 1, float("nan")), sheet.write_number(0, 16_384, 1),
+                 sheet.write_string(1_048_576, 0, "below the last row"), sheet.write_blank(2, 2, None, None),
+                 sheet.write_number(1, 6, 7.0)]  # above the row being written, row by row: -1
+        book.close()
+        return members(path), codes
+
+    (fast, fast_codes), (plain, plain_codes) = (write(ScorecardWorksheet, tmp_path / "fast.xlsx"),
+                                                write(Worksheet, tmp_path / "plain.xlsx"))
+    assert fast_codes == plain_codes == [-2, 0, -1, -1, 0, -1 if constant_memory else 0]
+    assert fast["xl/worksheets/sheet1.xml"] == plain["xl/worksheets/sheet1.xml"]
+    assert fast["xl/worksheets/sheet1.xml"].count(b"<c r=") >= 5 * len(AWKWARD_TEXTS)

@@ -6,6 +6,8 @@ arguments and prints what this returns.
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +26,27 @@ if TYPE_CHECKING:
     from .readers.safety import Limits
 
 HISTORY_NAME = "xlscorecard-history.sqlite"
+
+
+def without_cycle_collection(function):
+    """Run ``function`` with Python's cycle collector paused, then restore it.
+
+    A consolidation makes millions of small objects that live to the end (cells, observations,
+    scores) and few reference cycles; the collector would walk every one of them again and again
+    as they are made, about a fifth of the run (4.6 s against 3.8 s at 100 returns x 50
+    indicators, bench/). Memory freed by reference counting is unaffected; cycles left behind
+    are collected after the run. Forked reader processes inherit the pause.
+    """
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return paused
 
 
 @dataclass(frozen=True)
@@ -76,6 +99,7 @@ class Assessment:
         return summarise_group("Total", self.scores)
 
 
+@without_cycle_collection
 def assess(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
            history: str | Path | None = None, record: bool = True, tolerance: float | None = None,
            on_file: Callable[[Path], None] | None = None, area: str | None = None,
@@ -147,6 +171,7 @@ def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
     return ranked, findings
 
 
+@without_cycle_collection
 def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
                 out: str | Path | None = None, records: str | Path | None = None,
                 history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,

@@ -11,6 +11,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Finding, Severity, Source
 from .sheets import Cell, SheetGrid, a1, is_date_like
@@ -56,6 +57,7 @@ def parse_number_text(text: str) -> float | None:
     return float(clean.replace(",", ""))
 
 
+@lru_cache(maxsize=1024)  # a workbook has a few formats, asked about for every value cell
 def is_percent_format(number_format: str) -> bool:
     """Whether a number format shows the value as a percentage (a ``%`` outside quoted text)."""
     return "%" in _QUOTED.sub("", number_format or "")

@@ -145,11 +145,14 @@ def _classify(top: str, below: str) -> _Heading | None:
     return None
 
 
-def _candidate(grid: SheetGrid, row: int) -> Table:
+def _candidate(grid: SheetGrid, row: int, tops: list[str], belows: list[str]) -> Table:
+    """The header that row ``row`` would be; ``tops`` and ``belows`` are its and the next row's texts."""
     table = Table(grid, row, row + 1)
     used_below = False
-    for col in range(1, grid.n_cols + 1):
-        heading = _classify(grid.text(row, col), grid.text(row + 1, col))
+    for col, (top, below) in enumerate(zip(tops, belows), start=1):
+        if not top and not below:
+            continue  # says nothing: most cells of most rows searched
+        heading = _classify(top, below)
         if heading is None or (heading.field and heading.field in table.fields):
             continue
         used_below |= heading.used_below
@@ -178,10 +181,13 @@ def _score(table: Table) -> int:
 def find_table(grid: SheetGrid, search_rows: int, start_row: int = 1) -> Table | None:
     """The best-scoring header in the ``search_rows`` rows from ``start_row``, or ``None``."""
     best, best_score = None, 0
+    texts: dict[int, list[str]] = {}  # each row is the top of one candidate and the below of another
     for row in range(start_row, min(grid.n_rows, start_row + search_rows - 1) + 1):
         if grid.is_blank_row(row):
             continue
-        candidate = _candidate(grid, row)
+        tops = texts.pop(row, None) or grid.row_texts(row)
+        texts[row + 1] = belows = grid.row_texts(row + 1)
+        candidate = _candidate(grid, row, tops, belows)
         candidate.search_start = start_row
         score = _score(candidate)
         if score > best_score:

@@ -217,8 +217,10 @@ def observations_from_row(table: Table, row: int, ref: str, context: ReadContext
 
 def row_commentary(table: Table, row: int) -> tuple[tuple[str, str], ...]:
     """The officers' narrative in the row's commentary columns, as (heading, text) pairs."""
-    return tuple((heading, text) for name, heading in COMMENTARY_HEADINGS.items()
-                 if table.has(name) and (text := table.grid.text(row, table.col(name))))
+    columns = [(heading, table.fields[name]) for name, heading in COMMENTARY_HEADINGS.items() if name in table.fields]
+    if not columns:  # most tables: nothing to look up on each row
+        return ()
+    return tuple((heading, text) for heading, col in columns if (text := table.grid.text(row, col)))
 
 
 def with_commentary(observations: list[Observation], commentary: tuple[tuple[str, str], ...]) -> list[Observation]:

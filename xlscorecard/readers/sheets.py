@@ -96,7 +96,10 @@ class SheetGrid:
             for merge in self.merges:
                 for merged_row in range(merge.min_row, merge.max_row + 1):
                     self._merges_by_row.setdefault(merged_row, []).append(merge)
-        return next((m for m in self._merges_by_row.get(row, ()) if m.covers(row, col)), None)
+        for merge in self._merges_by_row.get(row, ()):
+            if merge.min_col <= col <= merge.max_col:  # the row is covered: _merges_by_row says so
+                return merge
+        return None
 
     def anchor(self, row: int, col: int) -> tuple[int, int]:
         """The top-left cell of the merge covering (row, col), or the cell itself."""

@@ -3,22 +3,78 @@
 xlsxwriter renders each cell through a general routine (attribute lists, escaping checks, one
 file write per cell) that costs about 5 µs a cell; a scorecard of 5,000 indicators has 300,000
 cells. Numbers, shared strings and blanks, nearly every cell here, are rendered by this class in
-one string per row instead; anything else (formulas, inline strings in constant-memory mode,
-rich strings) goes to xlsxwriter's own routine. The bytes written are the same as xlsxwriter's
+one string per row instead, with xlsxwriter's own escaping; anything else (formulas, rich
+strings) goes to xlsxwriter's own routine. The bytes written are the same as xlsxwriter's
 (tests/test_fast_worksheet.py compares whole files).
 """
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_col_to_name
+import math
+
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 _NUMBER_KINDS = (CellNumberTuple, CellDatetimeTuple)
-_COLUMN_NAMES: list[str] = [xl_col_to_name(col) for col in range(16_384)]
+_COLUMN_NAMES: list[str] = [xl_col_to_name(col) for col in range(702)]  # A to ZZ
+
+
+_new_tuple = tuple.__new__
+# Below this a string cannot exceed Excel's 32,767 UTF-16 units (xlsxwriter checks longer ones).
+_SURELY_SHORT = 16_384
 
 
 class ScorecardWorksheet(Worksheet):
-    """A worksheet whose rows are rendered by :meth:`_row_xml`, byte for byte as xlsxwriter would."""
+    """A worksheet whose rows are rendered by :meth:`_write_cells`, byte for byte as xlsxwriter would.
+
+    The typed writers take a shorter road for the common case (a cell inside the sheet, a
+    finite number, a short string, a row-at-a-time sheet not in use) and leave the rest to
+    xlsxwriter; they store the same cell tuples.
+    """
+
+    def _write_string(self, row, col, string, cell_format=None):
+        if len(string) >= _SURELY_SHORT or not self._note_cell(row, col):
+            return super()._write_string(row, col, string, cell_format)
+        if self.constant_memory:
+            self.table[row][col] = _new_tuple(CellStringTuple, (string, cell_format))  # written inline
+        else:
+            self.table[row][col] = _new_tuple(CellStringTuple, (self.str_table._get_shared_string_index(string),
+                                                                cell_format))
+        return 0
+
+    def _write_number(self, row, col, number, cell_format=None):
+        if (number.__class__ not in (int, float) or not math.isfinite(number)
+                or not self._note_cell(row, col)):
+            return super()._write_number(row, col, number, cell_format)
+        self.table[row][col] = _new_tuple(CellNumberTuple, (number, cell_format))
+        return 0
+
+    def _write_blank(self, row, col, blank, cell_format=None):
+        if cell_format is None or not self._note_cell(row, col):
+            return super()._write_blank(row, col, blank, cell_format)
+        self.table[row][col] = _new_tuple(CellBlankTuple, (cell_format,))
+        return 0
+
+    def _note_cell(self, row: int, col: int) -> bool:
+        """Widen the sheet's used range to the cell; False (nothing noted) outside the sheet or,
+        row by row, above the row being written. Row by row, a new row first sends out the last."""
+        if not (0 <= row < 1_048_576 and 0 <= col < 16_384):
+            return False
+        if self.constant_memory:
+            if row < self.previous_row:
+                return False
+            if row > self.previous_row:
+                self._write_single_row(row)
+        # As xlsxwriter's _check_dimensions: set_row() may have set the rows' range but not the columns'.
+        if self.dim_rowmin is None or row < self.dim_rowmin:
+            self.dim_rowmin = row
+        if self.dim_rowmax is None or row > self.dim_rowmax:
+            self.dim_rowmax = row
+        if self.dim_colmin is None or col < self.dim_colmin:
+            self.dim_colmin = col
+        if self.dim_colmax is None or col > self.dim_colmax:
+            self.dim_colmax = col
+        return True
 
     def _write_rows(self) -> None:
         self._calculate_spans()
@@ -80,11 +136,16 @@ class ScorecardWorksheet(Worksheet):
             if fmt is None and col in self.col_info:
                 fmt = self.col_info[col].column_format
             style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
-            ref = _COLUMN_NAMES[col] + number
+            ref = (_COLUMN_NAMES[col] if col < 702 else xl_col_to_name(col)) + number
             if kind in _NUMBER_KINDS:
                 parts.append(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
             elif kind is CellStringTuple and shared_strings:
                 parts.append(f'<c r="{ref}"{style} t="s"><v>{cell.string}</v></c>')
+            elif kind is CellStringTuple and not cell.string.startswith("<r>"):
+                # constant_memory: the text itself, "inline" (no shared string table is kept).
+                text = self._escape_control_characters(cell.string)
+                keep = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+                parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{keep}>{self._escape_data(text)}</t></is></c>')
             elif kind is CellBlankTuple:
                 parts.append(f'<c r="{ref}"{style}/>')
             else:
