@@ -56,7 +56,8 @@ def test_a_large_scorecard_has_the_same_parts_as_xlsxwriter_writes(data, tmp_pat
 
 
 AWKWARD_TEXTS = [" leading", "trailing ", "a & b < c > d \"q\"", "control\x01char", "_x0041_ literal",
-                 "<r>looks rich</r>", "line\nbreak", "", "£ – ✓ 𝔘"]
+                 "<r>looks rich</r>", "line\nbreak", "", "£ – ✓ 𝔘", "tab\tinside", "no-break space\u00a0",
+                 "\u2003em space first", "plain text, nothing to escape"]
 
 
 @pytest.mark.parametrize("constant_memory", [False, True])
@@ -92,3 +93,23 @@ def test_awkward_cells_are_written_as_xlsxwriter_writes_them(tmp_path, constant_
     assert fast_codes == plain_codes == [-2, 0, -1, -1, 0, -1 if constant_memory else 0]
     assert fast["xl/worksheets/sheet1.xml"] == plain["xl/worksheets/sheet1.xml"]
     assert fast["xl/worksheets/sheet1.xml"].count(b"<c r=") >= 5 * len(AWKWARD_TEXTS)
+
+
+def test_a_large_scorecard_is_zipped_fast_with_the_same_parts(data, tmp_path, monkeypatch):
+    """Above FAST_ZIP_INDICATORS the parts are compressed at zlib level 1: the same parts, a
+    larger file; below it, xlsxwriter's default level."""
+    default = tmp_path / "default.xlsx"
+    write_scorecard(data, default)
+    monkeypatch.setattr(writer, "FAST_ZIP_INDICATORS", 10)
+    fast = write_scorecard(data, tmp_path / "fast.xlsx")
+    assert members(fast) == members(default)
+    with zipfile.ZipFile(fast) as archive:
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+    assert fast.stat().st_size > default.stat().st_size * 1.05
+    monkeypatch.setattr(writer, "LARGE_SCORECARD_INDICATORS", 10)  # the parts come from files on disk
+    row_by_row = write_scorecard(data, tmp_path / "row-by-row.xlsx")
+    monkeypatch.setattr(writer, "FAST_ZIP_INDICATORS", 10**9)
+    row_by_row_default = write_scorecard(data, tmp_path / "row-by-row-default.xlsx")
+    with zipfile.ZipFile(row_by_row) as archive:
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+    assert row_by_row.stat().st_size > row_by_row_default.stat().st_size * 1.05

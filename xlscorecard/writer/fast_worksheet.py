@@ -11,7 +11,11 @@ strings) goes to xlsxwriter's own routine. The bytes written are the same as xls
 from __future__ import annotations
 
 import math
+import re
+import threading
+import zipfile
 
+import xlsxwriter.workbook
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
 
@@ -19,6 +23,10 @@ _NUMBER_KINDS = (CellNumberTuple, CellDatetimeTuple)
 _COLUMN_NAMES: list[str] = [xl_col_to_name(col) for col in range(702)]  # A to ZZ
 
 
+# Text that xlsxwriter would change when writing it inline: control characters and literal
+# "_xHHHH_" (escaped), XML specials (escaped), whitespace at either end (kept by an attribute).
+# Anything else is written as it is.
+_NEEDS_CARE = re.compile(r'[\x00-\x08\x0b-\x1f"&<>\n]|_x[0-9a-fA-F]{4}_|^\s|\s$')
 _new_tuple = tuple.__new__
 # Below this a string cannot exceed Excel's 32,767 UTF-16 units (xlsxwriter checks longer ones).
 _SURELY_SHORT = 16_384
@@ -141,8 +149,10 @@ class ScorecardWorksheet(Worksheet):
                 parts.append(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
             elif kind is CellStringTuple and shared_strings:
                 parts.append(f'<c r="{ref}"{style} t="s"><v>{cell.string}</v></c>')
-            elif kind is CellStringTuple and not cell.string.startswith("<r>"):
+            elif kind is CellStringTuple and not _NEEDS_CARE.search(cell.string):
                 # constant_memory: the text itself, "inline" (no shared string table is kept).
+                parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{cell.string}</t></is></c>')
+            elif kind is CellStringTuple and not cell.string.startswith("<r>"):
                 text = self._escape_control_characters(cell.string)
                 keep = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
                 parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{keep}>{self._escape_data(text)}</t></is></c>')
@@ -153,3 +163,43 @@ class ScorecardWorksheet(Worksheet):
                 parts.clear()
                 self._write_cell(row, col, cell)
         self.fh.write("".join(parts))
+
+
+class ScorecardWorkbook(xlsxwriter.workbook.Workbook):
+    """A workbook of :class:`ScorecardWorksheet` sheets, zipped at ``compress_level`` (zlib's 1 to 9).
+
+    xlsxwriter zips at zlib's default level 6 and offers no setting; a large scorecard's 19 MB
+    of XML take 0.27 s at level 6 and 0.08 s at level 1, for a file about a third larger.
+    """
+
+    worksheet_class = ScorecardWorksheet
+
+    def __init__(self, filename, options=None, *, compress_level: int | None = None):
+        super().__init__(filename, options)
+        self.compress_level = compress_level
+
+    def _store_workbook(self) -> None:
+        if self.compress_level is None:
+            return super()._store_workbook()
+        # xlsxwriter makes its ZipFile by its module's name for it, and the members' ZipInfo
+        # (whose level wins over the archive's); both are swapped for the call, under a lock.
+        level = self.compress_level
+        with _ZIP_SWAP:
+            original = xlsxwriter.workbook.ZipFile
+            xlsxwriter.workbook.ZipFile = lambda *args, **kwargs: _LevelledZipFile(*args, compresslevel=level,
+                                                                                    **kwargs)
+            try:
+                return super()._store_workbook()
+            finally:
+                xlsxwriter.workbook.ZipFile = original
+
+
+_ZIP_SWAP = threading.Lock()
+
+
+class _LevelledZipFile(zipfile.ZipFile):
+    """A zip file whose members given as ZipInfo are also compressed at the archive's level."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        return super().writestr(zinfo_or_arcname, data, compress_type,
+                                self.compresslevel if compresslevel is None else compresslevel)
