@@ -39,6 +39,34 @@ def test_rerunning_a_period_is_idempotent(tmp_path):
         assert [r.period for r in history.runs()] == [Q3]
 
 
+def stored_rows(path) -> set[tuple]:
+    with sqlite3.connect(path) as db:
+        return set(db.execute("SELECT * FROM observations"))
+
+
+def test_a_re_run_leaves_the_history_as_replacing_every_row_would(tmp_path):
+    """A re-run writes only the rows that changed: a new value, a new note, a new cell, a new
+    value, and a value no longer given (deleted); the rest stay as they were. The result is
+    the same rows as a history that only ever saw the last run of each period."""
+    oct_, nov = Period.month(2020, 10), Period.month(2020, 11)
+    first = [obs(SEP, 441.8), obs(oct_, 450.0), obs(nov, 455.0), obs(DEC, 459.4)]
+    again = [obs(SEP, 441.8), obs(oct_, 451.0),
+             Observation("CYP-01", DEC, 459.4, note="provisional", source=Source("cyp.xlsx", "Returns", "B5")),
+             obs(DEC, 460.0, path="late-correction.xlsx")]
+    with History(tmp_path / "rerun.sqlite") as history:
+        history.record(Q2, [CIN], [obs(SEP, 441.8)])
+        history.record(Q3, [CIN], first)
+        history.record(Q3, [CIN], again)
+    with History(tmp_path / "once.sqlite") as history:
+        history.record(Q2, [CIN], [obs(SEP, 441.8)])
+        history.record(Q3, [CIN], again)
+    rerun = stored_rows(tmp_path / "rerun.sqlite")
+    assert rerun == stored_rows(tmp_path / "once.sqlite")
+    assert {(row[2], row[4], row[5], row[7], row[9]) for row in rerun} == {
+        ("Sep 2020", "cyp.xlsx", 441.8, None, "B4"), ("Oct 2020", "cyp.xlsx", 451.0, None, "B4"),
+        ("Dec 2020", "cyp.xlsx", 459.4, "provisional", "B5"), ("Dec 2020", "late-correction.xlsx", 460.0, None, "B4")}
+
+
 def test_a_restated_earlier_value_is_a_finding_and_the_new_value_is_kept(tmp_path):
     with History(tmp_path / "h.sqlite") as history:
         history.record(Q2, [CIN], [obs(SEP, 441.8)])

@@ -108,6 +108,16 @@ class FinancialYear:
             return NotImplemented
         return self.start < other.start
 
+    # Written out rather than generated: years and periods are compared and hashed millions of
+    # times in a large run, and the generated methods build a tuple of fields on every call.
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not FinancialYear:
+            return NotImplemented
+        return self.start == other.start
+
+    def __hash__(self) -> int:
+        return hash(self.start)
+
     def __str__(self) -> str:
         return self.label
 
@@ -240,7 +250,7 @@ class Period:
     def contains(self, other: "Period") -> bool:
         """Whether ``other`` lies wholly inside this period (a period contains itself)."""
         return (
-            self.fy == other.fy
+            self.fy.start == other.fy.start
             and self.first_fy_month <= other.first_fy_month
             and other.last_fy_month <= self.last_fy_month
         )
@@ -251,17 +261,37 @@ class Period:
     def previous(self) -> "Period":
         """The period reported before this one: the month before, the quarter before, the
         year before (Q1's previous is Q4 of the previous year)."""
+        return self._previous
+
+    @cached_property
+    def _previous(self) -> "Period":
         if self.number > 1:
             return Period(self.kind, self.fy, self.number - 1)
         last = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}[self.kind]
         return Period(self.kind, self.fy.previous(), last)
 
     def same_period_last_year(self) -> "Period":
+        return self._same_period_last_year
+
+    @cached_property
+    def _same_period_last_year(self) -> "Period":
         return Period(self.kind, self.fy.previous(), self.number)
 
     @cached_property
     def _sort_key(self):
         return (self.end_date, -self.kind.months)
+
+    @cached_property
+    def _identity(self) -> tuple:
+        return (self.kind, self.fy.start, self.number)
+
+    def __eq__(self, other) -> bool:  # as FinancialYear's: equal fields, without a tuple per call
+        if other.__class__ is not Period:
+            return NotImplemented
+        return self is other or self._identity == other._identity
+
+    def __hash__(self) -> int:
+        return hash(self._identity)
 
     def __lt__(self, other: "Period") -> bool:
         if not isinstance(other, Period):
