@@ -181,22 +181,12 @@ class History:
             findings = []
             db.executemany("INSERT INTO indicators VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name",
                            [(fy, ref, name) for (fy, ref), name in names.items()])
-            # What is stored up to the period's end, and what this period's earlier runs stored.
-            # A restatement is measured against other runs' values. This run's rows replace the
-            # earlier run's: rows stored exactly so are left as they are, as on a deadline day's
-            # re-runs most are, and the rest are written or, when no longer given, deleted.
-            earlier, stored = {}, {}
-            for row in db.execute(
-                    "SELECT framework_year, ref, period, period_end, source_path, value, period_target, note, "
-                    "source_sheet, source_cell, run_period FROM observations WHERE period_end <= ? OR run_period = ?",
-                    (period.end_date.isoformat(), period.label)):
-                key = (row[0], row[1], row[2], row[4])
-                if row[10] == period.label:
-                    stored[key] = row
-                else:
-                    earlier[key] = row[5]
+            db.execute("DELETE FROM observations WHERE run_period = ?", (period.label,))
+            # Values stored for earlier periods, looked up in one pass: a restated one is reported.
+            earlier = {tuple(row[:4]): row[4] for row in db.execute(
+                "SELECT framework_year, ref, period, source_path, value FROM observations WHERE period_end <= ?",
+                (period.end_date.isoformat(),))}
             restated = []
-            given: set[tuple] = set()
 
             def rows():  # streamed into SQLite: a large run holds millions
                 for o in observations:
@@ -205,15 +195,10 @@ class History:
                     if before is not _NOTHING and o.period < period and before != o.value:
                         restated.append((*key[:3], before, o.value, key[3], period.label))
                         findings.append(_restatement(o, before, period))
-                    row = (*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
+                    yield (*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
                            o.note, o.source.sheet, o.source.cell, period.label)
-                    if key in given or stored.get(key) != row:  # a repeat is written: the last one stands
-                        yield row
-                    given.add(key)
 
             db.executemany("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
-            db.executemany("DELETE FROM observations WHERE framework_year = ? AND ref = ? AND period = ? "
-                           "AND source_path = ?", [key for key in stored if key not in given])
             db.executemany("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?)", restated)
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
                        (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
