@@ -63,6 +63,38 @@ class ScorecardWorksheet(Worksheet):
         self.table[row][col] = _new_tuple(CellBlankTuple, (cell_format,))
         return 0
 
+    def store_plain_cells(self, row: int, cells: list) -> list:
+        """Store a row's ``(col, value, format, ...)`` cells that are text, finite numbers or
+        formatted blanks, as the typed writers would; return the others, for those writers."""
+        if not 0 <= row < 1_048_576 or (self.constant_memory and row < self.previous_row):
+            return cells
+        if self.constant_memory and row > self.previous_row:
+            self._write_single_row(row)
+        row_cells = self.table[row]
+        shared = None if self.constant_memory else self.str_table._get_shared_string_index
+        others, used = [], []
+        for cell in cells:
+            col, value, fmt = cell[0], cell[1], cell[2]
+            kind = value.__class__
+            if not 0 <= col < 16_384:
+                others.append(cell)
+            elif kind is str and len(value) < _SURELY_SHORT:
+                row_cells[col] = _new_tuple(CellStringTuple, (value if shared is None else shared(value), fmt))
+            elif (kind is float and math.isfinite(value)) or kind is int:
+                row_cells[col] = _new_tuple(CellNumberTuple, (value, fmt))
+            elif value is None and fmt is not None:
+                row_cells[col] = _new_tuple(CellBlankTuple, (fmt,))
+            elif value is not None:
+                others.append(cell)
+                continue
+            else:
+                continue  # an unformatted blank: nothing to store, as xlsxwriter
+            used.append(col)
+        if used:
+            self._note_cell(row, min(used))
+            self._note_cell(row, max(used))
+        return others
+
     def _note_cell(self, row: int, col: int) -> bool:
         """Widen the sheet's used range to the cell; False (nothing noted) outside the sheet or,
         row by row, above the row being written. Row by row, a new row first sends out the last."""

@@ -158,6 +158,7 @@ class PrioritySheet:
 
     def _write_indicator(self, row: int, indicator: Indicator, score: Score) -> None:
         f, put, template = self.formats, self._put, self.template
+        self._cells = []  # the row's cells, written in one call at the end
         put(row, "ref", indicator.ref, f["text_bold"])
         put(row, "indicator", indicator.name, f["text_wrap"])
         put(row, "frequency", frequency_word(indicator), f["text"])
@@ -191,6 +192,7 @@ class PrioritySheet:
                      self.sheet.wrapped_height(comparative, _WIDTHS["comparative"]))
         if gap_text:
             height = max(height, self.sheet.wrapped_height(gap_text, len(self.values.periods) * _WIDTHS["values"]))
+        self.sheet.put_cells(row, self._cells)
         self.sheet.ws.set_row(row, height)
 
     def _write_values(self, row: int, indicator: Indicator, score: Score) -> str | None:
@@ -209,7 +211,7 @@ class PrioritySheet:
         count = len(self.values.periods)
         for index in range(count if gap_from is None else gap_from):
             fmt = f["rag_value", score.rag] if index == latest else f["value"]
-            self.sheet.put(row, first + index, cells.get(index), fmt, measure=False)
+            self._cells.append((first + index, cells.get(index), fmt, False))
         if gap_from is None or gap_from >= count:
             return None
         text = status_text(self.template, score)
@@ -218,7 +220,7 @@ class PrioritySheet:
 
     def _put(self, row: int, key: str, value, fmt) -> None:
         if key in self.col:
-            self.sheet.put(row, self.col[key], value, fmt, measure=key in ("ref",))
+            self._cells.append((self.col[key], value, fmt, key == "ref"))
 
     def _finish(self, end_row: int) -> None:
         widths = {}

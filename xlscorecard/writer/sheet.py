@@ -106,6 +106,19 @@ class Sheet:
         if measure and value is not None:
             self.measure(col, value if kind is str else _display_text(value))
 
+    def put_cells(self, row: int, cells: list[tuple[int, object, Format | None, bool]]) -> None:
+        """:meth:`put` each ``(col, value, format, measure)`` of one row, in one call for the row."""
+        store = getattr(self.ws, "store_plain_cells", None)
+        others = store(row, cells) if store is not None else cells
+        if others:
+            odd = {id(cell) for cell in others}
+            for col, value, fmt, measure in others:
+                self.put(row, col, value, fmt, measure=measure)
+        for cell in cells:
+            col, value, _, measure = cell
+            if measure and value is not None and (not others or id(cell) not in odd):
+                self.measure(col, value if value.__class__ is str else _display_text(value))
+
     def put_row(self, row: int, first_col: int, values: Iterable, fmt: Format | None = None) -> None:
         for col, value in enumerate(values, start=first_col):
             self.put(row, col, value, fmt)

@@ -58,8 +58,8 @@ def _rows(sheet: Sheet, first_row: int, rows: Sequence[Sequence[Cell]], wrap_col
     row = first_row
     for cells in rows:
         height = 0.0
+        sheet.put_cells(row, [(col, cell.value, cell.fmt, col not in wrap_cols) for col, cell in enumerate(cells)])
         for col, cell in enumerate(cells):
-            sheet.put(row, col, cell.value, cell.fmt, measure=col not in wrap_cols)
             if col in wrap_cols and isinstance(cell.value, str) and len(cell.value) > wrap_cols[col]:
                 height = max(height, sheet.wrapped_height(cell.value, wrap_cols[col]))
         if height:
@@ -232,9 +232,9 @@ def write_all_indicators(workbook, card: Scorecard, formats: Formats, taken: set
         if row_by_row:
             sheet.put(0, col, header, formats["header"])
         sheet.measure(col, header)
+    fields = [(col, formats[role], get) for col, (_, role, get) in enumerate(_RECORD_FIELDS)]
     for row, (group, indicator, score) in enumerate(records, start=1):
-        for col, (_, role, get) in enumerate(_RECORD_FIELDS):
-            sheet.put(row, col, get(card, group, indicator, score), formats[role])
+        sheet.put_cells(row, [(col, get(card, group, indicator, score), fmt, True) for col, fmt, get in fields])
     last_row = max(len(records), 1)
     if row_by_row:
         sheet.ws.autofilter(0, 0, last_row, len(_RECORD_FIELDS) - 1)
