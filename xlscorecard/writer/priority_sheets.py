@@ -5,6 +5,11 @@ period sit under a two-row header (``Q1`` over ``Apr May Jun``); the latest valu
 variance and the status word carry the RAG fill, the DOT arrow takes the RAG colour, the
 quartile cell its own colour and word. Notes from returns become cell comments, and a data gap
 shows its reason across the empty value cells.
+
+A large scorecard (a regional hub's, written row by row) has no cell comments: Excel becomes
+slow to open a workbook with tens of thousands of them, and they were a fifth of the writing
+time and most of the memory it took. Its explanations, notes and comparator details are the
+All indicators sheet's columns, as in every scorecard.
 """
 
 from __future__ import annotations
@@ -108,14 +113,19 @@ class PrioritySheet:
                 plan.append((key, headers[key]))
         return plan
 
+    @property
+    def with_comments(self) -> bool:
+        return not self.sheet.ws.constant_memory  # see the module's docstring
+
     def write(self) -> None:
         card, f = self.card, self.formats
         self.sheet.merge(TITLE_ROW, 0, self.last_col, f"{self.group.title} - {card.period.label}", f["title"])
         self.sheet.ws.set_row(TITLE_ROW, 24)
+        where_notes = ("Notes from returns are cell comments (red corner)." if self.with_comments else
+                       "Explanations and notes from returns are in the All indicators sheet.")
         self.sheet.merge(SUBTITLE_ROW, 0, self.last_col,
                          f"{card.council}. Values up to {card.period.long_label}; DOT compares with "
-                         f"{card.period.previous().long_label}. Notes from returns are cell comments "
-                         f"(red corner).", f["subtitle"])
+                         f"{card.period.previous().long_label}. {where_notes}", f["subtitle"])
         self._write_header()
         row = FIRST_DATA_ROW
         for tier, outcome, rows in _blocks(self.group.rows):
@@ -173,20 +183,21 @@ class PrioritySheet:
         if forecast is not None and forecast.warning:
             status += " (forecast miss)"
         put(row, "status", status, f["rag_status", score.rag])
-        if "status" in self.col:
+        comments = self.with_comments
+        if comments and "status" in self.col:
             self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref])
         put(row, "dot", dot_text(template, score.dot), f["dot", score.rag])
         put(row, "trend", trend_text(template, score.trend), f["centre"])
         benchmark = self.card.data.benchmarks.get(indicator.ref)
         # The quartile is about the comparator data's year, not this period: say which, beside it.
         comparative = comparative_text(template, score.quartile, benchmark)
-        if benchmark is not None:
+        if benchmark is not None and comments:
             if "comparative" in self.col:
                 self.sheet.comment(row, self.col["comparative"],
                                    f"Comparator data: {benchmark.label}. The quartile is the council's position "
                                    f"in that year, not in {self.card.period.long_label}.")
         put(row, "comparative", comparative, f.quartile(score.quartile))
-        if score.note and "indicator" in self.col:
+        if comments and score.note and "indicator" in self.col:
             self.sheet.comment(row, self.col["indicator"], _comment(score))
         height = max(self.sheet.wrapped_height(indicator.name, INDICATOR_WIDTH),
                      self.sheet.wrapped_height(comparative, _WIDTHS["comparative"]))
