@@ -325,8 +325,11 @@ def parse_period(text: str | Period) -> Period:
     raise PeriodError(text, ACCEPTED_PERIODS)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text).strip().lower().replace("\u2013", "-").replace("\u2014", "-"))
+    return _SPACES.sub(" ", str(text).strip().lower().replace("\u2013", "-").replace("\u2014", "-"))
 
 
 def _as_fy(fy: FinancialYear | int) -> FinancialYear:

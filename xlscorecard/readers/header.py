@@ -80,8 +80,8 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
             return Period.month(int(iso_date[1]), int(iso_date[2]))
         except PeriodError:  # a date out of any plausible range (year 1899, 7430) names no period
             return None
-    key = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-    key = re.sub(r"\b(?:quarter|qtr) ([1-4])\b", r"q\1", key)
+    key = " ".join(_WORD.findall(text.lower()))
+    key = _QUARTER_WORDS.sub(r"q\1", key)
     quarter = month = None
     rest = []
     for word in key.split():
@@ -99,6 +99,9 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
     except PeriodError:
         return None
 
+
+_WORD = re.compile(r"[a-z0-9]+")
+_QUARTER_WORDS = re.compile(r"\b(?:quarter|qtr) ([1-4])\b")
 
 # Header texts repeat across rows, sheets and returns: what each says is worked out once.
 _period_label = lru_cache(maxsize=8192)(period_label)

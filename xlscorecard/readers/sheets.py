@@ -107,7 +107,12 @@ class SheetGrid:
         return (merge.min_row, merge.min_col) if merge else (row, col)
 
     def row_texts(self, row: int) -> list[str]:
-        return [self.text(row, col) for col in range(1, self.n_cols + 1)]
+        if self.merges:
+            return [self.text(row, col) for col in range(1, self.n_cols + 1)]
+        # As text() for each cell, without a call per cell: the header search reads whole rows.
+        known, cells, text = self._texts, self.cells, self.text
+        return [known.get((row, col)) or ("" if (row, col) not in cells else text(row, col))
+                for col in range(1, self.n_cols + 1)]
 
     def is_blank_row(self, row: int) -> bool:
         if self._filled_rows is None:

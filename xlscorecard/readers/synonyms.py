@@ -83,13 +83,14 @@ TREND_SYMBOLS: dict[str, str] = {
     "\u2194": "same", "same": "same", "\u2192": "same", "no change": "same",
 }
 
+_WORD = re.compile(r"[a-z0-9]+")
 _FY_TOKEN = re.compile(r"(?<!\d)(?:20)?\d{2}\s*[/-]\s*(?:20)?\d{2}(?!\d)")
 
 
 def header_key(text: object) -> str:
     """``'20/21 Target'`` -> ``'target'``; ``'Higher / Lower is better?'`` -> ``'higher lower is better'``."""
     without_years = _FY_TOKEN.sub(" ", str(text).lower())
-    return " ".join(re.findall(r"[a-z0-9]+", without_years))
+    return " ".join(_WORD.findall(without_years))
 
 
 FIELD_BY_HEADER: dict[str, str] = {

@@ -62,33 +62,33 @@ def read_values(table: Table, context: ReadContext) -> SheetRecords:
     grid = table.grid
     described: set[str] = set()
     observed: dict[str, list[Observation]] = {}
+    ref_col, period_col, value_col = table.col("ref"), table.col("period"), table.col("value")
+    note_col, target_col, name_col = table.col("note"), table.col("period_target"), table.col("name")
+    describes = table.has("polarity")
     for row in data_rows(table, records):
-        ref = grid.text(row, table.col("ref"))
+        ref = grid.text(row, ref_col)
         if not ref:
-            context.collector.problem(NO_REF, grid.name, row, table.col("ref"))
+            context.collector.problem(NO_REF, grid.name, row, ref_col)
             continue
-        period_col = table.col("period")
         try:
             period = _period(grid.value(row, period_col))
         except PeriodError:
             context.collector.problem(BAD_PERIOD, grid.name, row, period_col, ref=ref, raw=grid.text(row, period_col))
             continue
-        value_col = table.col("value")
         reading = read_cell(grid.cell(row, value_col))
         if reading.problem:
             context.collector.problem(reading.problem, grid.name, row, value_col, ref=ref, raw=reading.raw)
-        note_col = table.col("note")
         note = (grid.text(row, note_col) if note_col else "") or reading.note
-        target = read_number(grid, row, table.col("period_target"))
+        target = read_number(grid, row, target_col)
         commentary = row_commentary(table, row)
         if reading.value is not None or note or target is not None or commentary:
             observation = Observation(ref, period, reading.value, target, note or None,
                                       Source(grid.path, grid.name, a1(row, value_col)), reading.raw, commentary)
             records.observations.append(observation)
             observed.setdefault(ref, []).append(observation)
-        if ref not in described and table.has("polarity"):
+        if ref not in described and describes:
             described.add(ref)
-            indicator = indicator_from_row(table, row, ref, grid.text(row, table.col("name")) if table.col("name") else ref,
+            indicator = indicator_from_row(table, row, ref, grid.text(row, name_col) if name_col else ref,
                                            {}, observed.get(ref, []), context)
             if indicator is not None:
                 records.indicators.append(indicator)
