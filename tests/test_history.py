@@ -79,6 +79,24 @@ def test_a_restated_earlier_value_is_a_finding_and_the_new_value_is_kept(tmp_pat
     assert (finding.source.path, finding.source.cell) == ("cyp.xlsx", "B4")
 
 
+def test_restatements_are_what_recording_would_report_without_writing(tmp_path):
+    with History(tmp_path / "h.sqlite") as history:
+        history.record(Q2, [CIN], [obs(SEP, 441.8)])
+        history.record(Q3, [CIN], [obs(SEP, 441.8), obs(DEC, 459.4)])  # a first Q3 run: not "earlier"
+        rerun = [obs(SEP, 445.0), obs(DEC, 460.0)]
+        before = stored_rows(tmp_path / "h.sqlite")
+        predicted = history.restatements(Q3, [CIN], rerun)
+        assert stored_rows(tmp_path / "h.sqlite") == before
+        recorded = history.record(Q3, [CIN], rerun)
+    assert [f.message for f in predicted] == [f.message for f in recorded] == []  # Q3's own rows are replaced
+    with History(tmp_path / "other.sqlite") as history:
+        history.record(Q2, [CIN], [obs(SEP, 441.8)])
+        predicted = history.restatements(Q3, [CIN], [obs(SEP, 445.0), obs(DEC, 459.4)])
+        recorded = history.record(Q3, [CIN], [obs(SEP, 445.0), obs(DEC, 459.4)])
+    assert [f.message for f in predicted] == [f.message for f in recorded]
+    assert len(predicted) == 1 and "441.8" in predicted[0].message
+
+
 def test_a_reused_reference_is_a_different_indicator(tmp_path):
     """CYP-01 named children in need in 2020/21 and early-help re-referrals in 2021/22."""
     early_help = Indicator("CYP-01", "Percentage of re-referrals into Early Help Services", "lower",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .alongside import Alongside
 from .errors import ReturnError
 from .history import History, PastRun, merge_with_history
 from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, Severity, SourceFile, parse_period
@@ -113,6 +114,16 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     may unpack to and how much of it is read (default: the readers' ``DEFAULT_LIMITS``).
     Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
+    return _assess(returns_dir, period=period, register=register, history=history,
+                   record="now" if record else "no", tolerance=tolerance, on_file=on_file, area=area,
+                   limits=limits)[0]
+
+
+def _assess(returns_dir, *, period, register, history, record: str, tolerance, on_file, area,
+            limits) -> tuple[Assessment, list[Observation]]:
+    """:func:`assess`, and the returns' own observations (what a run records). ``record`` is
+    ``"now"``, ``"no"``, or ``"later"``: the caller records; the findings the recording would
+    give (restated values) are included already."""
     from .readers import DEFAULT_LIMITS, read_folder  # imported here: `xlscorecard --help` stays fast
 
     folder = Path(returns_dir)
@@ -130,19 +141,22 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     findings += benchmark_findings
     observations = list(read.observations)
     previous = None
-    if history is not None and (record or Path(history).exists()):
+    if history is not None and (record == "now" or Path(history).exists()):
         with History(history) as store:
             observations = _with_history(store, indicators, observations)
             previous = store.run(chosen.previous())
             scores = _score(indicators, observations, chosen, tolerance)
-            if record:
+            if record == "now":
                 findings += store.record(chosen, indicators, read.observations,
                                          met_or_within_pct=summarise_group("Total", scores).target.met_or_within_pct)
+            elif record == "later":
+                findings += store.restatements(chosen, indicators, read.observations)
     else:
         scores = _score(indicators, observations, chosen, tolerance)
     findings.sort(key=Finding.sort_key)
-    return Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
-                      tuple(findings), tuple(read.sources), previous, tolerance, ranked)
+    return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
+                       tuple(findings), tuple(read.sources), previous, tolerance, ranked),
+            read.observations)
 
 
 def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
@@ -187,11 +201,23 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     """
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
-    result = assess(returns_dir, period=period, register=register, history=history_path, tolerance=tolerance,
-                    on_file=on_file, area=area, limits=limits)
+    result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
+                               record="later", tolerance=tolerance, on_file=on_file, area=area, limits=limits)
     out = Path(out) if out is not None else folder / default_scorecard_name(result.period)
-    _write_scorecard(out, result, template, returns_position(result, deadline_days))
-    if records is not None:
+
+    def record(ready: Callable[[], None]) -> None:
+        # The history is written alongside the scorecard (see alongside.py). It is committed
+        # whatever becomes of the scorecard, as when it was written first.
+        if history_path is not None:
+            with History(history_path) as store:
+                store.record(result.period, result.indicators, returned, on_locked=ready,
+                             met_or_within_pct=result.total.target.met_or_within_pct)
+        ready()
+
+    returns = returns_position(result, deadline_days)
+    with Alongside(record):
+        _write_scorecard(out, result, template, returns)
+    if records is not None:  # after the scorecard: a run stopped while writing it leaves both as they were
         write_records(record_rows(result.indicators, result.scores), records)
     return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
                          result.scores, result.findings, result.sources, result.total, result.previous, out,

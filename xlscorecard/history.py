@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -145,14 +145,17 @@ class History:
         if self._identity() == (0, 0, 0):
             _run_script(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
 
-    def _write(self, work):
-        """Run ``work(db)`` in one immediate transaction: all of it lands, or none."""
+    def _write(self, work, on_locked: Callable[[], None] | None = None):
+        """Run ``work(db)`` in one immediate transaction: all of it lands, or none.
+        ``on_locked`` is called once the file is this run's to write."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise HistoryError(f"{self.path} is in use by another xlscorecard run ({error}); "
                                "run again when it has finished") from error
         try:
+            if on_locked is not None:
+                on_locked()
             result = work(self._db)
         except sqlite3.DatabaseError as error:
             self._db.execute("ROLLBACK")
@@ -165,12 +168,14 @@ class History:
 
     # -- writing --------------------------------------------------------------------------
     def record(self, period: Period, indicators: Iterable[Indicator], observations: Iterable[Observation],
-               *, met_or_within_pct: int | None = None, recorded_at: dt.datetime | None = None) -> list[Finding]:
+               *, met_or_within_pct: int | None = None, recorded_at: dt.datetime | None = None,
+               on_locked: Callable[[], None] | None = None) -> list[Finding]:
         """Store one consolidation; return findings for values restated for earlier periods.
 
         Re-running the same period replaces that period's rows (it is idempotent). A value for
         an earlier period that differs from the one stored is recorded as a restatement and
-        reported as a warning, and the new value is kept.
+        reported as a warning, and the new value is kept. ``on_locked`` is called once no
+        other run can write the file until this one has.
         """
         fy_of = {i.ref: (i.framework_year or period.fy).label for i in indicators}
         names = {(fy_of[i.ref], i.ref): i.name for i in indicators}
@@ -182,17 +187,14 @@ class History:
             db.executemany("INSERT INTO indicators VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name",
                            [(fy, ref, name) for (fy, ref), name in names.items()])
             db.execute("DELETE FROM observations WHERE run_period = ?", (period.label,))
-            # Values stored for earlier periods, looked up in one pass: a restated one is reported.
-            earlier = {tuple(row[:4]): row[4] for row in db.execute(
-                "SELECT framework_year, ref, period, source_path, value FROM observations WHERE period_end <= ?",
-                (period.end_date.isoformat(),))}
+            earlier = _earlier_values(db, period)
             restated = []
 
             def rows():  # streamed into SQLite: a large run holds millions
                 for o in observations:
                     key = (fy_of[o.ref], o.ref, o.period.label, o.source.path or "")
-                    before = earlier.get(key, _NOTHING)
-                    if before is not _NOTHING and o.period < period and before != o.value:
+                    before = _restated_from(earlier, key, o, period)
+                    if before is not _NOTHING:
                         restated.append((*key[:3], before, o.value, key[3], period.label))
                         findings.append(_restatement(o, before, period))
                     yield (*key[:3], o.period.end_date.isoformat(), key[3], o.value, o.period_target,
@@ -204,9 +206,23 @@ class History:
                        (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
             return findings
 
-        return self._write(work)
+        return self._write(work, on_locked)
 
     # -- reading --------------------------------------------------------------------------
+    def restatements(self, period: Period, indicators: Iterable[Indicator],
+                     observations: Iterable[Observation]) -> list[Finding]:
+        """The findings :meth:`record` would return for these observations, without writing:
+        a run can show them in its scorecard while the history is being written."""
+        fy_of = {i.ref: (i.framework_year or period.fy).label for i in indicators}
+        earlier = _earlier_values(self._db, period, excluding_run=period)
+        findings = []
+        for o in observations:
+            if o.ref in fy_of:
+                before = _restated_from(earlier, (fy_of[o.ref], o.ref, o.period.label, o.source.path or ""), o, period)
+                if before is not _NOTHING:
+                    findings.append(_restatement(o, before, period))
+        return findings
+
     def observations_for(self, indicator: Indicator, fy_label: str | None = None) -> list[Observation]:
         """Every stored observation of ``indicator``, across framework years, except those from a
         year in which its reference named a different indicator (CYP-01 in 2020/21 is not
@@ -245,6 +261,23 @@ class History:
     def runs(self) -> list[PastRun]:
         rows = self._db.execute("SELECT period, met_or_within_pct FROM runs ORDER BY period_end").fetchall()
         return [PastRun(parse_period(p), pct) for p, pct in rows]
+
+
+def _earlier_values(db: sqlite3.Connection, period: Period, excluding_run: Period | None = None) -> dict:
+    """Values stored for periods up to ``period``'s end, by (framework year, ref, period, file),
+    looked up in one pass; a run's own rows, being replaced, are not earlier values."""
+    query = ("SELECT framework_year, ref, period, source_path, value FROM observations WHERE period_end <= ?"
+             + (" AND run_period != ?" if excluding_run is not None else ""))
+    arguments = (period.end_date.isoformat(),) + ((excluding_run.label,) if excluding_run is not None else ())
+    return {tuple(row[:4]): row[4] for row in db.execute(query, arguments)}
+
+
+def _restated_from(earlier: dict, key: tuple, o: Observation, period: Period):
+    """The value stored before that ``o`` restates, or ``_NOTHING``."""
+    before = earlier.get(key, _NOTHING)
+    if before is not _NOTHING and o.period < period and before != o.value:
+        return before
+    return _NOTHING
 
 
 def merge_with_history(current: Sequence[Observation], past: Iterable[Observation]) -> list[Observation]:
