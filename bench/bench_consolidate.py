@@ -12,8 +12,11 @@ whole processes with their start-up, the median of ``--runs`` runs of:
 - **naive**: ``pandas.read_excel`` (openpyxl engine) of every sheet of every return, then
   ``DataFrame.to_excel`` (openpyxl engine) of the combined table (bench/naive.py);
 
-with each one's peak resident memory (the process and its workers, summed), and prints the
-ratios consolidate/floor and naive/consolidate. Not a unit test: run it by hand.
+with each one's peak memory over the process and its children: PSS (pages shared between a
+process and its forked workers counted once), from one extra run, and the summed RSS of the
+timed runs (which counts shared pages once per process); and prints the ratios
+consolidate/floor and naive/consolidate. The package is byte-compiled first, as ``pip install``
+does. Not a unit test: run it by hand.
 
     pip install -e . && python bench/bench_consolidate.py [--sizes 7x10,100x50,1000x200] [--runs 3]
 
@@ -42,14 +45,20 @@ sys.path.insert(0, str(HERE))
 from synthetic_returns import write_returns  # noqa: E402 - bench/ is not a package
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, in KiB (Linux /proc)."""
+def tree_memory_kib(pid: int, proportional: bool = False) -> int:
+    """Memory of ``pid`` and all its descendants, in KiB (Linux /proc): resident (RSS), or
+    proportional (PSS: a page shared by n processes counts 1/n in each, so the copy-on-write
+    pages a forked worker shares with its parent are counted once, not once per process)."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status", encoding="ascii") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            if proportional:
+                with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as rollup:
+                    total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+            else:
+                with open(f"/proc/{current}/status", encoding="ascii") as status:
+                    total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
                     stack.extend(int(child) for child in children.read().split())
@@ -58,15 +67,17 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, peak MB) of one run of ``command``; stops the benchmark if the command fails."""
+def measure(command: list[str], cwd: Path, proportional: bool = False) -> tuple[float, float]:
+    """(wall seconds, peak MB) of one run of ``command``; stops the benchmark if the command fails.
+    RSS is sampled every 10 ms (cheap); PSS every 50 ms (reading it walks the page tables, about
+    10 ms a GB, so PSS runs are not the timed ones)."""
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
         peak = 0
         while process.poll() is None:
-            peak = max(peak, tree_rss_kib(process.pid))
-            time.sleep(0.01)
+            peak = max(peak, tree_memory_kib(process.pid, proportional))
+            time.sleep(0.05 if proportional else 0.01)
         elapsed = time.perf_counter() - started
         if process.returncode not in (0, 3):
             stderr.seek(0)
@@ -112,9 +123,11 @@ def run_size(size: str, work: Path, runs: int, seed: int) -> dict:
             seconds, peak = measure(command, out)
             times.append(seconds)
             peaks.append(peak)
+        _, proportional = measure(command, out, proportional=True)  # one more run, for memory only
         results[name] = {"median_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times],
-                         "peak_rss_mb": round(max(peaks), 1)}
-        print(f"  {size} {name}: {results[name]['median_s']:.2f} s, {results[name]['peak_rss_mb']:.0f} MB", flush=True)
+                         "peak_rss_mb": round(max(peaks), 1), "peak_pss_mb": round(proportional, 1)}
+        print(f"  {size} {name}: {results[name]['median_s']:.2f} s, {results[name]['peak_pss_mb']:.0f} MB PSS "
+              f"({results[name]['peak_rss_mb']:.0f} MB RSS summed)", flush=True)
     rows = sum(1 for _ in (out / "records.csv").open(encoding="utf-8")) - 1
     results["indicator_rows"] = rows
     results["consolidate_over_floor"] = round(results["consolidate"]["median_s"] / results["floor"]["median_s"], 2)
@@ -145,14 +158,20 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
 
 
+def compile_package() -> None:
+    """Byte-compile xlscorecard as pip does on install, so that no timed run compiles it
+    (an editable install under PYTHONDONTWRITEBYTECODE would, on every start)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "xlscorecard")], check=True)
+
+
 def print_table(report: dict) -> None:
     print(f"\nMachine: {report['machine']}")
     print(f"Start-up: xlscorecard --help {report['startup']['help']:.2f} s; validate one return "
           f"{report['startup']['validate_one_return']:.2f} s")
     print(f"{'size':>9} {'rows':>7} {'consolidate':>12} {'floor':>8} {'naive':>8} {'cons/floor':>10} "
-          f"{'naive/cons':>10} {'µs/row':>7} {'peak MB (c/f/n)':>17}")
+          f"{'naive/cons':>10} {'µs/row':>7} {'PSS MB (c/f/n)':>17}")
     for r in report["sizes"]:
-        peaks = "/".join(f"{r[k]['peak_rss_mb']:.0f}" for k in ("consolidate", "floor", "naive"))
+        peaks = "/".join(f"{r[k]['peak_pss_mb']:.0f}" for k in ("consolidate", "floor", "naive"))
         print(f"{r['size']:>9} {r['indicator_rows']:>7} {r['consolidate']['median_s']:>11.2f}s "
               f"{r['floor']['median_s']:>7.2f}s {r['naive']['median_s']:>7.2f}s {r['consolidate_over_floor']:>10.2f} "
               f"{r['naive_over_consolidate']:>10.2f} {r['consolidate_us_per_indicator_row']:>7.0f} {peaks:>17}")
@@ -168,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, default=HERE / "results" / "consolidate.json")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    compile_package()
     report = {"machine": machine(), "runs": args.runs, "seed": args.seed,
               "date": time.strftime("%Y-%m-%d"), "startup": startup(args.runs), "sizes": []}
     for size in args.sizes.split(","):

@@ -27,6 +27,18 @@ _COLUMN_NAMES: list[str] = [xl_col_to_name(col) for col in range(702)]  # A to Z
 # "_xHHHH_" (escaped), XML specials (escaped), whitespace at either end (kept by an attribute).
 # Anything else is written as it is.
 _NEEDS_CARE = re.compile(r'[\x00-\x08\x0b-\x1f"&<>\n]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+_PLAIN: dict[str, bool] = {}  # short texts repeat (status words, frequencies): checked once each
+
+
+def _is_plain(text: str) -> bool:
+    plain = _PLAIN.get(text)
+    if plain is None:
+        plain = not _NEEDS_CARE.search(text)
+        if len(text) <= 40 and len(_PLAIN) < 50_000:
+            _PLAIN[text] = plain
+    return plain
+
+
 _new_tuple = tuple.__new__
 # Below this a string cannot exceed Excel's 32,767 UTF-16 units (xlsxwriter checks longer ones).
 _SURELY_SHORT = 16_384
@@ -169,19 +181,25 @@ class ScorecardWorksheet(Worksheet):
         row_info = self.row_info.get(row)
         row_format = row_info.row_format if row_info else None
         shared_strings = not self.constant_memory
+        styles = self.__dict__.setdefault("_styles", {})  # id(format) -> ' s="n"': a sheet has a few dozen
         for col in sorted(cells):
             cell = cells[col]
             kind = cell.__class__
             fmt = cell.format or row_format
             if fmt is None and col in self.col_info:
                 fmt = self.col_info[col].column_format
-            style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+            if fmt is None:
+                style = ""
+            else:
+                style = styles.get(id(fmt))
+                if style is None:
+                    style = styles[id(fmt)] = f' s="{fmt._get_xf_index()}"'
             ref = (_COLUMN_NAMES[col] if col < 702 else xl_col_to_name(col)) + number
             if kind in _NUMBER_KINDS:
                 parts.append(f'<c r="{ref}"{style}><v>{cell.number:.16G}</v></c>')
             elif kind is CellStringTuple and shared_strings:
                 parts.append(f'<c r="{ref}"{style} t="s"><v>{cell.string}</v></c>')
-            elif kind is CellStringTuple and not _NEEDS_CARE.search(cell.string):
+            elif kind is CellStringTuple and _is_plain(cell.string):
                 # constant_memory: the text itself, "inline" (no shared string table is kept).
                 parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{cell.string}</t></is></c>')
             elif kind is CellStringTuple and not cell.string.startswith("<r>"):
