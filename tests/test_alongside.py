@@ -136,3 +136,15 @@ def test_restated_values_reach_the_scorecard_when_recorded_alongside(tmp_path):
     restated = [f for f in again.findings if "restated" in f.message]
     assert [f.ref for f in restated] == [september.ref]
     assert f"{september.value + 1}" in restated[0].message
+
+
+def test_a_very_large_consolidation_records_the_history_in_this_process(tmp_path, monkeypatch):
+    """Above ALONGSIDE_MAX_INDICATORS two processes would hold about twice the memory."""
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(alongside.os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(consolidate_module, "ALONGSIDE_MAX_INDICATORS", 10)
+    result = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "s.xlsx", history=tmp_path / "h.sqlite")
+    assert forks == [] and len(result.indicators) > 10
+    with sqlite3.connect(tmp_path / "h.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM observations").fetchone()[0] > 100

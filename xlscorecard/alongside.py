@@ -6,6 +6,10 @@ second one would sit idle while the first writes the scorecard, so the history i
 forked copy of this process at the same time (a tenth to a fifth of a run, bench/). Where forking is not possible or not safe (Windows and macOS start
 processes differently; ``watch`` runs a file-watching thread), the job simply runs first.
 
+The forked copy shares this process's memory only until either writes to a page, and writing
+the scorecard touches every indicator, score and value: for as long as the job runs, memory
+may approach twice this process's. So the caller forks only when that is modest.
+
 The job is given a ``ready`` callback: this process waits until the job calls it (once the
 history is locked for this run) or fails, so a history in use by another run still stops the
 run before any scorecard is written, as it does when the steps run one after another.
@@ -36,17 +40,18 @@ class Alongside:
     """``with Alongside(job):`` runs ``job(ready)`` in a forked process while the block runs.
 
     Entering waits for ``ready()`` and raises the job's error if it fails first; leaving waits
-    for the job to end and raises its error (an error of the block itself wins). Without fork
-    the job runs to its end on entering.
+    for the job to end and raises its error (an error of the block itself wins). Without fork,
+    or with ``fork=False``, the job runs to its end on entering.
     """
 
-    def __init__(self, job: Callable[[Callable[[], None]], None]):
+    def __init__(self, job: Callable[[Callable[[], None]], None], *, fork: bool = True):
         self._job = job
+        self._fork = fork
         self._pid: int | None = None
         self._pipe = None
 
     def __enter__(self) -> "Alongside":
-        if not can_fork():
+        if not (self._fork and can_fork()):
             self._job(lambda: None)
             return self
         for stream in (sys.stdout, sys.stderr):  # else the child would print what is buffered again

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from .readers.safety import Limits
 
 HISTORY_NAME = "xlscorecard-history.sqlite"
+# Up to this many indicators the history is written by a second process while the scorecard is
+# (alongside.py). Above it, a hub's consolidation of hundreds of councils, the two processes'
+# memory would grow to about twice one's (2.0 GB against 1.3 GB at 200,000 indicators, bench/),
+# so the history is written first, in this process.
+ALONGSIDE_MAX_INDICATORS = 20_000
 
 
 def without_cycle_collection(function):
@@ -215,7 +220,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
         ready()
 
     returns = returns_position(result, deadline_days)
-    with Alongside(record):
+    with Alongside(record, fork=len(result.indicators) <= ALONGSIDE_MAX_INDICATORS):
         _write_scorecard(out, result, template, returns)
     if records is not None:  # after the scorecard: a run stopped while writing it leaves both as they were
         write_records(record_rows(result.indicators, result.scores), records)
