@@ -97,6 +97,29 @@ def test_restatements_are_what_recording_would_report_without_writing(tmp_path):
     assert len(predicted) == 1 and "441.8" in predicted[0].message
 
 
+def test_reading_past_values_skips_the_covered_ones_and_keeps_the_order(tmp_path):
+    """The returns give some periods again: only the others are read, in period order, the
+    same as reading everything and dropping the covered ones."""
+    other = Indicator("CYP-02", "Rate of Looked After Children", "lower", frequency="monthly", annual_target=125)
+    oct_, nov = Period.month(2020, 10), Period.month(2020, 11)
+    with History(tmp_path / "h.sqlite") as history:
+        history.record(Q2, [CIN, other], [obs(SEP, 441.8), obs(SEP, 440.0, path="late.xlsx"),
+                                          Observation("CYP-02", SEP, 130.0, source=Source("cyp.xlsx", "R", "C4"))])
+        history.record(Q3, [CIN, other], [obs(DEC, 459.4), obs(nov, 455.0), obs(oct_, 450.0),
+                                          Observation("CYP-02", DEC, 127.0, source=Source("cyp.xlsx", "R", "C5"))])
+        everything = history.observations_of([CIN, other])
+        covered = {("CYP-01", "Nov 2020"), ("CYP-02", "Dec 2020")}
+        some = history.observations_of([CIN, other], covered)
+        assert history.observations_of([CIN, other], {(o.ref, o.period.label) for v in everything.values()
+                                                      for o in v}) == {"CYP-01": [], "CYP-02": []}
+    assert [(o.period.label, o.source.path) for o in everything["CYP-01"]] == [
+        ("Sep 2020", "cyp.xlsx"), ("Sep 2020", "late.xlsx"), ("Oct 2020", "cyp.xlsx"), ("Nov 2020", "cyp.xlsx"),
+        ("Dec 2020", "cyp.xlsx")]
+    assert some == {ref: [o for o in found if (o.ref, o.period.label) not in covered]
+                    for ref, found in everything.items()}
+    assert [o.value for o in some["CYP-02"]] == [130.0]
+
+
 def test_a_reused_reference_is_a_different_indicator(tmp_path):
     """CYP-01 named children in need in 2020/21 and early-help re-referrals in 2021/22."""
     early_help = Indicator("CYP-01", "Percentage of re-referrals into Early Help Services", "lower",

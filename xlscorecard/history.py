@@ -237,13 +237,24 @@ class History:
         ``covered`` (the returns give that value again) are skipped, as
         :func:`merge_with_history` would drop them."""
         wanted = {indicator.ref: indicator for indicator in indicators}
-        only = "WHERE o.ref = ? " if len(wanted) == 1 else ""
+        found: dict[str, list[Observation]] = {ref: [] for ref in wanted}
+        only, arguments = ("WHERE o.ref = ? ", tuple(wanted)) if len(wanted) == 1 else ("", ())
+        if covered and not only:
+            # A re-run covers most rows: find the others from three columns first, and read in
+            # full only those (their ids in a temporary table), instead of every row with its join.
+            needed = [rowid for rowid, ref, period in self._db.execute("SELECT rowid, ref, period FROM observations")
+                      if ref in wanted and (ref, period) not in covered]
+            if not needed:
+                return found
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS needed_rows (id INTEGER PRIMARY KEY)")
+            self._db.execute("DELETE FROM temp.needed_rows")
+            self._db.executemany("INSERT INTO temp.needed_rows VALUES (?)", ((rowid,) for rowid in needed))
+            only = "WHERE o.rowid IN (SELECT id FROM temp.needed_rows) "
         rows = self._db.execute(
             "SELECT o.ref, o.period, o.value, o.period_target, o.note, o.source_path, "
             "o.source_sheet, o.source_cell, i.name FROM observations o LEFT JOIN indicators i "
             f"ON i.framework_year = o.framework_year AND i.ref = o.ref {only}"
-            "ORDER BY o.period_end, o.source_path", tuple(wanted) if only else ())
-        found: dict[str, list[Observation]] = {ref: [] for ref in wanted}
+            "ORDER BY o.period_end, o.source_path", arguments)
         for ref, period, value, target, note, path, sheet, cell, name in rows:
             indicator = wanted.get(ref)
             if indicator is None or (ref, period) in covered:
