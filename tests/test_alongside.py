@@ -124,7 +124,7 @@ def test_a_history_in_use_stops_the_run_before_the_scorecard(tmp_path, monkeypat
 def test_restated_values_reach_the_scorecard_when_recorded_alongside(tmp_path):
     """A Q3 run that gives September differently from the Q2 run: the finding is in the result
     (and so the Data quality sheet) although the history is written by the other process."""
-    from xlscorecard.model import Indicator, Observation, Period, Source
+    from xlscorecard.model import Observation, Period
     path = tmp_path / "h.sqlite"
     first = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "a.xlsx", history=path)
     september = next(o for o in first.observations if o.period == Period.month(2020, 9) and o.value)

@@ -109,15 +109,14 @@ class Sheet:
     def put_cells(self, row: int, cells: list[tuple[int, object, Format | None, bool]]) -> None:
         """:meth:`put` each ``(col, value, format, measure)`` of one row, in one call for the row."""
         store = getattr(self.ws, "store_plain_cells", None)
-        others = store(row, cells) if store is not None else cells
-        if others:
-            odd = {id(cell) for cell in others}
-            for col, value, fmt, measure in others:
-                self.put(row, col, value, fmt, measure=measure)
+        others = store(row, cells) if store is not None else cells  # the cells the fast road did not take
+        handed_back = {id(cell) for cell in others}
         for cell in cells:
             col, value, _, measure = cell
-            if measure and value is not None and (not others or id(cell) not in odd):
+            if measure and value is not None and id(cell) not in handed_back:
                 self.measure(col, value if value.__class__ is str else _display_text(value))
+        for col, value, fmt, measure in others:
+            self.put(row, col, value, fmt, measure=measure)  # measures what it writes
 
     def put_row(self, row: int, first_col: int, values: Iterable, fmt: Format | None = None) -> None:
         for col, value in enumerate(values, start=first_col):
