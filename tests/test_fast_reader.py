@@ -75,7 +75,8 @@ def test_percent_error_and_uncalculated_formula_cells(monkeypatch, tmp_path):
     fast, plain = both_ways(monkeypatch, lambda: read_return(path))
     assert everything(fast) == everything(plain)
     values = {o.ref: o.value for o in fast.observations}
-    assert values == {"PI-01": 63.0, "PI-04": 12.5}
+    assert values == {"PI-01": 63.0, "PI-02": None, "PI-03": None, "PI-04": 12.5}
+    assert {o.ref for o in fast.observations if o.flag == "unreadable"} == {"PI-02", "PI-03"}
     messages = {f.message for f in fast.findings}
     assert any(m.startswith("Excel error value in a value cell: C3 '#DIV/0!'") for m in messages), messages
     assert any(m.startswith("formula with no cached value") and "C4 '=1/0'" in m for m in messages), messages

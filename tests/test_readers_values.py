@@ -67,7 +67,10 @@ def test_problem_cells_are_findings_naming_sheet_and_cell(tmp_path):
     problems = {f.source.cell: f for f in result.findings if f.severity is Severity.ERROR}
     assert set(problems) == {"E3", "F3", "G3"}
     assert all(f.source.path == str(path) and f.source.sheet == "Data" and f.ref == "A-1" for f in problems.values())
-    assert not result.observations
+    # No figure from any of them: each is a gap marked unreadable, at its own cell and month.
+    assert [(o.value, o.flag, o.source.cell, o.period.label) for o in result.observations] == [
+        (None, "unreadable", "E3", "Apr 2020"), (None, "unreadable", "F3", "May 2020"),
+        (None, "unreadable", "G3", "Jun 2020")]
 
 
 def test_repeated_problems_are_grouped_with_five_examples_and_a_count(tmp_path):

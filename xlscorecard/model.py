@@ -256,8 +256,20 @@ class Indicator:
             object.__setattr__(self, "quartile", parse_quartile(self.quartile))
 
     def target_set_for(self, period: Period) -> float | None:
-        """The framework's own target for exactly ``period``, if it set one."""
-        return next((target for p, target in self.period_targets if p == period), None)
+        """The framework's own target for ``period``, if it set one. A quarter and its last
+        month are the same target (SPEC rule 1): a register that sets ``Dec 2020`` sets
+        ``2020/21 Q3``, and the other way round. A target for exactly the period wins.
+
+        >>> ind = Indicator("PH-48", "Admissions", "lower", period_targets={"Dec 2020": 523})
+        >>> ind.target_set_for(Period.quarter(2020, 3)), ind.target_set_for(Period.month(2020, 11))
+        (523.0, None)
+        """
+        exact = next((target for p, target in self.period_targets if p == period), None)
+        if exact is not None or not self.period_targets:
+            return exact
+        same_end = [target for p, target in self.period_targets
+                    if p.end_date == period.end_date and {p.kind, period.kind} == {PeriodKind.MONTH, PeriodKind.QUARTER}]
+        return same_end[0] if same_end else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +282,9 @@ class Observation:
     ``raw`` keeps the cell's text as typed, next to the parsed number. ``commentary`` is the
     officers' narrative for the period as (heading, text) pairs, headings from
     :data:`COMMENTARY_HEADINGS` ("Why is it performing well?", "What is the expected impact?"…).
+    ``flag`` qualifies the value as the return marked it: ``provisional``, ``revised`` or
+    ``estimated`` (``459.4 (p)``); for a gap, ``suppressed`` (``<5``, ``[c]``) or ``unreadable``
+    (an Excel error, a date, a formula never calculated: the cell held something, not a figure).
     """
 
     ref: str
@@ -280,6 +295,7 @@ class Observation:
     source: Source = field(default_factory=Source)
     raw: str | None = None
     commentary: tuple[tuple[str, str], ...] = ()
+    flag: str | None = None
 
     def __post_init__(self):
         # Millions are made in a large run: skip the work when the fields are already normal.
@@ -290,7 +306,7 @@ class Observation:
 
     def __reduce__(self):  # as Source's: pickled by reader processes, millions at a time
         return Observation, (self.ref, self.period, self.value, self.period_target, self.note, self.source,
-                             self.raw, self.commentary)
+                             self.raw, self.commentary, self.flag)
 
 
 # The narrative columns of the reports' exception tables, by the field name readers give them.
@@ -321,7 +337,9 @@ class Finding:
 
     ``message`` says what was found; ``action`` what xlscorecard did about it (skipped the
     value, treated it as a gap, used the register's target…). ``count`` > 1 when one finding
-    stands for several cells of the same kind; ``cell`` then lists a few examples.
+    stands for several cells of the same kind; ``cell`` then lists a few examples. ``kind``
+    names the findings that make a return's reading doubtful, listed per return at the top of
+    the data-quality sheet and after a run's counts (:data:`RETURN_CAVEATS`).
     """
 
     severity: Severity
@@ -330,10 +348,22 @@ class Finding:
     ref: str | None = None
     action: str | None = None
     count: int = 1
+    kind: str | None = None
 
     def sort_key(self):
         return (-self.severity, self.source.path or "", self.source.sheet or "", self.source.cell or "",
                 self.ref or "", self.message)
+
+
+# Finding kinds that say a return was not read as a whole, with what each means to an officer.
+PARTLY_READ = "partly-read"
+NOT_IN_REGISTER = "not-in-register"
+EARLIER_VALUE = "earlier-value"
+RETURN_CAVEATS = {
+    PARTLY_READ: "only partly read: cells no rule could place",
+    NOT_IN_REGISTER: "refs or names not in the register",
+    EARLIER_VALUE: "an earlier month's value scored because the period's own cell is not a figure",
+}
 
 
 @dataclass(frozen=True)
@@ -347,7 +377,8 @@ class Score:
     follows from whether the target is met). ``previous_variance`` is the variance at the
     previous reporting period that the DOT compared with, for the value of ``previous_period``.
     ``gap_reason`` explains a GAP or
-    NOT_DUE status in words.
+    NOT_DUE status in words. ``note`` and ``flag`` are the scored value's own (a note typed for
+    another month stays with that month); for a gap, the note that explains it.
     """
 
     ref: str
@@ -368,6 +399,7 @@ class Score:
     note: str | None = None
     source: Source | None = None
     commentary: tuple[tuple[str, str], ...] = ()
+    flag: str | None = None
 
     @property
     def counted(self) -> bool:

@@ -222,7 +222,7 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
         # The cell to look at: the note that explains the gap, else the last value seen.
         where = noted.source if noted else (latest.source if latest else None)
         return Score(indicator.ref, period, status, quartile=quartile_now, gap_reason=reason, note=note,
-                     source=where, commentary=commentary)
+                     source=where, commentary=commentary, flag=noted.flag if noted else None)
 
     target = period_target(indicator, latest.period, latest.period_target)
     pct = variance(latest.value, target, indicator.polarity)
@@ -245,7 +245,7 @@ def score_indicator(indicator: Indicator, observations: Sequence[Observation], p
         previous_value=before.value if before else None, previous_period=before.period if before else None,
         previous_variance=previous_variance,
         last_year_value=last_year.value if last_year else None, quartile=quartile_now,
-        note=note or latest.note, source=latest.source, commentary=commentary,
+        note=latest.note, source=latest.source, commentary=commentary, flag=latest.flag,
     )
 
 

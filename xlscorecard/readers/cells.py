@@ -14,10 +14,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Finding, Severity, Source
-from .sheets import Cell, SheetGrid, a1, is_date_like
-from .synonyms import PLACEHOLDERS
+from .sheets import Cell, a1, is_date_like
+from .synonyms import FIGURE_MARKERS, PLACEHOLDERS, SUPPRESSED_BELOW, SUPPRESSION_MARKERS
 
 _NUMBER_TEXT = re.compile(r"[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+# A figure with a marker after it ("459.4 (p)", "505.1*", "28.4 prov", "312r") or before it
+# ("est. 94", "(p) 459.4"); the marker's words are looked up in synonyms.FIGURE_MARKERS.
+_MARKER = r"[\(\[]?\s*(?:[A-Za-z]+\.?|\*{1,2})\s*[\)\]]?"
+_MARKED_AFTER = re.compile(r"(?P<number>[^A-Za-z*()\[\]]*\d[^A-Za-z*()\[\]]*?)\s*(?P<marker>" + _MARKER + ")")
+_MARKED_BEFORE = re.compile(r"(?P<marker>" + _MARKER + r"):?\s+(?P<number>[^A-Za-z*()\[\]]*\d[^A-Za-z*()\[\]]*)")
+_MARKER_PUNCTUATION = re.compile(r"[\s().\[\]]")
 # Quoted text, [colour] or [condition] sections and backslash-escaped characters ("0\\%" shows
 # a literal per-cent sign without scaling) are not format codes.
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -32,18 +38,25 @@ DATE_VALUE = (Severity.ERROR, "date where a number belongs", "no value used")
 BOOLEAN_VALUE = (Severity.ERROR, "TRUE/FALSE where a number belongs", "no value used")
 NOT_FINITE = (Severity.ERROR, "number that is not finite", "no value used")
 TEXT_NOTE = (Severity.INFO, "text in a value cell", "read as a data gap with the text as its reason")
+SUPPRESSED = "suppressed"
 
-Problem = tuple[Severity, str, str]
+# (severity, what was found, what was done), and optionally a finding kind (model.RETURN_CAVEATS).
+Problem = tuple
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What one value cell says: a ``value``, or a ``note`` (a gap with a reason), or a ``problem``."""
+    """What one value cell says: a ``value``, or a ``note`` (a gap with a reason), or a ``problem``.
+
+    ``flag`` qualifies it: a figure marked ``provisional``, ``revised`` or ``estimated``, or a
+    gap that is ``suppressed`` (a small number withheld).
+    """
 
     value: float | None = None
     note: str | None = None
     problem: Problem | None = None
     raw: str | None = None
+    flag: str | None = None
 
 
 def parse_number_text(text: str) -> float | None:
@@ -55,6 +68,31 @@ def parse_number_text(text: str) -> float | None:
     if not clean or not _NUMBER_TEXT.fullmatch(clean) or not any(ch.isdigit() for ch in clean):
         return None
     return float(clean.replace(",", ""))
+
+
+def parse_marked_figure(text: str) -> tuple[float, str] | None:
+    """A figure with a provisional, revised or estimated marker: ``(number, flag)``, else None.
+
+    >>> parse_marked_figure("459.4 (p)"), parse_marked_figure("312r"), parse_marked_figure("est. 94")
+    ((459.4, 'provisional'), (312.0, 'revised'), (94.0, 'estimated'))
+    >>> parse_marked_figure("awaiting data") is None, parse_marked_figure("12 months") is None
+    (True, True)
+    """
+    for pattern in (_MARKED_AFTER, _MARKED_BEFORE):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        flag = FIGURE_MARKERS.get(_MARKER_PUNCTUATION.sub("", match["marker"]).lower())
+        number = parse_number_text(match["number"]) if flag else None
+        if number is not None:
+            return number, flag
+    return None
+
+
+def is_suppressed(text: str) -> bool:
+    """``<5``, ``[c]``, ``*`` alone, ``..``: a figure withheld to protect small numbers."""
+    key = text.strip().lower()
+    return key in SUPPRESSION_MARKERS or bool(SUPPRESSED_BELOW.match(key))
 
 
 @lru_cache(maxsize=1024)  # a workbook has a few formats, asked about for every value cell
@@ -92,14 +130,14 @@ def read_cell(cell: Cell | None) -> Reading:
         return Reading(problem=NOT_FINITE, raw=raw)
     if number is not None:
         return Reading(value=number, raw=raw)
+    if is_suppressed(text):
+        return Reading(note=SUPPRESSED, raw=raw, flag=SUPPRESSED)
+    marked = parse_marked_figure(text)
+    if marked is not None:
+        if not math.isfinite(marked[0]):
+            return Reading(problem=NOT_FINITE, raw=raw)
+        return Reading(value=marked[0], raw=raw, flag=marked[1])
     return Reading(note=text, problem=TEXT_NOTE, raw=raw)
-
-
-def read_number(grid: SheetGrid, row: int, col: int | None) -> float | None:
-    """A metadata number (target, outturn, tolerance): a number or nothing, no notes."""
-    if col is None:
-        return None
-    return read_cell(grid.cell(*grid.anchor(row, col))).value
 
 
 class FindingCollector:
@@ -114,8 +152,8 @@ class FindingCollector:
         self._groups: dict[tuple, list[tuple[str, str | None, str | None]]] = defaultdict(list)
 
     def add(self, severity: Severity, message: str, *, sheet: str | None = None, cell: str | None = None,
-            ref: str | None = None, action: str | None = None) -> None:
-        self._single.append(Finding(severity, message, Source(self.path, sheet, cell), ref, action))
+            ref: str | None = None, action: str | None = None, count: int = 1, kind: str | None = None) -> None:
+        self._single.append(Finding(severity, message, Source(self.path, sheet, cell), ref, action, count, kind))
 
     def problem(self, problem: Problem, sheet: str, row: int, col: int, *, ref: str | None = None,
                 raw: str | None = None) -> None:
@@ -124,7 +162,7 @@ class FindingCollector:
 
     def findings(self) -> list[Finding]:
         grouped = []
-        for ((severity, message, action), sheet), cells in self._groups.items():
+        for ((severity, message, action, *kind), sheet), cells in self._groups.items():
             examples = cells[: self.EXAMPLES]
             refs = {ref for _, ref, _ in cells}
             shown = ", ".join(f"{cell} {raw!r}" if raw is not None else cell for cell, _, raw in examples)
@@ -132,5 +170,5 @@ class FindingCollector:
             grouped.append(Finding(
                 severity, f"{message}: {shown}{more}",
                 Source(self.path, sheet, ", ".join(cell for cell, _, _ in examples)),
-                refs.pop() if len(refs) == 1 else None, action, len(cells)))
+                refs.pop() if len(refs) == 1 else None, action, len(cells), kind[0] if kind else None))
         return self._single + grouped

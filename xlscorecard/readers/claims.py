@@ -16,10 +16,11 @@ from ..scoring import score_indicator
 from .cells import read_cell
 from .header import Table
 from .sheets import a1
-from .synonyms import DOT_SYMBOLS, TREND_SYMBOLS
+from .synonyms import DOT_SYMBOLS, RAG_WORDS, TREND_SYMBOLS
 
 # Variances are printed to two decimals; anything closer than this is the same figure.
 VARIANCE_TOLERANCE = 0.01
+CLAIM_FIELDS = ("published_variance", "published_dot", "published_trend", "published_rag")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class PublishedClaim:
     variance_source: Source | None = None
     dot_source: Source | None = None
     trend_source: Source | None = None
+    rag: str | None = None
+    rag_source: Source | None = None
 
 
 def report_period(table: Table, period_hint: Period | None) -> Period | None:
@@ -57,7 +60,11 @@ def _symbol(table: Table, row: int, name: str, symbols: Mapping[str, str]) -> tu
     return meaning, (Source(table.grid.path, table.grid.name, a1(row, col)) if meaning else None)
 
 
-def claim_from_row(table: Table, row: int, ref: str, period: Period | None) -> PublishedClaim | None:
+def claim_from_row(table: Table, row: int, ref: str, period: Period | None, ledger=None) -> PublishedClaim | None:
+    """What the row printed as its results; each claim cell is a field of the indicator."""
+    if ledger is not None:
+        for name in CLAIM_FIELDS:
+            ledger.field(row, table.col(name))
     if period is None:
         return None
     grid = table.grid
@@ -68,9 +75,11 @@ def claim_from_row(table: Table, row: int, ref: str, period: Period | None) -> P
         variance_source = Source(grid.path, grid.name, a1(row, col)) if variance is not None else None
     dot, dot_source = _symbol(table, row, "published_dot", DOT_SYMBOLS)
     trend, trend_source = _symbol(table, row, "published_trend", TREND_SYMBOLS)
-    if variance is None and dot is None and trend is None:
+    rag, rag_source = _symbol(table, row, "published_rag", RAG_WORDS)
+    if variance is None and dot is None and trend is None and rag is None:
         return None
-    return PublishedClaim(ref, period, variance, dot, trend, variance_source, dot_source, trend_source)
+    return PublishedClaim(ref, period, variance, dot, trend, variance_source, dot_source, trend_source, rag,
+                          rag_source)
 
 
 def check_claims(claims: Iterable[PublishedClaim], indicators: Mapping[str, Indicator],
@@ -99,6 +108,10 @@ def check_claims(claims: Iterable[PublishedClaim], indicators: Mapping[str, Indi
             findings.append(Finding(
                 Severity.WARNING, f"published DOT '{claim.dot}' differs from computed '{score.dot.value}'",
                 claim.dot_source, claim.ref, "computed DOT used"))
+        if claim.rag is not None and score.rag.value in ("green", "amber", "red") and score.rag.value != claim.rag:
+            findings.append(Finding(
+                Severity.WARNING, f"published RAG '{claim.rag}' differs from computed '{score.rag.value}'",
+                claim.rag_source, claim.ref, "computed RAG used"))
         if claim.trend is not None and score.trend.value not in ("none", claim.trend):
             findings.append(Finding(
                 Severity.WARNING, f"published trend '{claim.trend}' differs from computed '{score.trend.value}'",

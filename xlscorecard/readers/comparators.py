@@ -20,6 +20,7 @@ NAME = "comparator table"
 NO_REF = (Severity.ERROR, "comparator table names no indicator (no Ref column, title or file name with a ref)",
           "table skipped; add a Ref column")
 NO_VALUE = (Severity.WARNING, "comparator row has no usable value", "authority left out of the ranking")
+ROW_FIELDS = ("ref", "area_code", "area_name", "data_year", "period", "framework_year", "comparator_group")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[/-]\s*\d{2}(?!\d)")
 _REF = re.compile(r"\b([A-Z]{1,4}(?:&[A-Z]{1,3})?-\d{1,3}[a-z]?)\b")
 
@@ -60,14 +61,18 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
         if not (area_code or area_name):
             continue
         if ref is None:
-            context.collector.problem(NO_REF, grid.name, row, table.col("value"))
+            context.report_row(NO_REF, table, row, table.col("value"))
             continue
+        for name in ROW_FIELDS:
+            context.ledger.field(row, table.col(name))
         reading = read_cell(grid.cell(row, table.col("value")))
         if reading.value is None:
             if reading.note or reading.problem:  # a blank or "-" just means no data for that authority
-                context.collector.problem(reading.problem or NO_VALUE, grid.name, row, table.col("value"),
-                                          ref=ref, raw=reading.raw)
+                context.report(reading.problem or NO_VALUE, table, row, table.col("value"), ref=ref, raw=reading.raw)
+            else:
+                context.ledger.value(row, table.col("value"))
             continue
+        context.ledger.value(row, table.col("value"))
         year = text(row, "data_year") or text(row, "period") or text(row, "framework_year") or default_year
         records.comparators.append(ComparatorValue(
             ref, area_code, area_name, reading.value, year, text(row, "comparator_group"),

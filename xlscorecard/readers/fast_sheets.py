@@ -53,6 +53,11 @@ _FORMULA_CELL = re.compile(rb"<" + _NS.encode() + rb"c(\s[^>]*)(?<!/)>\s*<" + _N
 _CELL_CLOSE = re.compile(rb"</" + _NS.encode() + rb"c>|<" + _NS.encode() + rb"c\s")
 _XML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 _VALUE = re.compile(rb"<" + _NS.encode() + rb"v(?:\s[^>]*)?>([^<]+)</")
+_HIDDEN_ROW = re.compile(rb"<" + _NS.encode() + rb'row\s[^>]*?\br=["\'](\d+)["\'][^>]*?\bhidden=["\'](?:1|true)["\']|'
+                         rb"<" + _NS.encode() + rb'row\s[^>]*?\bhidden=["\'](?:1|true)["\'][^>]*?\br=["\'](\d+)["\']')
+_HIDDEN_COL = re.compile(rb"<" + _NS.encode() + rb'col\s[^>]*?\bhidden=["\'](?:1|true)["\'][^>]*>')
+_COL_MIN = re.compile(rb'\bmin=["\'](\d+)["\']')
+_COL_MAX = re.compile(rb'\bmax=["\'](\d+)["\']')
 _FORMULA_TEXT = re.compile(rb"<" + _NS.encode() + rb"f(?:\s[^>]*)?>([^<]*)</")
 
 
@@ -67,9 +72,11 @@ def available() -> bool:
 class CalamineSheet:
     """One worksheet read through calamine, loaded on demand like the openpyxl sheets."""
 
-    def __init__(self, path: Path, sheet, title: str, hidden: bool, overlay: dict, rows: int, cols: int):
+    def __init__(self, path: Path, sheet, title: str, hidden: bool, overlay: dict, rows: int, cols: int,
+                 hidden_lines: tuple[set[int], set[int]] = (set(), set())):
         self.path, self._sheet, self.title, self.hidden = path, sheet, title, hidden
         self._overlay, self._rows, self._cols = overlay, rows, cols
+        self._hidden_rows, self._hidden_cols = hidden_lines
 
     def load(self, limits: Limits, max_rows: int | None = None, with_structure: bool = False) -> SheetGrid:
         cap = min(max_rows or limits.max_rows, limits.max_rows)
@@ -95,6 +102,8 @@ class CalamineSheet:
         self._apply_overlay(grid, cap, max_cols)
         grid.n_rows = max((r for r, _ in cells), default=0)
         grid.n_cols = max((c for _, c in cells), default=0)
+        grid.hidden_rows = {r for r in self._hidden_rows if r <= cap}
+        grid.hidden_cols = {c for c in self._hidden_cols if c <= max_cols}
         if with_structure:
             grid.merges = [Merge(r0 + 1, c0 + 1, min(r1 + 1, cap), min(c1 + 1, max_cols))
                            for (r0, c0), (r1, c1) in (self._sheet.merged_cell_ranges or ())
@@ -125,7 +134,7 @@ def open_sheets(path: Path, limits: Limits) -> list[CalamineSheet]:
     except (KeyError, ValueError, zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as error:
         raise NotForCalamine(f"workbook parts unreadable here: {type(error).__name__}: {error}") from error
     # calamine holds every sheet at once: the cap is on all of them together.
-    total = sum(rows * cols for _, rows, cols in scans.values())
+    total = sum(rows * cols for _, rows, cols, _ in scans.values())
     if total > MAX_DENSE_CELLS:
         raise NotForCalamine(f"its sheets span {total:,} cells, too many for a dense read")
     try:
@@ -136,14 +145,15 @@ def open_sheets(path: Path, limits: Limits) -> list[CalamineSheet]:
                 continue  # chartsheets and dialog sheets hold no cells to read
             if meta.name not in scans:
                 raise NotForCalamine(f"no worksheet part found for sheet {meta.name!r}")
-            overlay, rows, cols = scans[meta.name]
+            overlay, rows, cols, hidden_lines = scans[meta.name]
             # get_sheet_by_name parses the whole sheet: any calamine error surfaces here, before reading.
             sheet = workbook.get_sheet_by_name(meta.name)
             start = sheet.start or (0, 0)
             if sheet.height and (start[0] + sheet.height > rows or start[1] + sheet.width > cols):
                 raise NotForCalamine(f"sheet {meta.name!r} has cells the scan did not place")
             sheets.append(CalamineSheet(path, sheet, meta.name,
-                                        meta.visible != python_calamine.SheetVisibleEnum.Visible, overlay, rows, cols))
+                                        meta.visible != python_calamine.SheetVisibleEnum.Visible, overlay, rows, cols,
+                                        hidden_lines))
     except NotForCalamine:
         raise
     except Exception as error:  # noqa: BLE001 - calamine's own errors (XmlError, ZipError, ...) mean: use openpyxl
@@ -210,9 +220,24 @@ def _position(opening: bytes) -> tuple[int, int]:
     return int(found.group(2)), column_number(found.group(1).decode())
 
 
-def _scan(xml: bytes, percent_styles: set[int], limits: Limits) -> tuple[dict, int, int]:
-    """(overlay, rows, columns) of one sheet part: the cells calamine cannot describe, by
-    (row, column), and the sheet's real extent (whatever its declared dimension says)."""
+def _hidden_lines(xml: bytes, max_cols: int) -> tuple[set[int], set[int]]:
+    """The sheet's hidden rows and columns (``<row r="5" hidden="1">``, ``<col min max hidden>``)."""
+    if b"hidden" not in xml:
+        return set(), set()
+    rows = {int(m.group(1) or m.group(2)) for m in _HIDDEN_ROW.finditer(xml)}
+    cols: set[int] = set()
+    for match in _HIDDEN_COL.finditer(xml):
+        tag = match.group(0)
+        first, last = _COL_MIN.search(tag), _COL_MAX.search(tag)
+        if first and last:
+            cols.update(range(int(first.group(1)), min(int(last.group(1)), max_cols) + 1))
+    return rows, cols
+
+
+def _scan(xml: bytes, percent_styles: set[int], limits: Limits) -> tuple[dict, int, int, tuple[set[int], set[int]]]:
+    """(overlay, rows, columns, hidden rows and columns) of one sheet part: the cells calamine
+    cannot describe, by (row, column), and the sheet's real extent (whatever its declared
+    dimension says)."""
     if b"<!--" in xml:  # Excel writes no comments, but a hand-made file may hide cell-like text in one
         xml = _XML_COMMENT.sub(b"", xml)
     refs = _cell_references(xml)
@@ -243,4 +268,4 @@ def _scan(xml: bytes, percent_styles: set[int], limits: Limits) -> tuple[dict, i
                             b"|".join(str(s).encode() for s in sorted(percent_styles)) + rb')["\'][^>]*>')
         for match in styled.finditer(xml):
             overlay.setdefault(_position(match.group(0)), ("percent", "0%"))
-    return overlay, last_row, last_col
+    return overlay, last_row, last_col, _hidden_lines(xml, limits.max_cols)

@@ -39,6 +39,11 @@ class PeriodColumn:
     quarter: int | None = None
     quarter_in_label: bool = False
     period: Period | None = None
+    # A year written over the column in the header block ("2019/20" over its months), and why
+    # the column has no period when it has none.
+    band_fy: FinancialYear | None = None
+    band_calendar_year: int | None = None
+    problem: str | None = None
 
 
 @dataclass
@@ -52,8 +57,11 @@ class Table:
     field_years: dict[str, FinancialYear] = field(default_factory=dict)
     period_columns: list[PeriodColumn] = field(default_factory=list)
     fy: FinancialYear | None = None
-    fy_source: str | None = None
     search_start: int = 1
+    # Each column's header text (both rows of a two-row header), and the first row of the
+    # header block (a year row above the months, say) once resolved.
+    header_texts: dict[int, str] = field(default_factory=dict)
+    header_top: int | None = None
 
     def col(self, name: str) -> int | None:
         return self.fields.get(name)
@@ -118,6 +126,32 @@ class _Heading(NamedTuple):
     quarter: int | None = None
     quarter_in_label: bool = False
     period: Period | None = None
+    year: FinancialYear | int | None = None
+
+
+_CALENDAR_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+# A year written over a block of months is short ("2019/20", "Last year 2019/20", "2021"); a
+# longer text over the columns is a title, whose year the table as a whole takes.
+MAX_YEAR_LABEL_WORDS = 4
+
+
+def year_label(text: str) -> FinancialYear | int | None:
+    """The year a header-block cell writes over its columns: a financial year, or a calendar
+    year (``2021`` over ``Jan Feb Mar``); ``None`` for anything else, titles included.
+
+    >>> year_label("2019/20"), year_label("Last year (19/20)"), year_label("2021"), year_label("Apr")
+    (FinancialYear(start=2019), FinancialYear(start=2019), 2021, None)
+    """
+    if not text or len(text.split()) > MAX_YEAR_LABEL_WORDS:
+        return None
+    fy = find_financial_year(text)
+    if fy is not None:
+        return fy
+    years = _CALENDAR_YEAR.findall(text)
+    found = _CALENDAR_YEAR.search(text)
+    if len(years) == 1 and not any(ch.isdigit() for ch in _CALENDAR_YEAR.sub("", text)):
+        return int(found.group(0))
+    return None
 
 
 def _month_only(text: str) -> int | None:
@@ -135,9 +169,15 @@ def _classify(top: str, below: str) -> _Heading | None:
         name = field_for(f"{top} {below}")  # "21/22" above "Target", "Reporting" above "Frequency"
         if name:
             return _Heading(f"{top} {below}", True, field=name)
+    month_below = _month_only(below)
+    year_above = year_label(top) if top and below else None
+    if year_above is not None:  # "2019/20" above "Apr", "2021" above "Jan", "2020/21" above "Q3"
+        below_label = _period_label(below)
+        if isinstance(below_label, tuple):
+            return _Heading(f"{top} {below}", True, month=below_label[0], quarter=below_label[1],
+                            quarter_in_label=below_label[1] is not None, year=year_above)
     if isinstance(top_label, Period):
         return _Heading(top, period=top_label)
-    month_below = _month_only(below)
     if isinstance(top_label, tuple):
         month, quarter = top_label
         if month is None and month_below:  # "Q1" above "April"
@@ -157,16 +197,21 @@ def _candidate(grid: SheetGrid, row: int, tops: list[str], belows: list[str]) ->
             continue  # says nothing: most cells of most rows searched
         heading = _classify(top, below)
         if heading is None or (heading.field and heading.field in table.fields):
+            if top:
+                table.header_texts[col] = top
             continue
         used_below |= heading.used_below
+        table.header_texts[col] = heading.text
         if heading.field:
             table.fields[heading.field] = col
             year = find_financial_year(heading.text)
             if year:
                 table.field_years[heading.field] = year
         else:
-            table.period_columns.append(PeriodColumn(col, heading.text, heading.month, heading.quarter,
-                                                     heading.quarter_in_label, heading.period))
+            table.period_columns.append(PeriodColumn(
+                col, heading.text, heading.month, heading.quarter, heading.quarter_in_label, heading.period,
+                heading.year if isinstance(heading.year, FinancialYear) else None,
+                heading.year if isinstance(heading.year, int) else None))
     table.first_data_row = row + 2 if used_below else row + 1
     return table
 
@@ -215,58 +260,4 @@ def find_financial_year(*texts: str, strict: bool = False) -> FinancialYear | No
     return None
 
 
-def resolve_periods(table: Table, period_hint: Period | None) -> Table:
-    """Give the table its financial year and every value column its period."""
-    fy, source = None, None
-    if "annual_target" in table.field_years:
-        fy, source = table.field_years["annual_target"], "header"
-    elif "previous_outturn" in table.field_years:
-        # "19/20 Outturn" is last year's figure, so the framework year is the one after.
-        fy, source = FinancialYear(table.field_years["previous_outturn"].start + 1), "header"
-    else:
-        explicit = [c.period for c in table.period_columns if c.period is not None]
-        titles = (" ".join(table.grid.row_texts(row)) for row in range(table.search_start, table.header_row))
-        fy = find_financial_year(*titles, strict=True)
-        source = "title rows" if fy else None
-        if fy is None:
-            fy = find_financial_year(table.grid.name) or find_financial_year(Path(table.grid.path).stem)
-            source = "sheet or file name" if fy else None
-        if fy is None and explicit:
-            fy, source = explicit[0].fy, "header"
-        if fy is None and period_hint is not None:
-            fy, source = period_hint.fy, "--period"
-    table.fy, table.fy_source = fy, source
-    if fy is not None:
-        table.period_columns = _assign_periods(table.period_columns, fy)
-    return table
-
-
-def _is_quarterly(columns: list[PeriodColumn]) -> bool:
-    months = [c for c in columns if c.calendar_month is not None and c.period is None]
-    quarters = [c.quarter for c in months]
-    return bool(months) and all(
-        c.quarter_in_label and c.quarter is not None
-        and calendar_month_to_fy_month(c.calendar_month) == c.quarter * 3 for c in months
-    ) and len(set(quarters)) == len(quarters)
-
-
-def _assign_periods(columns: list[PeriodColumn], fy: FinancialYear) -> list[PeriodColumn]:
-    quarterly = _is_quarterly(columns)
-    resolved, current_fy, last_fy_month = [], fy, 0
-    for column in columns:
-        if column.period is not None:
-            resolved.append(column)
-            continue
-        if column.calendar_month is None or quarterly:
-            resolved.append(replace(column, period=Period.quarter(current_fy, column.quarter)))
-            continue
-        fy_month = calendar_month_to_fy_month(column.calendar_month)
-        if fy_month < last_fy_month:  # the months wrapped past March: September ... April
-            current_fy = FinancialYear(current_fy.start + 1)
-        last_fy_month = fy_month
-        calendar_year = current_fy.start if column.calendar_month >= 4 else current_fy.start + 1
-        resolved.append(replace(column, period=Period.month(calendar_year, column.calendar_month)))
-    return resolved
-
-
-__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "period_label", "resolve_periods"]
+__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "period_label", "year_label"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import PeriodError, ValueParseError
 from ..model import (COMMENTARY_HEADINGS, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
                      TargetProfile, parse_quartile)
+from .accounting import Ledger, Role
 from .cells import FindingCollector, read_cell
 from .header import Table
 from .sheets import SheetGrid, a1
@@ -46,15 +47,17 @@ class CarriedValues:
     def __init__(self):
         self.values: dict[str, str] = {}
 
-    def update(self, table: Table, row: int) -> dict[str, str]:
+    def update(self, table: Table, row: int, ledger: Ledger | None = None) -> dict[str, str]:
         for name in CARRIED_FIELDS:
             col = table.col(name)
             text = table.grid.text(row, col) if col else ""
             if text:
                 self.values[name] = text
+                if ledger is not None:
+                    ledger.field(row, col)
         return dict(self.values)
 
-    def heading(self, grid: SheetGrid, row: int) -> bool:
+    def heading(self, grid: SheetGrid, row: int, ledger: Ledger | None = None) -> bool:
         """Take a heading row ("Tier 1", "Priority 2 - …"): one distinct text on the row."""
         texts = {text for text in grid.row_texts(row) if text}
         if len(texts) != 1:
@@ -64,6 +67,9 @@ class CarriedValues:
             match = re.match(pattern, text, re.IGNORECASE)
             if match:
                 self.values[name] = match[1]
+                if ledger is not None:
+                    for col in range(1, grid.n_cols + 1):
+                        ledger.field(row, col)
                 return True
         return False
 
@@ -80,6 +86,23 @@ class ReadContext:
     # Metadata a return actually wrote (not defaulted or inferred), per ref: only these can
     # disagree with the register.
     stated_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What the current table's reader did with each cell (a new one per table).
+    ledger: Ledger | None = None
+    # Refs that are indicator names (a measure grid, a table with no ref column): the register
+    # is matched by name for these.
+    named_by_name: set[str] = field(default_factory=set)
+    edge_periods: dict[int, Period | None] = field(default_factory=dict)
+
+    def report(self, problem, table: Table, row: int, col: int, *, ref: str | None = None,
+               raw: str | None = None) -> None:
+        """A problem with a cell that is therefore not used: the cell ends as a finding."""
+        self.collector.problem(problem, table.grid.name, *table.grid.anchor(row, col), ref=ref, raw=raw)
+        self.ledger.finding(row, col)
+
+    def report_row(self, problem, table: Table, row: int, col: int, **details) -> None:
+        """A problem with a whole row, reported at one of its cells: the row is not used."""
+        self.report(problem, table, row, col, **details)
+        self.ledger.report_row(row)
 
 
 def is_header_repeat(table: Table, row: int) -> bool:
@@ -107,19 +130,27 @@ def parse_tier(text: str | None) -> int | None:
 
 
 def _number(table: Table, row: int, name: str, context: ReadContext, ref: str) -> float | None:
-    col = table.col(name)
+    return number_at(table, row, table.col(name), context, ref)
+
+
+def number_at(table: Table, row: int, col: int | None, context: ReadContext, ref: str) -> float | None:
+    """A metadata number (target, outturn, tolerance, period target): a number, or a finding."""
     if col is None:
         return None
-    anchor = table.grid.anchor(row, col)
-    reading = read_cell(table.grid.cell(*anchor))
-    if reading.value is None and reading.problem:
-        context.collector.problem(BAD_NUMBER, table.grid.name, *anchor, ref=ref, raw=reading.raw)
+    reading = read_cell(table.grid.cell(*table.grid.anchor(row, col)))
+    if reading.value is None and (reading.problem or reading.note):
+        context.report(BAD_NUMBER, table, row, col, ref=ref, raw=reading.raw)
+    else:
+        context.ledger.field(row, col)
     return reading.value
 
 
-def _text(table: Table, row: int, name: str) -> str | None:
+def _text(table: Table, row: int, name: str, context: ReadContext | None = None) -> str | None:
     col = table.col(name)
-    return (table.grid.text(row, col) or None) if col else None
+    text = (table.grid.text(row, col) or None) if col else None
+    if text is not None and context is not None:
+        context.ledger.field(row, col)
+    return text
 
 
 def _parsed(table: Table, row: int, name: str, parse, context: ReadContext, ref: str):
@@ -128,12 +159,13 @@ def _parsed(table: Table, row: int, name: str, parse, context: ReadContext, ref:
     if text is None:
         return None
     try:
-        return parse(text)
+        parsed = parse(text)
     except ValueParseError:
-        col = table.col(name)
         problem = (Severity.WARNING, f"{name.replace('_', ' ')} not understood", "cell ignored")
-        context.collector.problem(problem, table.grid.name, row, col, ref=ref, raw=text)
+        context.report(problem, table, row, table.col(name), ref=ref, raw=text)
         return None
+    context.ledger.field(row, table.col(name))
+    return parsed
 
 
 def infer_frequency(observations: list[Observation]) -> Frequency:
@@ -158,6 +190,8 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
     stated_profile = _parsed(table, row, "profile", TargetProfile.parse, context, ref)
     year = _parsed(table, row, "framework_year", _financial_year, context, ref) or table.framework_year
     key_col = table.col("ref") or table.col("name")
+    context.ledger.field(row, table.col("ref"))
+    context.ledger.field(row, table.col("name"))
     context.indicator_sources.setdefault(ref, Source(table.grid.path, table.grid.name, a1(row, key_col)))
     stated = {"name", "polarity", "annual_target", "frequency", "profile"}
     context.stated_fields.setdefault(ref, frozenset(
@@ -170,11 +204,11 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
         tolerance=_number(table, row, "tolerance", context, ref),
         priority=carried.get("priority"), outcome=carried.get("outcome"),
         tier=parse_tier(carried.get("tier")), service=carried.get("service"),
-        unit=_text(table, row, "unit"),
+        unit=_text(table, row, "unit", context),
         quartile=_parsed(table, row, "quartile", parse_quartile, context, ref),
         previous_outturn=_number(table, row, "previous_outturn", context, ref),
         framework_year=year,
-        data_owner=_text(table, row, "data_owner"),
+        data_owner=_text(table, row, "data_owner", context),
     )
 
 
@@ -190,42 +224,108 @@ def has_values(table: Table, row: int) -> bool:
     return any(read_cell(table.grid.cell(row, c.col)).value is not None for c in table.period_columns)
 
 
+UNREADABLE = "unreadable"
+# The columns indicator_from_row reads.
+METADATA_FIELDS = ("name", "polarity", "frequency", "profile", "framework_year", "annual_target", "tolerance",
+                   "unit", "quartile", "previous_outturn", "data_owner") + CARRIED_FIELDS
+
+
+def ledger_role(observation: Observation | None) -> Role:
+    """A cell that held something other than a figure is a finding; any other value cell a value."""
+    return Role.FINDING if observation is not None and observation.flag == UNREADABLE else Role.VALUE
+
+
+def observation_of(reading, ref: str, period: Period, source: Source, target: float | None = None,
+                   note: str | None = None, commentary: tuple = ()) -> Observation | None:
+    """The observation one value cell gives: a figure (flagged when marked), a gap with the
+    return's reason, or, for a cell that held something other than a figure (an Excel error, a
+    date), a gap marked ``unreadable``; ``None`` for an empty cell with nothing else to say."""
+    flag = reading.flag
+    gap_note = note or reading.note
+    if reading.value is None and reading.problem and reading.note is None:
+        flag, gap_note = UNREADABLE, note or f"not a figure: {reading.raw}"
+    if reading.value is None and gap_note is None and target is None and not commentary:
+        return None
+    return Observation(ref, period, reading.value, target, gap_note, source, reading.raw, commentary, flag)
+
+
 def observations_from_row(table: Table, row: int, ref: str, context: ReadContext) -> list[Observation]:
-    """One observation per value column that has a number or a note.
+    """One observation per value column that has a number or a note (or held something else).
 
     A note merged across several months (``Data collection currently suspended by NHS``)
     becomes a gap with that note for every month it covers; its problems are reported once,
     at the merged cell.
     """
-    grid = table.grid
+    grid, ledger = table.grid, context.ledger
     found = []
     for column in table.period_columns:
         if column.period is None:
+            ledger.finding(row, column.col)  # reported once for the column (no year, or a duplicate period)
             continue
         anchor = grid.anchor(row, column.col)
         reading = read_cell(grid.cell(*anchor))
         if reading.problem and anchor == (row, column.col):
             context.collector.problem(reading.problem, grid.name, *anchor, ref=ref, raw=reading.raw)
-        if reading.value is None and reading.note is None:
-            continue
         if reading.value is not None and anchor != (row, column.col):
+            ledger.value(row, column.col)
             continue  # a number merged across columns counts once, in its own column; a note covers them all
-        found.append(Observation(ref, column.period, reading.value, note=reading.note,
-                                 source=Source(grid.path, grid.name, a1(*anchor)), raw=reading.raw))
+        observation = observation_of(reading, ref, column.period, Source(grid.path, grid.name, a1(*anchor)))
+        ledger.mark(row, column.col, ledger_role(observation))  # "-", "N/A" (None): no value, said so
+        if observation is not None:
+            found.append(observation)
     return found
 
 
-def row_commentary(table: Table, row: int) -> tuple[tuple[str, str], ...]:
+def row_commentary(table: Table, row: int, context: ReadContext) -> tuple[tuple[str, str], ...]:
     """The officers' narrative in the row's commentary columns, as (heading, text) pairs."""
     columns = [(heading, table.fields[name]) for name, heading in COMMENTARY_HEADINGS.items() if name in table.fields]
     if not columns:  # most tables: nothing to look up on each row
         return ()
+    for _, col in columns:
+        context.ledger.field(row, col)
     return tuple((heading, text) for heading, col in columns if (text := table.grid.text(row, col)))
 
 
-def with_commentary(observations: list[Observation], commentary: tuple[tuple[str, str], ...]) -> list[Observation]:
-    """Attach a row's narrative to the row's latest observation: it explains the period reported."""
-    if not commentary or not observations:
+def edge_period(table: Table, context: ReadContext) -> Period | None:
+    """The period a row's own note or narrative speaks for: the reporting period's column when
+    the table has one (the period given, or its last month), else the latest period any row of
+    the table has a value for. Worked out once per table."""
+    known = context.edge_periods.get(id(table), False)
+    if known is not False:
+        return known
+    periods = [c.period for c in table.period_columns if c.period is not None]
+    hint, chosen = context.period_hint, None
+    if hint is not None:
+        inside = [p for p in periods if p == hint or hint.contains(p)]
+        chosen = max(inside, default=None)
+    if chosen is None:
+        filled = {c.period for c in table.period_columns if c.period is not None and any(
+            read_cell(table.grid.cell(row, c.col)).value is not None
+            for row in range(table.first_data_row, table.grid.n_rows + 1))}
+        chosen = max(filled, default=None)
+    context.edge_periods[id(table)] = chosen
+    return chosen
+
+
+def with_row_note(table: Table, row: int, ref: str, observations: list[Observation], context: ReadContext,
+                  note_col: int | None, commentary: tuple[tuple[str, str], ...] = ()) -> list[Observation]:
+    """A row's own note ("Comments") and narrative belong to the reporting period (see
+    :func:`edge_period`), not to whichever month happens to hold the row's latest figure: a
+    note beside an empty December stays December's, so the scorecard does not show it against
+    November's value."""
+    note = table.grid.text(row, note_col) if note_col else ""
+    if note:
+        context.ledger.field(row, note_col)
+    if not note and not commentary:
         return observations
-    latest = max(range(len(observations)), key=lambda n: observations[n].period)
-    return [replace(o, commentary=commentary) if n == latest else o for n, o in enumerate(observations)]
+    period = edge_period(table, context)
+    if period is None:
+        return observations
+    for index, observation in enumerate(observations):
+        if observation.period == period:
+            observations[index] = replace(observation, note=observation.note or note or None,
+                                          commentary=commentary or observation.commentary)
+            return observations
+    source = Source(table.grid.path, table.grid.name, a1(row, note_col)) if note else Source(table.grid.path, table.grid.name)
+    observations.append(Observation(ref, period, None, note=note or None, source=source, commentary=commentary))
+    return observations

@@ -61,6 +61,9 @@ class SheetGrid:
     n_cols: int = 0
     truncated: bool = False
     hidden: bool = False
+    # Hidden rows and columns are read like the others; a finding says they were hidden.
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
     _merges_by_row: dict[int, list[Merge]] | None = field(default=None, repr=False)
     _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     _filled_rows: set[int] | None = field(default=None, repr=False)
@@ -212,9 +215,25 @@ def _add_structure(grid: SheetGrid, worksheet, max_row: int, max_col: int) -> No
                 _note_formula(grid, element, max_row, max_col, range_boundaries)
                 element.clear()
             elif tag == f"{SPREADSHEETML}row":
+                if is_hidden(element.get("hidden")) and (element.get("r") or "").isdigit():
+                    grid.hidden_rows.add(int(element.get("r")))
                 element.clear()
+            elif tag == f"{SPREADSHEETML}col":
+                if is_hidden(element.get("hidden")):
+                    grid.hidden_cols.update(_col_span(element.get("min"), element.get("max"), max_col))
             elif tag == f"{SPREADSHEETML}mergeCell":
                 _note_merge(grid, element.get("ref", ""), max_row, max_col, range_boundaries)
+
+
+def is_hidden(flag: str | None) -> bool:
+    return (flag or "").lower() in ("1", "true")
+
+
+def _col_span(first: str | None, last: str | None, max_col: int) -> range:
+    try:
+        return range(max(1, int(first or 0)), min(int(last or first or 0), max_col) + 1)
+    except ValueError:
+        return range(0)
 
 
 def _note_formula(grid: SheetGrid, element, max_row: int, max_col: int, range_boundaries) -> None:

@@ -13,10 +13,11 @@ from functools import lru_cache
 # field name -> the header texts that mean it
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "pi ref", "reference", "code", "pi code", "indicator ref", "indicator code",
-            "kpi ref", "kpi code", "measure ref", "pi no", "pi number", "indicator id", "id", "ref no"),
+            "kpi ref", "kpi code", "measure ref", "pi no", "pi number", "indicator id", "id", "ref no", "measure id", "measure code", "kpi id", "pi id",
+            "indicator reference", "measure reference"),
     "name": ("performance indicator", "indicator", "indicator name", "pi name", "name", "description",
              "measure", "measure name", "kpi", "kpi name", "title", "pi description",
-             "indicator description", "performance measure"),
+             "indicator description", "performance measure", "indicator name for reference"),
     "outcome": ("outcome", "outcomes", "objective", "outcome area"),
     "priority": ("priority", "council priority", "theme", "priority area"),
     "tier": ("tier", "pi tier", "indicator tier"),
@@ -67,6 +68,29 @@ SECTION_HEADINGS: dict[str, str] = {
     "priority": r"priority\s*([1-9][0-9]?)\b",
 }
 
+# Columns whose cells are knowingly not used (a definition, the data's source, a numerator):
+# their cells are accounted for as fields no rule needs, with one note per column, so they never
+# make a return "only partly read". Compared after header_key.
+UNUSED_COLUMNS = ("definition", "indicator definition", "data source", "source", "source of data",
+                  "numerator", "denominator", "calculation", "formula", "rationale", "why is this important",
+                  "link", "hyperlink", "notes for officers", "guidance", "contact", "email", "phone",
+                  "last updated", "date updated", "updated by", "signed off by", "sign off", "approved by")
+
+# A figure followed (or preceded) by one of these is the figure, flagged: "459.4 (p)", "505.1*",
+# "28.4 prov", "312r", "est. 94". Compared lower-cased, with brackets and full stops removed.
+FIGURE_MARKERS: dict[str, str] = {
+    **dict.fromkeys(["p", "prov", "provisional", "*", "**", "prelim", "preliminary", "draft"], "provisional"),
+    **dict.fromkeys(["r", "rev", "revised", "restated", "amended"], "revised"),
+    **dict.fromkeys(["e", "est", "estimate", "estimated", "forecast", "f"], "estimated"),
+}
+
+# Cells that stand for a figure withheld to protect small numbers ("<5", "[c]"): a gap with the
+# reason "suppressed". Compared lower-cased and stripped.
+SUPPRESSION_MARKERS = frozenset({"*", "**", "c", "[c]", "(c)", "x", "[x]", "[z]", "z", "..", "…", "supp",
+                                 "suppressed", "s", "[s]", "~", "<5", "< 5", "<3", "< 3", "<10", "< 10",
+                                 "[low]", "low numbers", "small numbers"})
+SUPPRESSED_BELOW = re.compile(r"^(?:<|&lt;|fewer than|less than)\s*\d{1,3}$")
+
 # cell texts that mean "no value here" (compared lower-cased and stripped)
 PLACEHOLDERS = frozenset({"", "-", "--", "\u2013", "\u2014", "n/a", "na", "n.a.", "n.a", "n/k", "."})
 
@@ -81,6 +105,13 @@ TREND_SYMBOLS: dict[str, str] = {
     "\u2191": "improving", "up": "improving", "improving": "improving", "improved": "improving",
     "\u2193": "declining", "down": "declining", "declining": "declining", "worse": "declining",
     "\u2194": "same", "same": "same", "\u2192": "same", "no change": "same",
+}
+
+# the words returns print for a RAG status
+RAG_WORDS: dict[str, str] = {
+    **dict.fromkeys(["g", "green", "on target", "met", "achieved"], "green"),
+    **dict.fromkeys(["a", "amber", "within tolerance", "a/g", "ag"], "amber"),
+    **dict.fromkeys(["r", "red", "off target", "not met", "missed"], "red"),
 }
 
 _WORD = re.compile(r"[a-z0-9]+")

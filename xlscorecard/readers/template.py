@@ -9,16 +9,19 @@ import datetime as dt
 from functools import lru_cache
 
 from ..errors import PeriodError
-from ..model import Observation, Period, Severity, Source, parse_period
-from .cells import read_cell, read_number
+from ..model import PARTLY_READ, Period, Severity, Source, parse_period
+from .cells import read_cell
 from .header import Table
-from .rows import ReadContext, SheetRecords, data_rows, indicator_from_row, row_commentary
+from .rows import (METADATA_FIELDS, ReadContext, SheetRecords, data_rows, indicator_from_row, ledger_role, number_at,
+                   observation_of, row_commentary)
 from .sheets import a1
 
 INDICATORS_NAME = "template indicators"
 VALUES_NAME = "long values"
-BAD_PERIOD = (Severity.ERROR, "period not understood (write e.g. 'Dec 2020' or '2020/21 Q3')", "row skipped")
-NO_REF = (Severity.WARNING, "value row has no indicator ref", "row skipped")
+BAD_PERIOD = (Severity.ERROR, "period not understood (write e.g. 'Dec 2020' or '2020/21 Q3')", "row skipped",
+              PARTLY_READ)
+NO_REF = (Severity.WARNING, "value row has no indicator ref", "row skipped", PARTLY_READ)
+NO_NAME = (Severity.WARNING, "indicator row has no ref", "row skipped", PARTLY_READ)
 
 
 def sniff_indicators(table: Table) -> bool:
@@ -37,9 +40,11 @@ def read_indicators(table: Table, context: ReadContext) -> SheetRecords:
     for row in data_rows(table, records):
         ref = table.grid.text(row, table.col("ref"))
         if not ref:
+            if not carried.heading(table.grid, row, context.ledger) and table.grid.text(row, table.col("name")):
+                context.report_row(NO_NAME, table, row, table.col("ref"))
             continue
         indicator = indicator_from_row(table, row, ref, table.grid.text(row, table.col("name")),
-                                       carried.update(table, row), [], context)
+                                       carried.update(table, row, context.ledger), [], context)
         if indicator is not None:
             records.indicators.append(indicator)
         records.rows_read += 1
@@ -56,41 +61,71 @@ def _period(value: object) -> Period:
 _period_of_text = lru_cache(maxsize=1024)(parse_period)
 
 
+METADATA_REPEAT_DIFFERS = (Severity.WARNING, "indicator details differ from the first row for this ref",
+                           "the first row's details used")
+
+
+def _metadata_cols(table: Table) -> list[int]:
+    return [table.col(name) for name in METADATA_FIELDS if table.has(name)]
+
+
+def _check_repeat(table: Table, row: int, ref: str, first_texts: dict, context: ReadContext) -> None:
+    """An export repeats the indicator's details on every row: the first row describes it, and a
+    later row that says otherwise is reported (a target changed half way down, say)."""
+    for col in _metadata_cols(table):
+        text = table.grid.text(row, col)
+        if not text:
+            continue
+        if text != first_texts.get((ref, col), text):
+            context.report(METADATA_REPEAT_DIFFERS, table, row, col, ref=ref, raw=text)
+        else:
+            context.ledger.field(row, col)
+
+
 def read_values(table: Table, context: ReadContext) -> SheetRecords:
     """Long-form rows; when rows also carry metadata (name, polarity…) they describe the indicator."""
     records = SheetRecords()
     grid = table.grid
     described: set[str] = set()
-    observed: dict[str, list[Observation]] = {}
+    observed: dict[str, list] = {}
+    first_texts: dict[tuple[str, int], str] = {}
     ref_col, period_col, value_col = table.col("ref"), table.col("period"), table.col("value")
     note_col, target_col, name_col = table.col("note"), table.col("period_target"), table.col("name")
     describes = table.has("polarity")
+    ledger = context.ledger
     for row in data_rows(table, records):
         ref = grid.text(row, ref_col)
         if not ref:
-            context.collector.problem(NO_REF, grid.name, row, ref_col)
+            context.report_row(NO_REF, table, row, ref_col)
             continue
         try:
             period = _period(grid.value(row, period_col))
         except PeriodError:
-            context.collector.problem(BAD_PERIOD, grid.name, row, period_col, ref=ref, raw=grid.text(row, period_col))
+            context.report_row(BAD_PERIOD, table, row, period_col, ref=ref, raw=grid.text(row, period_col))
             continue
+        ledger.field(row, ref_col)
+        ledger.field(row, period_col)
+        ledger.field(row, name_col)
         reading = read_cell(grid.cell(row, value_col))
         if reading.problem:
             context.collector.problem(reading.problem, grid.name, row, value_col, ref=ref, raw=reading.raw)
-        note = (grid.text(row, note_col) if note_col else "") or reading.note
-        target = read_number(grid, row, target_col)
-        commentary = row_commentary(table, row)
-        if reading.value is not None or note or target is not None or commentary:
-            observation = Observation(ref, period, reading.value, target, note or None,
-                                      Source(grid.path, grid.name, a1(row, value_col)), reading.raw, commentary)
+        note = grid.text(row, note_col) if note_col else ""
+        ledger.field(row, note_col)
+        target = number_at(table, row, target_col, context, ref)
+        observation = observation_of(reading, ref, period, Source(grid.path, grid.name, a1(row, value_col)), target,
+                                     note or None, row_commentary(table, row, context))
+        ledger.mark(row, value_col, ledger_role(observation))
+        if observation is not None:
             records.observations.append(observation)
             observed.setdefault(ref, []).append(observation)
         if ref not in described and describes:
             described.add(ref)
             indicator = indicator_from_row(table, row, ref, grid.text(row, name_col) if name_col else ref,
-                                           {}, observed.get(ref, []), context)
+                                           context.carried.update(table, row, ledger), observed.get(ref, []), context)
             if indicator is not None:
                 records.indicators.append(indicator)
+            first_texts.update(((ref, col), grid.text(row, col)) for col in _metadata_cols(table))
+        elif describes:
+            _check_repeat(table, row, ref, first_texts, context)
         records.rows_read += 1
     return records

@@ -8,18 +8,15 @@ layout is recognised and walks its rows.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from ..model import Observation, Period, Severity, Source
+from ..model import PARTLY_READ, Severity
 from .claims import claim_from_row, report_period
 from .header import Table
 from .rows import (ReadContext, SheetRecords, data_rows, has_values, indicator_from_row, observations_from_row,
-                   row_commentary, with_commentary)
-from .sheets import a1
+                   row_commentary, with_row_note)
 
 NAME = "legacy wide"
 MAX_REF_LENGTH = 30
-UNREFERENCED_VALUES = (Severity.WARNING, "row has values but no indicator ref", "row skipped")
+UNREFERENCED_VALUES = (Severity.WARNING, "row has values but no indicator ref", "row skipped", PARTLY_READ)
 
 
 def sniff(table: Table) -> bool:
@@ -38,39 +35,23 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
     period = report_period(table, context.period_hint)
     name_col = table.col("name")
     for row in data_rows(table, records):
-        block = carried.update(table, row)
+        block = carried.update(table, row, context.ledger)
         ref = row_ref(table, row)
         if ref is None:
-            if carried.heading(table.grid, row):
+            if carried.heading(table.grid, row, context.ledger):
                 continue
             if has_values(table, row):
-                context.collector.problem(UNREFERENCED_VALUES, table.grid.name, row, table.col("ref"))
+                context.report_row(UNREFERENCED_VALUES, table, row, table.col("ref"))
             continue
-        observations = _with_row_note(table, row, ref, observations_from_row(table, row, ref, context), period)
-        observations = with_commentary(observations, row_commentary(table, row))
+        observations = with_row_note(table, row, ref, observations_from_row(table, row, ref, context), context,
+                                     table.col("note"), row_commentary(table, row, context))
         name = table.grid.text(row, name_col) if name_col else ref
         indicator = indicator_from_row(table, row, ref, name, block, observations, context)
         if indicator is not None:
             records.indicators.append(indicator)
         records.observations.extend(observations)
-        claim = claim_from_row(table, row, ref, period)
+        claim = claim_from_row(table, row, ref, period, context.ledger)
         if claim is not None:
             records.claims.append(claim)
         records.rows_read += 1
     return records
-
-
-def _with_row_note(table: Table, row: int, ref: str, observations: list[Observation],
-                   period: Period | None) -> list[Observation]:
-    """A "Comments" column speaks for the latest value on the row (or, with none, is a gap's
-    reason at the report period), so the commentary is kept with the figure it explains."""
-    col = table.col("note")
-    note = table.grid.text(row, col) if col else ""
-    if not note:
-        return observations
-    if observations:
-        latest = max(observations, key=lambda o: o.period)
-        return [replace(o, note=o.note or note) if o is latest else o for o in observations]
-    if period is None:
-        return observations
-    return [Observation(ref, period, None, note=note, source=Source(table.grid.path, table.grid.name, a1(row, col)))]

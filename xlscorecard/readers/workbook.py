@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReturnError
-from ..model import Finding, Indicator, Observation, Period, Severity, Source
+from ..model import PARTLY_READ, Finding, Indicator, Observation, Period, Severity, Source
 from . import fast_sheets
+from .accounting import Ledger, sweep
 from .cells import FindingCollector
-from .header import Table, find_table, resolve_periods
+from .column_periods import duplicate_columns, resolve_periods
+from .header import Table, find_table
+from .layout_report import TableReport, table_report
 from .rows import CarriedValues, ReadContext
 from .safety import FileKind, Limits, classify
-from .sheets import SheetGrid, a1, load_csv, workbook_sheets
+from .sheets import SheetGrid, a1, column_letter, load_csv, workbook_sheets
 
 # What openpyxl raises on a damaged or non-standard package: missing parts (KeyError), malformed
 # XML (ParseError is a SyntaxError), attributes of the wrong type (TypeError/ValueError).
@@ -60,6 +63,10 @@ class TablesOutcome:
     layouts: list[str] = field(default_factory=list)
     indicator_sources: dict[str, Source] = field(default_factory=dict)
     stated_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    tables: list[TableReport] = field(default_factory=list)
+    # What each table's reader did with every cell, kept for the tests of the accounting.
+    ledgers: list[tuple[Table, Ledger, int]] = field(default_factory=list)
+    named_by_name: set[str] = field(default_factory=set)
 
 
 def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits) -> TablesOutcome:
@@ -96,6 +103,7 @@ def _finish(outcome: TablesOutcome, context: ReadContext) -> TablesOutcome:
     outcome.findings.extend(context.collector.findings())
     outcome.indicator_sources = context.indicator_sources
     outcome.stated_fields = context.stated_fields
+    outcome.named_by_name = context.named_by_name
     return outcome
 
 
@@ -180,7 +188,14 @@ def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, o
         for title_row in range(start_row, table.header_row):  # "Priority 1", "Tier 1" above the header
             context.carried.heading(grid, title_row)
         _check_year(table, context)
+        _check_columns(table, context)
+        context.ledger = ledger = Ledger(grid)
         records = layout.read(table, context)
+        last_row = (records.next_table_row - 1) if records.next_table_row else grid.n_rows
+        unplaced = sweep(ledger, context.collector, table.header_texts, table.first_data_row, last_row)
+        _check_hidden(table, context, last_row)
+        outcome.tables.append(table_report(table, layout.name, ledger, last_row, records.rows_read, len(unplaced)))
+        outcome.ledgers.append((table, ledger, last_row))
         outcome.indicators.extend(records.indicators)
         outcome.observations.extend(records.observations)
         outcome.claims.extend(records.claims)
@@ -192,8 +207,39 @@ def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, o
         start_row = records.next_table_row
 
 
+def _check_columns(table: Table, context: ReadContext) -> None:
+    """Value columns that give one period twice: neither is read (which is meant is a guess)."""
+    groups = duplicate_columns(table)
+    if not groups:
+        return
+    pairs = [" and ".join(f"{a1(table.header_row, c.col)} {c.label!r}" for c in group) for group in groups]
+    cells = [a1(table.header_row, c.col) for group in groups for c in group]
+    shown = "; ".join(pairs[:5]) + (f" and {len(pairs) - 5} more" if len(pairs) > 5 else "")
+    context.collector.add(
+        Severity.ERROR, f"value columns that give the same period, with nothing in the header to tell them apart: "
+        f"{shown}", sheet=table.grid.name, cell=", ".join(cells[:10]), count=len(pairs), kind=PARTLY_READ,
+        action="none of these columns read; write the year over each block of months ('2019/20', '2020/21') or "
+               "in the month headers ('Apr-20')")
+
+
+def _check_hidden(table: Table, context: ReadContext, last_row: int) -> None:
+    grid = table.grid
+    cols = sorted(c.col for c in table.period_columns if c.col in grid.hidden_cols and c.period is not None)
+    rows = sorted(r for r in grid.hidden_rows if table.first_data_row <= r <= last_row
+                  and any((r, c) in grid.cells for c in range(1, grid.n_cols + 1)))
+    if cols:
+        periods = [c.period.label for c in table.period_columns if c.col in cols]
+        span = f"{periods[0]} … {periods[-1]}" if len(periods) > 1 else periods[0]
+        context.collector.add(Severity.INFO, f"{len(cols)} hidden value columns ({column_letter(cols[0])}\u2013"
+                              f"{column_letter(cols[-1])}: {span}) were read like the others",
+                              sheet=grid.name, cell=a1(table.header_row, cols[0]), action="values read")
+    if rows:
+        context.collector.add(Severity.INFO, f"{len(rows)} hidden rows (from row {rows[0]}) were read like the others",
+                              sheet=grid.name, cell=a1(rows[0], 1), action="values read")
+
+
 def _check_year(table: Table, context: ReadContext) -> None:
-    if table.fy is None and any(column.period is None for column in table.period_columns):
+    if table.fy is None and any(column.problem == "no financial year" for column in table.period_columns):
         context.collector.add(
             Severity.ERROR, "value columns name months or quarters but no financial year could be found",
             sheet=table.grid.name, cell=a1(table.header_row, table.period_columns[0].col),
