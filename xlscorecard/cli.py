@@ -10,7 +10,8 @@ import click
 
 from . import __version__
 from .errors import XlscorecardError
-from .model import Severity
+from .checks import caveat_line, return_caveats
+from .model import PARTLY_READ, Severity
 from .periods import parse_period
 
 
@@ -26,9 +27,12 @@ class ExitCode(enum.IntEnum):
 EXIT_CODES_HELP = """\b
 Exit codes:
   0  written
-  1  nothing could be written (no readable return, output not writable)
+  1  nothing could be written (no readable return, output not writable);
+     validate: error findings, or a return read only in part
   2  usage error
-  3  with --strict: written, but there are error-level findings"""
+  3  with --strict: written, but there are error findings or returns read
+     with caveats (only partly read, refs not in the register, an earlier
+     month scored)"""
 
 
 class Failure(click.ClickException):
@@ -171,7 +175,7 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
                                  deadline_days=deadline_days, area=area,
                                  limits=reading_limits(max_unpacked_mb, max_ratio))
     click.echo(consolidation_summary(result))
-    if strict and result.count(Severity.ERROR):
+    if strict and (result.count(Severity.ERROR) or return_caveats(result.findings)):
         raise SystemExit(int(ExitCode.FINDINGS))
 
 
@@ -197,8 +201,12 @@ def consolidation_summary(result) -> str:
         f"data gaps {counts.gaps}, no target {counts.no_target}",
         f"Findings: {result.count(Severity.ERROR)} errors, {result.count(Severity.WARNING)} warnings, "
         f"{result.count(Severity.INFO)} for information",
-        f"Scorecard: {result.scorecard}",
     ]
+    caveats = return_caveats(result.findings)
+    if caveats:
+        lines.append("Returns read with caveats (see the Data quality sheet):")
+        lines.extend(f"  {caveat_line(path, kinds)}" for path, kinds in caveats)
+    lines.append(f"Scorecard: {result.scorecard}")
     if result.records:
         lines.append(f"Records: {result.records}")
     if result.previous and result.previous.met_or_within_pct is not None:
@@ -339,26 +347,44 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
 @register_option()
 @period_option("Reporting period, e.g. '2020/21 Q3'; gives returns their year.")
+@click.option("--layout", "show_layout", is_flag=True,
+              help="Also show how each return was read: layout, table, header rows, the period of every value "
+                   "column, and where every cell went.")
 @limits_options
 @click.pass_context
-def validate_command(ctx, returns_dir, register_path, period_text, max_unpacked_mb, max_ratio):
-    """Read every return in RETURNS_DIR and list what could not be used; exit 1 on any error.
+def validate_command(ctx, returns_dir, register_path, period_text, show_layout, max_unpacked_mb, max_ratio):
+    """Read every return in RETURNS_DIR and list what could not be used; exit 1 on any error
+    or when a return could be read only in part.
 
     \b
     Example:
-        xlscorecard validate returns/ --period "2020/21 Q3"
+        xlscorecard validate returns/ --period "2020/21 Q3" --layout
     """
     from .readers import DEFAULT_LIMITS, read_folder  # the readers pull in openpyxl; other commands need not
 
     with user_errors(ctx):
         result = read_folder(returns_dir, period=period_text, register_path=register_path,
                              limits=reading_limits(max_unpacked_mb, max_ratio) or DEFAULT_LIMITS)
+    if show_layout:
+        click.echo(format_layouts(result.sources))
     click.echo(format_findings(result.findings))
+    caveats = return_caveats(result.findings)
+    for path, kinds in caveats:
+        click.echo(f"Caveat: {caveat_line(path, kinds)}")
     errors = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
     click.echo(f"{len(result.sources)} files, {len(result.indicators)} indicators, "
                f"{len(result.observations)} values, {len(result.findings)} findings ({errors} errors)", err=True)
-    if errors:
+    if errors or any(PARTLY_READ in kinds for _, kinds in caveats):
         raise SystemExit(int(ExitCode.NOTHING_WRITTEN))
+
+
+def format_layouts(sources) -> str:
+    """How each return was read: one line per table, under the file's name."""
+    lines = []
+    for source in sorted(sources, key=lambda s: s.path):
+        lines.append(f"{Path(source.path).name}: {source.layout or 'no table recognised'}")
+        lines.extend(f"  {line}" for line in source.tables)
+    return "\n".join(lines)
 
 
 def format_findings(findings) -> str:

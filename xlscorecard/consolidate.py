@@ -20,6 +20,7 @@ from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, S
 from .records import record_rows, write_records
 from .scoring import DEFAULT_TOLERANCE, score_indicator
 from .benchmark import Benchmark, benchmarks
+from .checks import earlier_value_findings
 from .summary import GroupSummary, summarise_group
 from .tracker import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
 
@@ -99,6 +100,9 @@ class Assessment:
     previous: PastRun | None
     tolerance: float
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
+    # Indicators the returns gave that the register does not have: scored on the return's own
+    # details, kept apart from the framework's (Data quality sheet).
+    outside_register: tuple[tuple[Indicator, Score], ...] = ()
 
     @property
     def total(self) -> GroupSummary:
@@ -139,6 +143,8 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
                           f"{_first_problem(read.findings) or 'the folder has no spreadsheet or CSV files'}")
     chosen = parse_period(period) if period is not None else infer_period(read.observations)
     indicators = indicators_for(read.indicators, chosen)
+    outside = [i for i in indicators if i.ref in read.outside_register]
+    indicators = [i for i in indicators if i.ref not in read.outside_register]
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
     findings = list(read.findings)
     ranked, benchmark_findings = _benchmark(indicators, read.comparators, area)
@@ -158,9 +164,12 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
                 findings += store.restatements(chosen, indicators, read.observations)
     else:
         scores = _score(indicators, observations, chosen, tolerance)
+    outside_scores = _score(outside, observations, chosen, tolerance)
+    findings += earlier_value_findings([*scores, *outside_scores], read.observations)
     findings.sort(key=Finding.sort_key)
     return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
-                       tuple(findings), tuple(read.sources), previous, tolerance, ranked),
+                       tuple(findings), tuple(read.sources), previous, tolerance, ranked,
+                       tuple(zip(outside, outside_scores))),
             read.observations)
 
 
@@ -301,7 +310,7 @@ def _write_scorecard(out: Path, result: Assessment, template, returns: Sequence[
         tolerance=result.tolerance,
         previous_headline_pct=previous.met_or_within_pct if previous else None,
         previous_label=previous.period.long_label if previous else None, returns=returns,
-        benchmarks=result.benchmarks,
+        benchmarks=result.benchmarks, outside_register=result.outside_register,
     )
     loaded = load_template(template) if template is not None else None
     with atomic_output(out) as temporary:

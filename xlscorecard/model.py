@@ -429,7 +429,8 @@ class SourceFile:
     """A return that was read: for the scorecard's Sources sheet and for audit.
 
     ``modified`` is the file's modification time (timezone-aware UTC); ``layout`` names the
-    reader that understood it, ``None`` when none did; ``records`` counts the observations it gave.
+    reader that understood it, ``None`` when none did; ``records`` counts the observations it gave;
+    ``tables`` says, one line per table read, how it was read (layout, header, periods, cells).
     """
 
     path: str
@@ -438,3 +439,4 @@ class SourceFile:
     sha256: str
     records: int = 0
     layout: str | None = None
+    tables: tuple[str, ...] = ()

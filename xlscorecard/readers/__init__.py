@@ -5,11 +5,12 @@ indicator register and reporting conflicting values); neither lets an exception 
 are tried in the order of :data:`LAYOUTS` on each recognised table.
 """
 
-from .folder import Register, read_folder
+from .folder import read_folder, read_register
+from .register import Register
 from .one_return import describe_file, read_return
 from .registry import LAYOUTS, Layout
 from .results import FolderResult, ReturnResult
 from .safety import DEFAULT_LIMITS, Limits
 
 __all__ = ["DEFAULT_LIMITS", "FolderResult", "LAYOUTS", "Layout", "Limits", "Register", "ReturnResult",
-           "describe_file", "read_folder", "read_return"]
+           "describe_file", "read_folder", "read_register", "read_return"]

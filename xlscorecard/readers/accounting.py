@@ -14,7 +14,7 @@ the cells and makes the return *only partly read*.
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..model import PARTLY_READ, Severity
@@ -70,10 +70,11 @@ class Ledger:
         self.reported_rows.add(row)
 
     def counts(self) -> dict[Role, int]:
-        counted = dict.fromkeys(Role, 0)
-        for role in self.roles.values():
-            counted[role] += 1
-        return counted
+        return {**dict.fromkeys(Role, 0), **Counter(self.roles.values())}
+
+    def place(self, cells, role: Role) -> None:
+        """Give ``role`` to cells that have none yet (the sweep's, many at a time)."""
+        self.roles.update(dict.fromkeys(cells, role))
 
 
 def table_cells(grid: SheetGrid, first_row: int, last_row: int) -> list[tuple[int, int]]:
@@ -92,37 +93,35 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
     by_row: dict[int, list[int]] = defaultdict(list)
     for row, col in loose:
         by_row[row].append(col)
+    roled_rows = {row for row, _ in roles}
+    unused_cols = {col for col, text in header_texts.items() if header_key(text) in _UNUSED}
     unused: dict[int, list[int]] = defaultdict(list)
     lines: list[tuple[int, int]] = []
     unplaced: list[tuple[int, int]] = []
     for row, cols in by_row.items():
         if row in ledger.reported_rows:
-            for col in cols:
-                ledger.finding(row, col)
+            ledger.place(((row, col) for col in cols), Role.FINDING)
             continue
-        if _is_text_line(grid, row, cols, roles):
+        if row not in roled_rows and _is_text_line(grid, row, cols):
             lines.append((row, cols[0]))
             continue
         for col in cols:
-            if header_key(header_texts.get(col, "")) in _UNUSED:
+            if col in unused_cols:
                 unused[col].append(row)
             else:
                 unplaced.append((row, col))
     for col, rows in unused.items():
-        for row in rows:
-            ledger.finding(row, col)
+        ledger.place(((row, col) for row in rows), Role.FINDING)
         collector.add(Severity.INFO, f"column {column_letter(col)} ({header_texts[col]!r}) is not used for scoring "
                       f"({len(rows)} cells)", sheet=grid.name, cell=a1(rows[0], col), action="cells not read")
     if lines:
-        for row, col in lines:
-            ledger.finding(row, col)
+        ledger.place(lines, Role.FINDING)
         shown = ", ".join(f"{a1(row, col)} {grid.text(row, col)[:40]!r}" for row, col in lines[:EXAMPLES])
         collector.add(Severity.INFO, f"line of text in the table not read (a footnote or heading): {shown}"
                       + _more(len(lines)), sheet=grid.name, cell=", ".join(a1(*key) for key in lines[:EXAMPLES]),
                       action="text kept in the return only")
     if unplaced:
-        for row, col in unplaced:
-            ledger.finding(row, col)
+        ledger.place(unplaced, Role.FINDING)
         collector.add(Severity.WARNING, "cells in the table that no rule could place: "
                       + "; ".join(_describe(grid, header_texts, key) for key in unplaced[:EXAMPLES]) + _more(len(unplaced)),
                       sheet=grid.name, cell=", ".join(a1(*key) for key in unplaced[:EXAMPLES]),
@@ -132,9 +131,9 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
     return unplaced
 
 
-def _is_text_line(grid: SheetGrid, row: int, loose_cols: list[int], roles) -> bool:
+def _is_text_line(grid: SheetGrid, row: int, loose_cols: list[int]) -> bool:
     """A footnote or a heading: one text cell (or one merged text) and nothing else on the row."""
-    if len(loose_cols) != 1 or any(key[0] == row for key in roles):
+    if len(loose_cols) != 1:
         return False
     value = grid.value(*grid.anchor(row, loose_cols[0]))
     return isinstance(value, str) and parse_number_text(value) is None and len(value.split()) > 1

@@ -9,80 +9,16 @@ error, and neither value is used.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
+from ..model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
 from .one_return import read_return
 from .parallel import read_returns
+from .register import COMPARED_FIELDS, Register, register_column_findings, same_text, with_period_targets
 from .results import FolderResult
 from .safety import DEFAULT_LIMITS, Limits
-
-COMPARED_FIELDS = ("name", "polarity", "annual_target", "frequency", "profile")
-
-
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, str) and isinstance(b, str):
-        return " ".join(a.lower().split()) == " ".join(b.lower().split())
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    return a == b
-
-
-def _shown(value: object) -> str:
-    return value.value if hasattr(value, "value") and not isinstance(value, (int, float)) else f"{value!r}"
-
-
-class Register:
-    """The framework's indicators, per financial year; an indicator with no year applies to any."""
-
-    def __init__(self, indicators: Iterable[Indicator], path: str | None = None):
-        self.path = path
-        self._by_key: dict[tuple[str, FinancialYear | None], Indicator] = {}
-        for indicator in indicators:
-            self._by_key.setdefault((indicator.ref, indicator.framework_year), indicator)
-
-    def __len__(self) -> int:
-        return len(self._by_key)
-
-    @property
-    def indicators(self) -> tuple[Indicator, ...]:
-        return tuple(self._by_key.values())
-
-    def lookup(self, ref: str, year: FinancialYear | None) -> Indicator | None:
-        return self._by_key.get((ref, year)) or self._by_key.get((ref, None))
-
-    def apply(self, indicators: Iterable[Indicator], path: str | None = None,
-              sources: Mapping[str, Source] | None = None,
-              stated: Mapping[str, frozenset[str]] | None = None) -> tuple[list[Indicator], list[Finding]]:
-        """The register's version of each indicator a return describes, with a finding per
-        disagreement, placed at the indicator's row in ``sources`` when known. Only fields the
-        return wrote (``stated``, per ref; all when unknown) can disagree: a frequency inferred
-        from the months filled in, or a default profile, is not the return's claim."""
-        sources = sources or {}
-        stated = stated or {}
-        merged, findings = [], []
-        for indicator in indicators:
-            known = self.lookup(indicator.ref, indicator.framework_year)
-            if known is None:
-                merged.append(indicator)
-                continue
-            for name in stated.get(indicator.ref, COMPARED_FIELDS):
-                theirs, ours = getattr(indicator, name), getattr(known, name)
-                if theirs is not None and ours is not None and not _same(theirs, ours):
-                    findings.append(Finding(
-                        Severity.WARNING, f"{name} in the return ({_shown(theirs)}) differs from the register "
-                        f"({_shown(ours)})", sources.get(indicator.ref, Source(path)), indicator.ref, "register used"))
-            # The register wins, but a return may add what the register leaves blank.
-            merged.append(replace(known, **{
-                name: getattr(indicator, name)
-                for name in ("quartile", "previous_outturn", "outcome", "tier", "priority", "annual_target")
-                if getattr(known, name) is None and getattr(indicator, name) is not None
-            }))
-        return merged, findings
-
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -100,19 +36,9 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     register_files = [Path(register_path)] if register_path else [p for p in files if "register" in p.stem.lower()]
     register = None
     if register_files:
-        indicators, targets = [], []
-        for path in register_files:
-            result = read_return(path, period_hint=hint, limits=limits)
-            values = [o for o in result.observations if o.value is not None]
-            if values:
-                findings.append(Finding(Severity.WARNING, f"the register holds {len(values)} values",
-                                        Source(str(path)), action="values in the register are not used; "
-                                        "send them in a return"))
-            indicators.extend(result.indicators)
-            targets.extend(o for o in result.observations if o.period_target is not None)
-            findings.extend(result.findings)
-            sources.extend([result.source_file] if result.source_file else [])
-        register = Register(with_period_targets(indicators, targets), str(register_files[0]))
+        register, register_findings, register_sources = read_register(register_files, hint, limits)
+        findings.extend(register_findings)
+        sources.extend(register_sources)
     described: dict[tuple[str, FinancialYear | None], Indicator] = {}
     observations: list[Observation] = []
     comparators: list = []
@@ -124,9 +50,11 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
             findings.append(Finding(Severity.INFO, "hidden file skipped", Source(str(path))))
             continue
         returns.append(path)
+    outside: set[str] = set()
     for path, result in read_returns(returns, hint, register, limits):
         if on_file is not None:
             on_file(path)
+        outside |= result.outside_register
         findings.extend(result.findings)
         sources.extend([result.source_file] if result.source_file else [])
         observations.extend(result.observations)
@@ -141,19 +69,26 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     findings.extend(_undescribed(observations, described, str(folder)))
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources),
-                        tuple(comparators))
+                        tuple(comparators), frozenset(outside - (register.refs if register else frozenset())))
 
 
-def with_period_targets(indicators: Iterable[Indicator], targets: Iterable[Observation]) -> list[Indicator]:
-    """The register's indicators with the period targets its values sheet sets (a target
-    belongs to the indicator of the same ref whose framework year holds the period)."""
-    by_ref: dict[str, list[Observation]] = {}
-    for o in targets:
-        by_ref.setdefault(o.ref, []).append(o)
-    return [replace(indicator, period_targets=indicator.period_targets + tuple(
-                (o.period, o.period_target) for o in by_ref.get(indicator.ref, ())
-                if indicator.framework_year in (None, o.period.fy)))
-            for indicator in indicators]
+def read_register(paths: list[Path], hint: Period | None,
+                  limits: Limits) -> tuple[Register, list[Finding], list[SourceFile]]:
+    """The register from its file(s), with what it lacks and the values it should not hold."""
+    indicators, targets, findings, sources = [], [], [], []
+    for path in paths:
+        result = read_return(path, period_hint=hint, limits=limits)
+        values = [o for o in result.observations if o.value is not None]
+        if values:
+            findings.append(Finding(Severity.WARNING, f"the register holds {len(values)} values",
+                                    Source(str(path)), action="values in the register are not used; "
+                                    "send them in a return"))
+        indicators.extend(result.indicators)
+        targets.extend(o for o in result.observations if o.period_target is not None)
+        findings.extend(result.findings)
+        findings.extend(register_column_findings(str(path), list(result.tables), list(result.unrecognised)))
+        sources.extend([result.source_file] if result.source_file else [])
+    return Register(with_period_targets(indicators, targets), str(paths[0])), findings, sources
 
 
 def _describe_once(described: dict, indicator: Indicator, path: str) -> list[Finding]:
@@ -161,7 +96,7 @@ def _describe_once(described: dict, indicator: Indicator, path: str) -> list[Fin
     first = described.setdefault(key, indicator)
     if first is indicator:
         return []
-    differing = [name for name in COMPARED_FIELDS if not _same(getattr(first, name), getattr(indicator, name))]
+    differing = [name for name in COMPARED_FIELDS if not same_text(getattr(first, name), getattr(indicator, name))]
     if not differing:
         return []
     return [Finding(Severity.WARNING, f"two returns describe this indicator differently ({', '.join(differing)})",

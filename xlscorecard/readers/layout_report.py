@@ -29,6 +29,8 @@ class TableReport:
     fields: int
     findings: int
     unplaced: int = 0
+    field_names: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
 
     @property
     def partly_read(self) -> bool:
@@ -54,7 +56,15 @@ def table_report(table: Table, layout: str, ledger: Ledger, last_row: int, rows_
     key = f"{key_name} in {column_letter(table.col(key_name))}" if key_name else "no ref or name column"
     return TableReport(grid.name, layout, f"{a1(top, min(cols))}:{a1(max(last_row, top), max(cols))}", header, key,
                        describe_columns(table.period_columns, grid.hidden_cols), rows_read, counts[Role.VALUE],
-                       counts[Role.FIELD], counts[Role.FINDING], unplaced)
+                       counts[Role.FIELD], counts[Role.FINDING], unplaced, tuple(table.fields),
+                       tuple(text for _, text in sorted(table.header_texts.items())))
+
+
+def header_report(table: Table) -> TableReport:
+    """A header no layout took: what it has, so that a register can say what it lacks."""
+    return TableReport(table.grid.name, "not recognised", a1(table.header_row, 1), f"row {table.header_row}", "", "",
+                       0, 0, 0, 0, 0, tuple(table.fields),
+                       tuple(text for _, text in sorted(table.header_texts.items())))
 
 
 def describe_columns(columns: list[PeriodColumn], hidden: frozenset[int] | set[int] = frozenset()) -> str:

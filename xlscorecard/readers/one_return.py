@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from ..model import Finding, Period, Severity, Source, SourceFile, parse_period
 from .claims import check_claims
+from .register import Register, reconcile
 from .registry import LAYOUTS
 from .results import ReturnResult
 from .safety import DEFAULT_LIMITS, Limits
-from .workbook import read_tables
-
-if TYPE_CHECKING:
-    from .folder import Register
+from .workbook import TablesOutcome, read_tables
 
 
 def describe_file(path: Path) -> SourceFile:
@@ -52,8 +50,17 @@ def describe_if_possible(path: Path) -> SourceFile | None:
 def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> ReturnResult:
     source_file = describe_file(path)
     outcome = read_tables(path, LAYOUTS, hint, limits)
-    indicators, observations = list(outcome.indicators), list(outcome.observations)
     findings = list(outcome.findings)
+    outside: frozenset[str] = frozenset()
+    if register is not None:
+        sources = {**{o.ref: o.source for o in reversed(outcome.observations)}, **outcome.indicator_sources}
+        matched = reconcile([*(i.ref for i in outcome.indicators), *(o.ref for o in outcome.observations)],
+                            register, outcome.named_by_name, sources, str(path))
+        findings.extend(matched.findings)
+        outside = matched.outside
+        if matched.renamed:
+            _rename(outcome, matched.renamed)
+    indicators, observations = list(outcome.indicators), list(outcome.observations)
     if register is not None:
         indicators, register_findings = register.apply(indicators, str(path), outcome.indicator_sources,
                                                          outcome.stated_fields)
@@ -63,6 +70,18 @@ def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> R
     findings.extend(check_claims(outcome.claims, by_ref, observations))
     layout = ", ".join(outcome.layouts) or None
     source_file = SourceFile(source_file.path, source_file.size, source_file.modified, source_file.sha256,
-                             len(observations), layout)
+                             len(observations), layout, tuple(table.line() for table in outcome.tables))
     return ReturnResult(tuple(indicators), tuple(observations), tuple(findings), source_file,
-                        tuple(outcome.claims), tuple(outcome.comparators))
+                        tuple(outcome.claims), tuple(outcome.comparators), tuple(outcome.tables),
+                        tuple(outcome.unrecognised), outside)
+
+
+def _rename(outcome: TablesOutcome, renamed: dict[str, str]) -> None:
+    """The outcome with every ref as the register spells it (``cyp 01`` read as CYP-01)."""
+    def new(ref: str) -> str:
+        return renamed.get(ref, ref)
+    outcome.indicators = [replace(i, ref=new(i.ref)) if i.ref in renamed else i for i in outcome.indicators]
+    outcome.observations = [replace(o, ref=new(o.ref)) if o.ref in renamed else o for o in outcome.observations]
+    outcome.claims = [replace(c, ref=new(c.ref)) if c.ref in renamed else c for c in outcome.claims]
+    outcome.indicator_sources = {new(ref): source for ref, source in outcome.indicator_sources.items()}
+    outcome.stated_fields = {new(ref): fields for ref, fields in outcome.stated_fields.items()}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..model import ComparatorValue, Finding, Indicator, Observation, Severity, SourceFile
 from .claims import PublishedClaim
+from .layout_report import TableReport
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class ReturnResult:
     source_file: SourceFile | None
     claims: tuple[PublishedClaim, ...] = ()
     comparators: tuple[ComparatorValue, ...] = ()
+    tables: tuple[TableReport, ...] = ()
+    unrecognised: tuple[TableReport, ...] = ()
+    # Refs this return used that the register does not have (kept, scored apart).
+    outside_register: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class FolderResult:
     findings: tuple[Finding, ...]
     sources: tuple[SourceFile, ...] = field(default=())
     comparators: tuple[ComparatorValue, ...] = field(default=())
+    # Indicators the returns describe or give values for that the register does not have.
+    outside_register: frozenset[str] = field(default=frozenset())
 
     @property
     def has_errors(self) -> bool:

@@ -179,19 +179,25 @@ def infer_frequency(observations: list[Observation]) -> Frequency:
 def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dict[str, str],
                        observations: list[Observation], context: ReadContext) -> Indicator | None:
     """The indicator a row describes, or ``None`` (with a finding) when it has no usable polarity."""
+    context.ledger.field(row, table.col("ref"))
+    context.ledger.field(row, table.col("name"))
     polarity = _parsed(table, row, "polarity", Polarity.parse, context, ref)
     if polarity is None:
-        if _text(table, row, "polarity") is None:  # an unreadable one was reported by _parsed
-            where = table.col("polarity") or table.col("ref") or table.col("name")
-            context.collector.problem(MISSING_POLARITY, table.grid.name, row, where, ref=ref)
+        # A table with no polarity column gives values only (the register describes its
+        # indicators); a row that leaves its polarity blank, or unreadable, is reported.
+        if table.has("polarity"):
+            if _text(table, row, "polarity") is None:  # an unreadable one was reported by _parsed
+                context.collector.problem(MISSING_POLARITY, table.grid.name, row, table.col("polarity"), ref=ref)
+            context.ledger.report_row(row)
+        else:
+            for name in METADATA_FIELDS:
+                context.ledger.field(row, table.col(name))  # kept as read: the register's to say
         return None
     stated_frequency = _parsed(table, row, "frequency", Frequency.parse, context, ref)
     frequency = stated_frequency or infer_frequency(observations)
     stated_profile = _parsed(table, row, "profile", TargetProfile.parse, context, ref)
     year = _parsed(table, row, "framework_year", _financial_year, context, ref) or table.framework_year
     key_col = table.col("ref") or table.col("name")
-    context.ledger.field(row, table.col("ref"))
-    context.ledger.field(row, table.col("name"))
     context.indicator_sources.setdefault(ref, Source(table.grid.path, table.grid.name, a1(row, key_col)))
     stated = {"name", "polarity", "annual_target", "frequency", "profile"}
     context.stated_fields.setdefault(ref, frozenset(

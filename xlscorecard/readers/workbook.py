@@ -21,7 +21,7 @@ from .accounting import Ledger, sweep
 from .cells import FindingCollector
 from .column_periods import duplicate_columns, resolve_periods
 from .header import Table, find_table
-from .layout_report import TableReport, table_report
+from .layout_report import TableReport, header_report, table_report
 from .rows import CarriedValues, ReadContext
 from .safety import FileKind, Limits, classify
 from .sheets import SheetGrid, a1, column_letter, load_csv, workbook_sheets
@@ -64,6 +64,8 @@ class TablesOutcome:
     indicator_sources: dict[str, Source] = field(default_factory=dict)
     stated_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     tables: list[TableReport] = field(default_factory=list)
+    # Headers found that no layout reads (a register's indicator sheet with no Ref column, say).
+    unrecognised: list[TableReport] = field(default_factory=list)
     # What each table's reader did with every cell, kept for the tests of the accounting.
     ledgers: list[tuple[Table, Ledger, int]] = field(default_factory=list)
     named_by_name: set[str] = field(default_factory=set)
@@ -153,7 +155,7 @@ def _read_sheets(sheets, layouts, context: ReadContext, limits: Limits, outcome:
     for sheet in sheets:
         with _openpyxl_errors():
             shallow = sheet.load(limits, max_rows=limits.header_search_rows + 2)
-        if _layout_for(shallow, layouts, context, limits) is None:
+        if _layout_for(shallow, layouts, context, limits, unrecognised=outcome.unrecognised) is None:
             continue
         if shallow.hidden:
             context.collector.add(Severity.WARNING, "hidden sheet looks like a return; not read",
@@ -164,12 +166,15 @@ def _read_sheets(sheets, layouts, context: ReadContext, limits: Limits, outcome:
         _read_grid(grid, layouts, context, limits, outcome)
 
 
-def _layout_for(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, start_row: int = 1):
+def _layout_for(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, start_row: int = 1,
+                unrecognised: list | None = None):
     table = find_table(grid, limits.header_search_rows, start_row)
     if table is None:
         return None
     table = resolve_periods(table, context.period_hint)
     layout = next((layout for layout in layouts if layout.sniff(table)), None)
+    if layout is None and unrecognised is not None:
+        unrecognised.append(header_report(table))
     return None if layout is None else (layout, table)
 
 

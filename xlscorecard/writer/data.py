@@ -29,6 +29,8 @@ class ScorecardData:
     default, for the words of the headline and key; ``None`` uses the template's. ``returns`` is
     the returns tracker's position per service; the Returns sheet is left out when it is empty.
     ``benchmarks`` are the council's ranks in comparator tables, by ref, shown with the quartile.
+    ``outside_register`` are indicators the returns gave that the register does not have, with
+    their scores: listed on the Data quality sheet, never in the priority sheets or the counts.
     """
 
     period: Period
@@ -45,9 +47,11 @@ class ScorecardData:
     tolerance: float | None = None
     returns: Sequence[ServiceReturn] = ()
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
+    outside_register: Sequence[tuple[Indicator, Score]] = ()
 
     def __post_init__(self):
-        for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order", "returns"):
+        for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order", "returns",
+                     "outside_register"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "priority_names", dict(self.priority_names))
         object.__setattr__(self, "benchmarks", dict(self.benchmarks))

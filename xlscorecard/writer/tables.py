@@ -15,6 +15,7 @@ from typing import Any
 
 from xlsxwriter.format import Format
 
+from ..checks import caveat_line, return_caveats
 from ..model import COMMENTARY_HEADINGS, Indicator, Rag, Score
 from ..summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
@@ -260,23 +261,58 @@ QUALITY_COLUMNS = (Column("Severity", 10), Column("File", 36), Column("Sheet"), 
                    Column("What was found", WRAP_WIDTH), Column("What xlscorecard did", 30), Column("Cells"))
 
 
+OUTSIDE_COLUMNS = (Column("Ref"), Column("Indicator", WRAP_WIDTH), Column("Period"), Column("Value"),
+                   Column("Target"), Column("Status"), Column("Return and cell", 36))
+
+
+def _caveats(sheet: Sheet, card: Scorecard, formats: Formats, row: int) -> int:
+    """The returns that were not read as a whole, one line each, above the findings."""
+    caveats = return_caveats(card.data.findings)
+    if not caveats:
+        return row
+    last = len(QUALITY_COLUMNS) - 1
+    sheet.merge(row, 0, last, "Returns read with caveats (details in the findings below):", formats["text_bold"])
+    for path, kinds in caveats:
+        row += 1
+        sheet.merge(row, 0, last, caveat_line(path, kinds), formats["text_wrap"])
+    return row + 2
+
+
+def _outside_register(sheet: Sheet, card: Scorecard, formats: Formats, row: int) -> int:
+    """Indicators the returns gave that the register does not have: shown, scored on the
+    return's own details, and kept out of the priority sheets and the counts."""
+    outside = card.data.outside_register
+    if not outside:
+        return row
+    sheet.merge(row, 0, len(QUALITY_COLUMNS) - 1, f"Not in the register ({len(outside)}): not counted in the "
+                "scorecard; correct the return's ref or add the indicator to the register", formats["text_bold"])
+    _header(sheet, formats, row + 1, OUTSIDE_COLUMNS)
+    rows = [[Cell(i.ref, formats["text_bold"]), Cell(i.name, formats["text_wrap"]),
+             Cell(s.value_period.label if s.value_period else s.period.label, formats["text"]),
+             Cell(s.value, formats["value"]), Cell(s.target, formats["value"]),
+             Cell(rag_word(card.template, s.rag), formats["rag_status", s.rag]),
+             Cell(str(s.source) if s.source else None, formats["text_wrap"])] for i, s in outside]
+    return _rows(sheet, row + 2, rows, {1: WRAP_WIDTH, 6: 36}) + 1
+
+
 def write_data_quality(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
     sheet = Sheet(workbook.add_worksheet(sheet_name("Data quality", taken)))
     findings = sorted(card.data.findings, key=lambda finding: finding.sort_key())
     _start(sheet, formats, f"Data quality - {len(findings)} finding{'s' * (len(findings) != 1)}",
            "Every problem found while reading the returns, worst first, then by file. Fix the cell named "
            "and run again.", len(QUALITY_COLUMNS) - 1)
-    _header(sheet, formats, HEADER_ROW, QUALITY_COLUMNS)
+    header_row = _outside_register(sheet, card, formats, _caveats(sheet, card, formats, HEADER_ROW))
+    _header(sheet, formats, header_row, QUALITY_COLUMNS)
     rows = [[Cell(f.severity.label.capitalize(), formats["text_bold"]), Cell(f.source.path, formats["text_wrap"]),
              Cell(f.source.sheet, formats["text"]), Cell(f.source.cell, formats["text"]), Cell(f.ref, formats["text"]),
              Cell(f.message, formats["text_wrap"]), Cell(f.action, formats["text_wrap"]),
              Cell(f.count, formats["count"])] for f in findings]
     if not rows:
         rows = [[Cell("No problems were found in the returns.", formats["note"])]]
-    _rows(sheet, HEADER_ROW + 1, rows, {1: 36, 5: WRAP_WIDTH, 6: 30})
+    _rows(sheet, header_row + 1, rows, {1: 36, 5: WRAP_WIDTH, 6: 30})
     if findings:
-        sheet.ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(rows), len(QUALITY_COLUMNS) - 1)
-    _finish(sheet, card, QUALITY_COLUMNS, HEADER_ROW)
+        sheet.ws.autofilter(header_row, 0, header_row + len(rows), len(QUALITY_COLUMNS) - 1)
+    _finish(sheet, card, QUALITY_COLUMNS, header_row)
 
 
 RETURNS_COLUMNS = (Column("Service", 26), Column("Data owner", 26), Column("Indicators due", WRAP_WIDTH),
@@ -310,7 +346,7 @@ def write_returns(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
 
 
 SOURCE_COLUMNS = (Column("File", 40), Column("Layout"), Column("Records"), Column("Size (bytes)"),
-                  Column("Modified (UTC)"), Column("SHA-256", 66))
+                  Column("Modified (UTC)"), Column("SHA-256", 66), Column("How each table was read", 80))
 
 
 def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
@@ -322,8 +358,9 @@ def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
     _header(sheet, formats, HEADER_ROW, SOURCE_COLUMNS)
     rows = [[Cell(s.path, formats["text_wrap"]), Cell(s.layout or "not understood", formats["text"]),
              Cell(s.records, formats["count"]), Cell(s.size, formats["count"]),
-             Cell(_utc(s.modified), formats["datetime"]), Cell(s.sha256, formats["mono"])] for s in sources]
-    _rows(sheet, HEADER_ROW + 1, rows or [[Cell("No returns were listed.", formats["note"])]], {0: 40})
+             Cell(_utc(s.modified), formats["datetime"]), Cell(s.sha256, formats["mono"]),
+             Cell("\n".join(s.tables) or None, formats["text_wrap"])] for s in sources]
+    _rows(sheet, HEADER_ROW + 1, rows or [[Cell("No returns were listed.", formats["note"])]], {0: 40, 6: 80})
     _finish(sheet, card, SOURCE_COLUMNS, HEADER_ROW)
 
 
