@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from .alongside import Alongside
 from .errors import ReturnError
 from .history import History, PastRun, merge_with_history
-from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, Severity, SourceFile, parse_period
+from .model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, SourceFile,
+                    parse_period)
 from .records import record_rows, write_records
 from .scoring import DEFAULT_TOLERANCE, score_indicator
 from .benchmark import Benchmark, benchmarks
@@ -100,9 +101,9 @@ class Assessment:
     previous: PastRun | None
     tolerance: float
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
-    # Indicators the returns gave that the register does not have: scored on the return's own
-    # details, kept apart from the framework's (Data quality sheet).
-    outside_register: tuple[tuple[Indicator, Score], ...] = ()
+    # Refs the returns gave that the register does not have, as (ref, name, score): scored on the
+    # return's own details when it gives them, kept apart from the framework's (Data quality sheet).
+    outside_register: tuple[tuple[str, str, Score], ...] = ()
 
     @property
     def total(self) -> GroupSummary:
@@ -166,10 +167,12 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
         scores = _score(indicators, observations, chosen, tolerance)
     outside_scores = _score(outside, observations, chosen, tolerance)
     findings += earlier_value_findings([*scores, *outside_scores], read.observations)
+    outside_register = [(i.ref, i.name, s) for i, s in zip(outside, outside_scores)]
+    outside_register += unscored(read.outside_register - {i.ref for i in outside}, read.observations, chosen)
     findings.sort(key=Finding.sort_key)
     return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
                        tuple(findings), tuple(read.sources), previous, tolerance, ranked,
-                       tuple(zip(outside, outside_scores))),
+                       tuple(outside_register)),
             read.observations)
 
 
@@ -284,6 +287,19 @@ def _with_history(store: History, indicators: Sequence[Indicator], observations:
         merged += merge_with_history(by_ref.get(indicator.ref, []), stored[indicator.ref])
     known = {i.ref for i in indicators}
     return merged + [o for o in observations if o.ref not in known]
+
+
+def unscored(refs, observations: Iterable[Observation], period: Period) -> list[tuple[str, str, Score]]:
+    """Refs with values and nothing to score them with (no polarity): their latest value up to
+    the period, shown as read."""
+    latest: dict[str, Observation] = {}
+    for o in observations:
+        if o.ref in refs and o.value is not None and o.period.fy == period.fy and o.period.ends_no_later_than(period):
+            if o.ref not in latest or latest[o.ref].period < o.period:
+                latest[o.ref] = o
+    return [(ref, ref, Score(ref, period, Rag.NO_TARGET, value=o.value, value_period=o.period, source=o.source,
+                             gap_reason="not scored: no polarity or target"))
+            for ref, o in sorted(latest.items())]
 
 
 def _score(indicators, observations, period, tolerance) -> list[Score]:

@@ -318,20 +318,22 @@ def write_return_template(path: str | Path, *, indicators: Sequence[Indicator] =
 # -- the register and the one call the command line makes -------------------------------------
 
 def load_register(path: str | Path) -> tuple[Indicator, ...]:
-    """The indicators of a register workbook, read by the ordinary return readers.
+    """The indicators of a register workbook, read as ``consolidate`` reads it.
 
     Raises :class:`ReturnError` when the register cannot be read or describes no indicator.
     """
-    from .readers import read_return  # the readers are only needed when a register is given
+    from .readers import DEFAULT_LIMITS, read_register  # the readers are only needed when a register is given
 
-    result = read_return(path)
-    errors = [finding for finding in result.findings if finding.severity is Severity.ERROR]
+    register, findings, _ = read_register([Path(path)], None, DEFAULT_LIMITS)
+    errors = [finding for finding in findings if finding.severity is Severity.ERROR]
     if errors:
-        raise ReturnError(f"the register {Path(path).name} could not be read: {errors[0].message}")
-    if not result.indicators:
+        first = errors[0]
+        raise ReturnError(f"the register {Path(path).name} could not be read: {first.message}"
+                          + (f" ({first.action})" if first.action else ""))
+    if not len(register):
         raise ReturnError(f"the register {Path(path).name} describes no indicators; it needs an Indicators sheet "
                           "with Ref, Name and Polarity columns (see templates/README.md)")
-    return result.indicators
+    return register.indicators
 
 
 def make_return_template(out: str | Path, *, register_path: str | Path | None = None, service: str | None = None,

@@ -162,18 +162,18 @@ def assign_periods(columns: list[PeriodColumn], fy: FinancialYear | None) -> lis
 def _without_wrapped_repeats(columns: list[PeriodColumn], resolved: list[PeriodColumn]) -> list[PeriodColumn]:
     """Months that only the wrap past March told apart are not told apart: a month written twice
     with no year over either (``Apr … Mar Apr … Dec``, last year's months often hidden) is two
-    columns for one month, and which is which is a guess."""
-    seen: dict[int, int] = {}
-    repeated: set[int] = set()
-    for original in columns:
-        if original.period is None and original.band_fy is None and original.band_calendar_year is None \
-                and original.calendar_month is not None:
-            if original.calendar_month in seen:
-                repeated.update({seen[original.calendar_month], original.col})
-            seen.setdefault(original.calendar_month, original.col)
-    if not repeated:
+    columns for one month, and which is which is a guess; so is the year of every other month
+    written without one (January to March above belong to one of the two blocks)."""
+    bare = [c for c in columns if c.period is None and c.band_fy is None and c.band_calendar_year is None
+            and c.calendar_month is not None]
+    months = [c.calendar_month for c in bare]
+    if len(set(months)) == len(months):
         return resolved
-    return [replace(c, period=None, problem=REPEATED_MONTH) if c.col in repeated else c for c in resolved]
+    fy_months = [calendar_month_to_fy_month(m) for m in months]
+    steps = [b - a for a, b in zip(fy_months, fy_months[1:])]
+    wrapped = any(s > 0 for s in steps) if _descending(columns) else any(s < 0 for s in steps)
+    doubtful = {c.col for c in bare} if wrapped else {c.col for c in bare if months.count(c.calendar_month) > 1}
+    return [replace(c, period=None, problem=REPEATED_MONTH) if c.col in doubtful else c for c in resolved]
 
 
 def duplicate_columns(table: Table) -> list[list[PeriodColumn]]:
@@ -185,7 +185,7 @@ def duplicate_columns(table: Table) -> list[list[PeriodColumn]]:
             groups.setdefault(column.period, []).append(column)
         elif column.problem == REPEATED_MONTH:
             groups.setdefault(("month", column.calendar_month), []).append(column)
-    clashes = [group for group in groups.values() if len(group) > 1]
+    clashes = [group for group in groups.values() if len(group) > 1 or group[0].problem == REPEATED_MONTH]
     clashing = {c.col for group in clashes for c in group}
     if clashing:
         table.period_columns = [replace(c, period=None, problem=SAME_PERIOD) if c.col in clashing else c

@@ -19,6 +19,7 @@ from .parallel import read_returns
 from .register import COMPARED_FIELDS, Register, register_column_findings, same_text, with_period_targets
 from .results import FolderResult
 from .safety import DEFAULT_LIMITS, Limits
+from .workbook import NO_HEADER
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -39,6 +40,8 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
         register, register_findings, register_sources = read_register(register_files, hint, limits)
         findings.extend(register_findings)
         sources.extend(register_sources)
+        if not len(register):
+            register = None  # its error says why; the returns describe their own indicators
     described: dict[tuple[str, FinancialYear | None], Indicator] = {}
     observations: list[Observation] = []
     comparators: list = []
@@ -85,8 +88,12 @@ def read_register(paths: list[Path], hint: Period | None,
                                     "send them in a return"))
         indicators.extend(result.indicators)
         targets.extend(o for o in result.observations if o.period_target is not None)
-        findings.extend(result.findings)
-        findings.extend(register_column_findings(str(path), list(result.tables), list(result.unrecognised)))
+        columns = register_column_findings(str(path), list(result.tables), list(result.unrecognised))
+        if any(f.severity is Severity.ERROR for f in columns):  # says more than "no header recognised"
+            findings.extend(f for f in result.findings if not f.message.startswith(NO_HEADER))
+        else:
+            findings.extend(result.findings)
+        findings.extend(columns)
         sources.extend([result.source_file] if result.source_file else [])
     return Register(with_period_targets(indicators, targets), str(paths[0])), findings, sources
 

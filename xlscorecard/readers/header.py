@@ -113,6 +113,7 @@ _QUARTER_WORDS = re.compile(r"\b(?:quarter|qtr) ([1-4])\b")
 
 # Header texts repeat across rows, sheets and returns: what each says is worked out once.
 _period_label = lru_cache(maxsize=8192)(period_label)
+names_a_period = _period_label
 
 
 class _Heading(NamedTuple):

@@ -36,7 +36,7 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
                 context.ledger.field(row, name_col)
             continue
         context.named_by_name.add(name)
-        context.ledger.field(row, name_col)
+        context.saw_ref(table, row, name_col, name)
         observations = with_row_note(table, row, name, observations_from_row(table, row, name, context), context,
                                      table.col("note"), row_commentary(table, row, context))
         indicator = indicator_from_row(table, row, name, name, carried.update(table, row, context.ledger),

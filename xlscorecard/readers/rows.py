@@ -15,7 +15,7 @@ from ..model import (COMMENTARY_HEADINGS, FinancialYear, Frequency, Indicator, O
                      TargetProfile, parse_quartile)
 from .accounting import Ledger, Role
 from .cells import FindingCollector, read_cell
-from .header import Table
+from .header import Table, names_a_period
 from .sheets import SheetGrid, a1
 from .synonyms import SECTION_HEADINGS, field_for
 
@@ -93,6 +93,11 @@ class ReadContext:
     named_by_name: set[str] = field(default_factory=set)
     edge_periods: dict[int, Period | None] = field(default_factory=dict)
 
+    def saw_ref(self, table: Table, row: int, col: int, ref: str) -> None:
+        """Where the return names ``ref`` first: the cell a finding about the ref points to."""
+        self.indicator_sources.setdefault(ref, Source(table.grid.path, table.grid.name, a1(row, col)))
+        self.ledger.field(row, col)
+
     def report(self, problem, table: Table, row: int, col: int, *, ref: str | None = None,
                raw: str | None = None) -> None:
         """A problem with a cell that is therefore not used: the cell ends as a finding."""
@@ -107,9 +112,19 @@ class ReadContext:
 
 def is_header_repeat(table: Table, row: int) -> bool:
     """A later header row (a new table, or the header repeated on each printed page): its key
-    column (the ref, else the name) holds a header word such as "Ref" or "Measure"."""
+    column (the ref, else the name) holds a header word such as "Ref" or "Measure", or the row
+    is a header with its columns in another order (every text a header word or a period, one
+    of them naming the ref or the indicator)."""
     key = "ref" if table.has("ref") else "name"
-    return field_for(table.grid.text(row, table.col(key))) == key
+    grid = table.grid
+    key_text = grid.text(row, table.col(key))
+    if field_for(key_text) == key:
+        return True
+    if not key_text or not (field_for(key_text) or names_a_period(key_text)):
+        return False  # a data row: its key cell is a ref or a name
+    texts = [text for text in grid.row_texts(row) if text]
+    return len(texts) >= 2 and all(field_for(t) or names_a_period(t) for t in texts) \
+        and any(field_for(t) in ("ref", "name") for t in texts)
 
 
 def data_rows(table: Table, records: SheetRecords):

@@ -103,7 +103,7 @@ def read_values(table: Table, context: ReadContext) -> SheetRecords:
         except PeriodError:
             context.report_row(BAD_PERIOD, table, row, period_col, ref=ref, raw=grid.text(row, period_col))
             continue
-        ledger.field(row, ref_col)
+        context.saw_ref(table, row, ref_col, ref)
         ledger.field(row, period_col)
         ledger.field(row, name_col)
         reading = read_cell(grid.cell(row, value_col))

@@ -43,6 +43,7 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
             if has_values(table, row):
                 context.report_row(UNREFERENCED_VALUES, table, row, table.col("ref"))
             continue
+        context.saw_ref(table, row, table.col("ref"), ref)
         observations = with_row_note(table, row, ref, observations_from_row(table, row, ref, context), context,
                                      table.col("note"), row_commentary(table, row, context))
         name = table.grid.text(row, name_col) if name_col else ref

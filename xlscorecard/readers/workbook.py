@@ -35,6 +35,7 @@ OPENPYXL_FAILURES = (KeyError, TypeError, ValueError, AttributeError, IndexError
 READER_ENV = "XLSCORECARD_READER"
 # The share of the unpacked-size cap that a workbook the fast reader cannot take may unpack to.
 SLOW_READER_SHARE = 0.3
+NO_HEADER = "no sheet has a header xlscorecard recognises"
 # A sheet can hold several tables one under another (one per priority, or per printed page).
 MAX_TABLES_PER_SHEET = 50
 
@@ -95,7 +96,7 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
     if not outcome.layouts:
         tried = ", ".join(layout.name for layout in layouts)
         collector.add(Severity.ERROR,
-                      f"no sheet has a header xlscorecard recognises (layouts tried: {tried}); a return needs "
+                      f"{NO_HEADER} (layouts tried: {tried}); a return needs "
                       "a header row with a Ref or Measure column and value or metadata columns",
                       action="file skipped; see templates/README.md for the return format")
     return _finish(outcome, context)
@@ -196,7 +197,8 @@ def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, o
         _check_columns(table, context)
         context.ledger = ledger = Ledger(grid)
         records = layout.read(table, context)
-        last_row = (records.next_table_row - 1) if records.next_table_row else grid.n_rows
+        bound = (records.next_table_row - 1) if records.next_table_row else grid.n_rows
+        last_row = max((r for r, _ in grid.cells if table.first_data_row <= r <= bound), default=table.header_row)
         unplaced = sweep(ledger, context.collector, table.header_texts, table.first_data_row, last_row)
         _check_hidden(table, context, last_row)
         outcome.tables.append(table_report(table, layout.name, ledger, last_row, records.rows_read, len(unplaced)))
@@ -217,12 +219,16 @@ def _check_columns(table: Table, context: ReadContext) -> None:
     groups = duplicate_columns(table)
     if not groups:
         return
-    pairs = [" and ".join(f"{a1(table.header_row, c.col)} {c.label!r}" for c in group) for group in groups]
+    pairs = [" and ".join(f"{a1(table.header_row, c.col)} {c.label!r}" for c in group) for group in groups
+             if len(group) > 1]
+    alone = [f"{a1(table.header_row, c.col)} {c.label!r}" for group in groups if len(group) == 1 for c in group]
     cells = [a1(table.header_row, c.col) for group in groups for c in group]
     shown = "; ".join(pairs[:5]) + (f" and {len(pairs) - 5} more" if len(pairs) > 5 else "")
+    if alone:  # months written once among repeated ones: their year is as uncertain
+        shown += f"; and the year of {', '.join(alone[:3])}{' …' if len(alone) > 3 else ''}, written once among them"
     context.collector.add(
         Severity.ERROR, f"value columns that give the same period, with nothing in the header to tell them apart: "
-        f"{shown}", sheet=table.grid.name, cell=", ".join(cells[:10]), count=len(pairs), kind=PARTLY_READ,
+        f"{shown}", sheet=table.grid.name, cell=", ".join(cells[:10]), count=len(cells), kind=PARTLY_READ,
         action="none of these columns read; write the year over each block of months ('2019/20', '2020/21') or "
                "in the month headers ('Apr-20')")
 

@@ -47,7 +47,7 @@ class ScorecardData:
     tolerance: float | None = None
     returns: Sequence[ServiceReturn] = ()
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
-    outside_register: Sequence[tuple[Indicator, Score]] = ()
+    outside_register: Sequence[tuple[str, str, Score]] = ()
 
     def __post_init__(self):
         for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order", "returns",

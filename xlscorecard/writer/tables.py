@@ -287,11 +287,11 @@ def _outside_register(sheet: Sheet, card: Scorecard, formats: Formats, row: int)
     sheet.merge(row, 0, len(QUALITY_COLUMNS) - 1, f"Not in the register ({len(outside)}): not counted in the "
                 "scorecard; correct the return's ref or add the indicator to the register", formats["text_bold"])
     _header(sheet, formats, row + 1, OUTSIDE_COLUMNS)
-    rows = [[Cell(i.ref, formats["text_bold"]), Cell(i.name, formats["text_wrap"]),
+    rows = [[Cell(ref, formats["text_bold"]), Cell(name, formats["text_wrap"]),
              Cell(s.value_period.label if s.value_period else s.period.label, formats["text"]),
              Cell(s.value, formats["value"]), Cell(s.target, formats["value"]),
              Cell(rag_word(card.template, s.rag), formats["rag_status", s.rag]),
-             Cell(str(s.source) if s.source else None, formats["text_wrap"])] for i, s in outside]
+             Cell(str(s.source) if s.source else None, formats["text_wrap"])] for ref, name, s in outside]
     return _rows(sheet, row + 2, rows, {1: WRAP_WIDTH, 6: 36}) + 1
 
 
