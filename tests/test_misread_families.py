@@ -404,3 +404,34 @@ def test_validate_layout_shows_how_each_table_was_read(tmp_path):
     # each, and this year's where the report printed a figure.
     this_year = sum(1 for r in CYP for m in MONTHS if r[m] not in ("", "-"))
     assert f"4 rows; cells {48 + this_year} values, 16 fields, 0 findings" in line
+
+
+# -- what the scorecard shows ------------------------------------------------------------------------
+
+def _consolidated(folder: Path, tmp_path: Path):
+    out = tmp_path / "scorecard.xlsx"
+    records = tmp_path / "records.csv"
+    run = CliRunner().invoke(cli, ["consolidate", str(folder), "--period", Q3, "--out", str(out), "--records",
+                                   str(records), "--no-history"])
+    assert run.exit_code == 0, run.output
+    return load_workbook(out), records.read_text(encoding="utf-8-sig"), run.output
+
+
+def test_the_scorecard_shows_a_marked_figure_with_its_marker_and_the_caveats_and_strays(tmp_path):
+    folder = with_register(tmp_path / "returns")
+    _wide(folder / "childrens.xlsx", [{**CYP[0], "dec": "459.4 (p)"}, {**CYP[1], "dec": "awaiting data"}],
+          {"CYP-02": "CYP-002"})
+    book, records, output = _consolidated(folder, tmp_path)
+    sheet = next(ws for ws in book.worksheets if ws.title.startswith("P1"))
+    [cell] = [c for row in sheet.iter_rows() for c in row if c.value == 459.4]
+    assert cell.number_format.endswith('" (p)"') and isinstance(cell.value, float)
+    assert "CYP-01,Rate of Children in Need" in records and "provisional figure" in records
+    quality = book["Data quality"]
+    texts = [str(c.value) for row in quality.iter_rows() for c in row if c.value is not None]
+    assert "Returns read with caveats (details in the findings below):" in texts
+    assert any(t.startswith("childrens.xlsx: ") and "1 refs or names not in the register" in t for t in texts)
+    assert any(t.startswith("Not in the register (1)") for t in texts) and "CYP-002" in texts
+    assert "childrens.xlsx: 1 refs or names not in the register" in output
+    sources = book["Sources"]
+    how = [str(c.value) for row in sources.iter_rows() for c in row if c.value and "legacy wide: header" in str(c.value)]
+    assert len(how) == 1 and "C\u2013K = Apr 2020 \u2026 Dec 2020" in how[0]

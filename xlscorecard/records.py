@@ -45,7 +45,7 @@ def record_rows(indicators: Iterable[Indicator], scores: Iterable[Score]) -> lis
             "variance_pct": None if score.variance is None else round(score.variance, 4),
             "rag": score.rag.value, "dot": score.dot.value, "trend": score.trend.value,
             "quartile": score.quartile,
-            "note": score.gap_reason if score.rag is Rag.GAP else score.note,
+            "note": score.gap_reason if score.rag is Rag.GAP else _flagged(score),
             "source_file": source.path if source else None,
             "source_sheet": source.sheet if source else None,
             "source_cell": source.cell if source else None,
@@ -105,3 +105,10 @@ def _write_parquet(rows, path: Path) -> None:
         frame.to_parquet(path, index=False)
     except ImportError as error:
         raise OutputError("writing .parquet records needs pyarrow: pip install 'xlscorecard[parquet]'") from error
+
+
+def _flagged(score) -> str | None:
+    """The scored value's note, with its marker first when the return marked it (provisional)."""
+    if score.flag in ("provisional", "revised", "estimated"):
+        return f"{score.flag} figure" + (f"; {score.note}" if score.note else "")
+    return score.note

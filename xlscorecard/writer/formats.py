@@ -24,6 +24,8 @@ DATE_FORMAT = "d mmm yyyy"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
 
 QUARTILE_KEYS = ("1", "2", "3", "4")
+# A figure the return marked is shown with its marker, the cell still a number: 459.4 (p).
+FLAG_MARKS = {"provisional": "p", "revised": "r", "estimated": "e"}
 
 
 class Formats:
@@ -58,6 +60,8 @@ class Formats:
         self._add_cell("mono", font_name="Courier New", font_size=font["size"] - 1)
         self._add_cell("centre", align="center")
         self._add_cell("value", num_format=VALUE_FORMAT, align="right")
+        for flag, mark in FLAG_MARKS.items():
+            self._add_cell(("value", flag), num_format=f'{VALUE_FORMAT}" ({mark})"', align="right")
         self._add_cell("decimal", num_format=DECIMAL_FORMAT, align="right")
         self._add_cell("variance", num_format=VARIANCE_FORMAT, align="right")
         self._add_cell("count", num_format=COUNT_FORMAT, align="right")
@@ -73,6 +77,9 @@ class Formats:
             style = settings["rag"][rag.value]
             colour = {"bg_color": style["fill"], "font_color": style["font"]}
             self._add_cell(("rag_value", rag), num_format=VALUE_FORMAT, align="right", **colour)
+            for flag, mark in FLAG_MARKS.items():
+                self._add_cell(("rag_value", rag, flag), num_format=f'{VALUE_FORMAT}" ({mark})"', align="right",
+                               **colour)
             self._add_cell(("rag_variance", rag), num_format=VARIANCE_FORMAT, align="right", **colour)
             self._add_cell(("rag_status", rag), align="center", **colour)
             self._add_cell(("dot", rag), align="center", bold=True, font_color=style["symbol"])

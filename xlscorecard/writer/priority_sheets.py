@@ -22,7 +22,7 @@ from functools import cached_property
 from ..model import Indicator, Observation, Period, PeriodKind, Rag, Score
 from ..periods import MONTH_NAMES
 from .data import PriorityGroup, Scorecard
-from .formats import Formats
+from .formats import FLAG_MARKS, Formats
 from .sheet import Sheet, sheet_name
 from .words import comparative_text, dot_text, frequency_word, polarity_word, status_text, trend_text
 
@@ -213,16 +213,30 @@ class PrioritySheet:
             return None
         f = self.formats
         cells: dict[int, float] = {}
+        flags: dict[int, str] = {}
+        notes: dict[int, str] = {}
         for observation in self.card.observations_by_ref.get(indicator.ref, ()):
             index = self.values.index_of(observation.period)
-            if observation.value is not None and index is not None:
+            if index is None:
+                continue
+            if observation.value is not None:
                 cells[index] = observation.value
+                if observation.flag in FLAG_MARKS:
+                    flags[index] = observation.flag
+            if observation.note and observation.note != score.gap_reason:
+                notes[index] = f"{observation.period.label}: {observation.note}"
         latest = self.values.index_of(score.value_period) if score.value is not None else None
         gap_from = max(cells, default=-1) + 1 if score.rag in (Rag.GAP, Rag.NOT_DUE) else None
         count = len(self.values.periods)
         for index in range(count if gap_from is None else gap_from):
-            fmt = f["rag_value", score.rag] if index == latest else f["value"]
+            flag = flags.get(index)
+            if index == latest:
+                fmt = f["rag_value", score.rag, flag] if flag else f["rag_value", score.rag]
+            else:
+                fmt = f["value", flag] if flag else f["value"]
             self._cells.append((first + index, cells.get(index), fmt, False))
+            if index in notes and index != latest and self.with_comments:  # against the month it was typed for
+                self.sheet.comment(row, first + index, f"Note from the return for {notes[index]}")
         if gap_from is None or gap_from >= count:
             return None
         text = status_text(self.template, score)
