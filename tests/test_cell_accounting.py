@@ -29,6 +29,7 @@ LAYOUT_HEADERS = {
     "monthly measure grid": ["Measure", *MONTHS, "RAG"],
     "long values": ["Ref", "Period", "Value", "Note"],
     "template indicators": ["Ref", "Name", "Polarity", "Frequency", "Annual target"],
+    "comparator table": ["Area code", "Area name", "Value"],
 }
 EXTRA_HEADERS = ["Data source", "Numerator", "Comments", "Tier", "Outcome", "Unit", "Lead officer", "Jan (est.)",
                  "Trend", "DOT", "% Variance from Target", "Comparative Performance", "Baseline", None]
@@ -42,7 +43,8 @@ CELLS = st.one_of(
 
 def _key_cell(layout: str, row: int):
     return {"legacy wide": f"PI-{row:02d}", "monthly measure grid": f"Measure number {row}",
-            "long values": f"PI-{row:02d}", "template indicators": f"PI-{row:02d}"}[layout]
+            "long values": f"PI-{row:02d}", "template indicators": f"PI-{row:02d}",
+            "comparator table": f"E080000{row:02d}"}[layout]
 
 
 @st.composite
@@ -66,7 +68,7 @@ def _write(path, header, body, strays, title_rows: int):
     wb = Workbook()
     ws = wb.active
     ws.title = "Return 2020-21"
-    ws.cell(1, 1, "Performance return 2020/21")
+    ws.cell(1, 1, "CYP-01 Performance return 2020/21")
     top = 1 + title_rows
     for col, text in enumerate(header, start=1):
         if text is not None:
