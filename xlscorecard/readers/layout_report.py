@@ -54,8 +54,11 @@ def table_report(table: Table, layout: str, ledger: Ledger, last_row: int, rows_
     counts = ledger.counts()
     key_name = "ref" if table.has("ref") else "name" if table.has("name") else None
     key = f"{key_name} in {column_letter(table.col(key_name))}" if key_name else "no ref or name column"
+    columns = describe_columns(table.period_columns, grid.hidden_cols)
+    if not columns and table.has("period"):
+        columns = f"each row's period in {column_letter(table.col('period'))}"
     return TableReport(grid.name, layout, f"{a1(top, min(cols))}:{a1(max(last_row, top), max(cols))}", header, key,
-                       describe_columns(table.period_columns, grid.hidden_cols), rows_read, counts[Role.VALUE],
+                       columns, rows_read, counts[Role.VALUE],
                        counts[Role.FIELD], counts[Role.FINDING], unplaced, tuple(table.fields),
                        tuple(text for _, text in sorted(table.header_texts.items())))
 
