@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..model import Finding, Indicator, Observation, Period, Severity, Source
-from . import fast_sheets
+from . import fast_sheets, other_formats
 from .cells import FindingCollector
 from .header import Table, find_table, resolve_periods
 from .rows import CarriedValues, ReadContext
@@ -73,6 +73,13 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
     if verdict.kind is FileKind.CSV:
         grid = load_csv(path, limits)
         _read_grid(grid, layouts, context, limits, outcome)
+    elif verdict.kind in other_formats.KINDS:  # .xls, .xlsb, .ods: readers/other_formats.py
+        try:
+            sheets = other_formats.open_sheets(path, verdict.kind, limits)
+        except other_formats.Unreadable as error:
+            collector.add(Severity.ERROR, error.message, action=error.action)
+            return _finish(outcome, context)
+        _read_sheets(sheets, layouts, context, limits, outcome)
     else:
         try:
             _read_workbook(path, layouts, context, limits, outcome)
