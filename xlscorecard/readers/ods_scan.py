@@ -3,7 +3,8 @@
 
 A cell is ``<table:table-cell>`` with an ``office:value-type``: ``percentage`` for a value
 shown as a percentage (0.63 shown as 63%; a ``float`` whose cell style has a percentage data
-style shows so too), ``boolean``, and LibreOffice's ``calcext:value-type="error"`` for an error
+style shows so too), ``boolean`` (or, as LibreOffice saves a TRUE typed in a cell, a ``float``
+1 shown as ``TRUE``), and LibreOffice's ``calcext:value-type="error"`` for an error
 (its text is ``#DIV/0!`` or ``Err:502``). calamine reads an error as an empty string, a boolean
 as 1.0, a percentage as its fraction, and has no merged ranges for ``.ods``; a merge is a cell's
 ``table:number-columns-spanned`` / ``number-rows-spanned``. Rows and cells may be repeated
@@ -171,6 +172,8 @@ def _note_cell(cell, rows: range, cols: range, scan: SheetScan, styles: _Styles,
         found = ("percent", "0%")
     elif value_type == "boolean":
         value = cell.get(f"{OFFICE}boolean-value", "").strip().lower() == "true"
+    elif value_type == "float" and cell.get(f"{OFFICE}value") in ("0", "1") and _shown_as_boolean(cell):
+        value = cell.get(f"{OFFICE}value") == "1"  # LibreOffice saves TRUE typed in a cell as =TRUE() worth 1
     spanned_cols, spanned_rows = _count(cell, "number-columns-spanned"), _count(cell, "number-rows-spanned")
     for row in rows:
         for col in cols:
@@ -180,6 +183,10 @@ def _note_cell(cell, rows: range, cols: range, scan: SheetScan, styles: _Styles,
                 scan.values[(row, col)] = value
             if spanned_cols > 1 or spanned_rows > 1:
                 scan.merges.append(Merge(row, col, row + spanned_rows - 1, col + spanned_cols - 1))
+
+
+def _shown_as_boolean(cell) -> bool:
+    return " ".join("".join(cell.itertext()).split()).upper() in ("TRUE", "FALSE")
 
 
 def _error_text(cell) -> str:
