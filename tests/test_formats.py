@@ -2,7 +2,9 @@
 .xlsx, through the same safety checks (issue 13, item 5).
 
 The fixtures in tests/data/formats were saved by LibreOffice from the Q3 sample workbooks and
-from one small return of odd cells (tests/data/formats/make_fixtures.py rebuilds them). Expected
+from one small return of odd cells (tests/data/formats/make_fixtures.py rebuilds them);
+LibreOffice cannot write .xlsb, so the .xlsb copies are written here (tests/xlsb_writer.py), and
+the corpus's real .xlsb files are read too. Expected
 figures are the council's published counts and what each fixture was built to hold, or the
 records of the same return as .xlsx, read by the .xlsx path: never this reader's own output.
 """
@@ -21,6 +23,7 @@ from xlscorecard.model import Severity
 from xlscorecard.readers import Limits, read_folder, read_return
 from xlscorecard.readers import fast_sheets
 from xlscorecard.readers.safety import FileKind, classify
+from xlsb_writer import save_as_xlsb
 
 pytestmark = pytest.mark.skipif(not fast_sheets.available(), reason="python-calamine is not installed")
 
@@ -42,7 +45,12 @@ needs_corpus = pytest.mark.skipif(not corpus_files(*FORMAT_EXTENSIONS), reason=f
 def copy_of_q3(tmp_path: Path, extension: str) -> Path:
     """The Q3 sample folder with every workbook as ``extension`` (the CSV return as it is)."""
     folder = tmp_path / f"q3-{extension}"
-    shutil.copytree(FORMATS / f"q3-{extension}", folder)
+    if extension == "xlsb":
+        folder.mkdir()
+        for workbook in Q3_SAMPLES.glob("*.xlsx"):
+            save_as_xlsb(workbook, folder / f"{workbook.stem}.xlsb")
+    else:
+        shutil.copytree(FORMATS / f"q3-{extension}", folder)
     for csv_return in Q3_SAMPLES.glob("*.csv"):
         shutil.copy2(csv_return, folder)
     assert len(list(folder.iterdir())) == len(list(Q3_SAMPLES.iterdir()))
@@ -63,9 +71,9 @@ def everything(result) -> tuple:
     return observations, indicators, findings
 
 
-@pytest.mark.parametrize("extension", ["xls", "ods"])
+@pytest.mark.parametrize("extension", ["xls", "ods", "xlsb"])
 def test_q3_copies_consolidate_to_the_published_counts(tmp_path, extension):
-    """Seed 003's published Q3 counts (29 green, 8 amber, 21 red, 2 data gaps) from .xls and .ods copies."""
+    """Seed 003's published Q3 counts (29 green, 8 amber, 21 red, 2 data gaps) from .xls, .ods and .xlsb copies."""
     folder = copy_of_q3(tmp_path, extension)
     result = CliRunner().invoke(cli, ["consolidate", str(folder), "--period", "2020/21 Q3",
                                       "--out", str(tmp_path / "scorecard.xlsx")], catch_exceptions=False)
@@ -75,23 +83,24 @@ def test_q3_copies_consolidate_to_the_published_counts(tmp_path, extension):
     assert "0 errors, 0 warnings" in result.output
 
 
-@pytest.mark.parametrize("extension", ["xls", "ods"])
+@pytest.mark.parametrize("extension", ["xls", "ods", "xlsb"])
 def test_q3_copies_give_the_same_records_and_findings_as_the_xlsx(tmp_path, extension):
     """Every value with its period, sheet and cell, every indicator and every finding of the
-    Q3 returns is the same read from the LibreOffice copies as from the .xlsx samples (merged
+    Q3 returns is the same read from the .xls, .ods and .xlsb copies as from the .xlsx samples (merged
     notes, two-row headers and percent-formatted variances included)."""
     xlsx, copy = read_folder(Q3_SAMPLES), read_folder(copy_of_q3(tmp_path, extension))
     assert len(xlsx.observations) > 250
     assert everything(copy) == everything(xlsx)
 
 
-def test_each_format_reads_odd_cells_as_the_xlsx_does():
-    """One return saved by LibreOffice as .xlsx, .xls and .ods: fractions under a percent format
-    read as the percentages shown, formula errors and a boolean are findings naming their cells,
-    and the hidden sheet is reported, not read."""
+def test_each_format_reads_odd_cells_as_the_xlsx_does(tmp_path):
+    """One return saved by LibreOffice as .xlsx, .xls and .ods (and from that .xlsx as .xlsb):
+    fractions under a percent format read as the percentages shown, formula errors and a boolean
+    are findings naming their cells, and the hidden sheet is reported, not read."""
     results = {extension: read_return(FORMATS / f"cells.{extension}") for extension in ("xlsx", "xls", "ods")}
-    assert everything(results["xls"]) == everything(results["xlsx"])
-    assert everything(results["ods"]) == everything(results["xlsx"])
+    results["xlsb"] = read_return(save_as_xlsb(FORMATS / "cells.xlsx", tmp_path / "cells.xlsb"))
+    for extension in ("xls", "ods", "xlsb"):
+        assert everything(results[extension]) == everything(results["xlsx"]), extension
     for extension, result in results.items():
         values = {o.ref: o.value for o in result.observations}
         assert values == {"PI-01": 63.0, "PI-03": 12.5, "PI-04": 50.0, "PI-07": 1250.0}, extension
