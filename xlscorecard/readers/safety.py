@@ -197,7 +197,7 @@ def _zip_kind(path: Path, archive: zipfile.ZipFile, names: set[str]) -> FileKind
         return FileKind.XLSB
     if "mimetype" in names or "content.xml" in names:
         mimetype = archive.read("mimetype")[:200].strip() if "mimetype" in names else ODS_MIMETYPE
-        if mimetype != ODS_MIMETYPE:
+        if not mimetype.startswith(ODS_MIMETYPE):  # a template (.ots) is "...spreadsheet-template"
             return _refuse(path, "an OpenDocument file that is not a spreadsheet "
                            f"({mimetype.decode('ascii', 'replace')})", action="file skipped; save the return as .xlsx or .ods")
         manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""

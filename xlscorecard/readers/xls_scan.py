@@ -63,9 +63,9 @@ def scan_xls(path: Path, limits: Limits) -> dict[str, SheetScan]:
 
 
 def _damaged(error: Exception) -> Unreadable:
-    detail = str(error)[:200] or "no detail"
-    return Unreadable(f"{FORMAT_NAMES[FileKind.XLS]} is damaged or non-standard and could not be read "
-                      f"({type(error).__name__}: {detail})")
+    detail = f": {str(error)[:200]}" if str(error) else ""
+    return Unreadable(f"{FORMAT_NAMES[FileKind.XLS]} is damaged or non-standard and its records could not be "
+                      f"decoded (xlrd {type(error).__name__}{detail})")
 
 
 def _percent_xfs(book) -> set[int]:
