@@ -73,16 +73,15 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
     if verdict.kind is FileKind.CSV:
         grid = load_csv(path, limits)
         _read_grid(grid, layouts, context, limits, outcome)
-    elif verdict.kind in other_formats.KINDS:  # .xls, .xlsb, .ods: readers/other_formats.py
+    else:
         try:
-            sheets = other_formats.open_sheets(path, verdict.kind, limits)
+            if verdict.kind in other_formats.KINDS:  # .xls, .xlsb, .ods: readers/other_formats.py
+                _read_sheets(other_formats.open_sheets(path, verdict.kind, limits), layouts, context, limits, outcome)
+            else:
+                _read_workbook(path, layouts, context, limits, outcome)
         except other_formats.Unreadable as error:
             collector.add(Severity.ERROR, error.message, action=error.action)
             return _finish(outcome, context)
-        _read_sheets(sheets, layouts, context, limits, outcome)
-    else:
-        try:
-            _read_workbook(path, layouts, context, limits, outcome)
         except DamagedWorkbook as error:
             collector.add(Severity.ERROR, f"workbook is damaged or non-standard and could not be parsed ({error})",
                           action="file skipped; open it in Excel, save it again and re-send")
