@@ -1,8 +1,10 @@
 """Decide whether a file in the returns folder is safe to open, and as what, before any parser sees it.
 
-Returns come from many hands: lock files, password-protected workbooks, old ``.xls`` files,
-ZIP bombs and XML with entity tricks all turn up. Each is recognised here from its bytes, not
-its extension, and turned into a finding instead of being handed to openpyxl.
+Returns come from many hands: lock files, password-protected workbooks, ZIP bombs and XML
+with entity tricks all turn up, besides the formats read (``.xlsx``/``.xlsm``, ``.xls``,
+``.xlsb``, ``.ods`` and CSV). Each is recognised here from its bytes, not its extension, and
+turned into a finding instead of being handed to a parser. The ZIP caps apply to every ZIP
+format; an ``.xls`` (not compressed, read whole) is held to a share of the unpacked-size cap.
 """
 
 from __future__ import annotations
@@ -16,14 +18,24 @@ from ..model import Finding, Severity, Source
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
-# An encrypted .xlsx is an OLE container holding this stream (named in UTF-16).
+# Excel 2.x to 4.0 saved a worksheet as a bare BIFF stream, starting with its BOF record.
+OLD_BIFF_MAGIC = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
+# An encrypted .xlsx or .xlsb is an OLE container holding this stream (named in UTF-16). An
+# encrypted .xls is found by its reader (readers/xls_scan.py), which knows where to look.
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+ENCRYPTED = "workbook is password-protected (encrypted)"
+ENCRYPTED_ACTION = "file skipped; ask the sender for an unprotected copy"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # XML declarations that enable entity expansion or external fetches: never legitimate in OOXML.
 # Parts may be UTF-16 (Excel Mobile writes workbook.xml so), so the markers are sought in both
 # byte orders too; the parsers refuse DTDs as well (defusedxml), this catches them first.
 DTD_MARKERS = tuple(marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY")
                     for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 TEXT_EXTENSIONS = {".csv"}
+# An .xls is decoded in Python (xlrd, readers/xls_scan.py), about 0.2 s and 20 MB a megabyte, and is
+# read whole: it may be as large as this share of the unpacked-size cap (12 MB by default), which
+# keeps it within the 10 s and 500 MB tests/test_corpus_cli.py holds every file to.
+XLS_SHARE = 0.3
 SCAN_CHUNK = 1 << 20
 
 
@@ -80,6 +92,9 @@ class FileKind(enum.Enum):
 
     XLSX = "xlsx"
     CSV = "csv"
+    XLS = "xls"
+    XLSB = "xlsb"
+    ODS = "ods"
 
 
 @dataclass(frozen=True)
@@ -107,13 +122,16 @@ def classify(path: Path, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     with path.open("rb") as handle:
         head = handle.read(SCAN_CHUNK)
     if head.startswith(OLE_MAGIC):
-        return _classify_ole(path, head)
+        return _classify_ole(path, head, size, limits)
     if head.startswith(ZIP_MAGIC):
         return _classify_zip(path, limits)
     if path.suffix.lower() in TEXT_EXTENSIONS and _looks_like_text(head):
         return Verdict(FileKind.CSV)
+    if head.startswith(OLD_BIFF_MAGIC) and path.suffix.lower() == ".xls":
+        return _refuse(path, "Excel 2.x-4.0 worksheet (before Excel 97), which xlscorecard does not read",
+                       action="file skipped; open it in Excel or LibreOffice and save it as .xlsx")
     return _refuse(path, f"not a spreadsheet xlscorecard can read ({_describe(path, head)})",
-                   action="file skipped; save the return as .xlsx or .csv")
+                   action="file skipped; save the return as .xlsx, .xls, .ods or .csv")
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -141,14 +159,17 @@ def _describe(path: Path, head: bytes) -> str:
     return f"unrecognised binary content, extension {path.suffix or '(none)'!r}"
 
 
-def _classify_ole(path: Path, head: bytes) -> Verdict:
+def _classify_ole(path: Path, head: bytes, size: int, limits: Limits) -> Verdict:
     with path.open("rb") as handle:
         content = handle.read(4 * SCAN_CHUNK)
     if ENCRYPTION_STREAM in content or ENCRYPTION_STREAM in head:
-        return _refuse(path, "workbook is password-protected (encrypted)",
-                       action="file skipped; ask the sender for an unprotected copy")
-    return _refuse(path, "old binary Excel workbook (.xls, Excel 97-2003), which xlscorecard does not read",
-                   action="file skipped; open it in Excel and save as .xlsx")
+        return _refuse(path, ENCRYPTED, action=ENCRYPTED_ACTION)
+    cap = int(limits.max_total_bytes * XLS_SHARE)  # an .xls is not compressed: its size is what it unpacks to
+    if size > cap:
+        return _refuse(path, f"binary Excel workbook (.xls) is {size:,} bytes, over the {cap:,} byte limit for an "
+                       ".xls (30% of --max-unpacked-mb)", action="file skipped unopened; save it as .xlsx, or if "
+                       "it is a genuine return, run again with a higher --max-unpacked-mb")
+    return Verdict(FileKind.XLS)
 
 
 def _classify_zip(path: Path, limits: Limits) -> Verdict:
@@ -160,14 +181,9 @@ def _classify_zip(path: Path, limits: Limits) -> Verdict:
             if problem:
                 return _refuse(path, problem, action="file skipped unopened (possible ZIP bomb); if it is a "
                                "genuine return, run again with a higher --max-unpacked-mb or --max-ratio")
-            if "xl/workbook.bin" in names:
-                return _refuse(path, "binary Excel workbook (.xlsb), which xlscorecard does not read",
-                               action="file skipped; save it as .xlsx")
-            if "mimetype" in names or "content.xml" in names:
-                return _refuse(path, "OpenDocument file (.ods), which xlscorecard does not read",
-                               action="file skipped; save it as .xlsx")
-            if "xl/workbook.xml" not in names:
-                return _refuse(path, "a ZIP file that is not an Excel workbook (no xl/workbook.xml)")
+            kind = _zip_kind(path, archive, names)
+            if isinstance(kind, Verdict):
+                return kind
             problem = _xml_problem(archive, members, limits)
             if problem:
                 return _refuse(path, problem, action="file skipped unparsed")
@@ -175,7 +191,25 @@ def _classify_zip(path: Path, limits: Limits) -> Verdict:
         return _refuse(path, f"corrupt workbook (damaged ZIP container: {error})")
     except NotImplementedError as error:  # e.g. an unsupported compression method
         return _refuse(path, f"workbook uses a ZIP feature that cannot be read ({error})")
-    return Verdict(FileKind.XLSX)
+    return Verdict(kind)
+
+
+def _zip_kind(path: Path, archive: zipfile.ZipFile, names: set[str]) -> FileKind | Verdict:
+    """Which ZIP format this is, from its parts; a refusal when it is none xlscorecard reads."""
+    if "xl/workbook.xml" in names:
+        return FileKind.XLSX
+    if "xl/workbook.bin" in names:
+        return FileKind.XLSB
+    if "mimetype" in names or "content.xml" in names:
+        mimetype = archive.read("mimetype")[:200].strip() if "mimetype" in names else ODS_MIMETYPE
+        if not mimetype.startswith(ODS_MIMETYPE):  # a template (.ots) is "...spreadsheet-template"
+            return _refuse(path, "an OpenDocument file that is not a spreadsheet "
+                           f"({mimetype.decode('ascii', 'replace')})", action="file skipped; save the return as .xlsx or .ods")
+        manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+        if b"encryption-data" in manifest:
+            return _refuse(path, ENCRYPTED, action=ENCRYPTED_ACTION)
+        return FileKind.ODS
+    return _refuse(path, "a ZIP file that is not a workbook (no xl/workbook.xml, xl/workbook.bin or content.xml)")
 
 
 def _zip_size_problem(members: list[zipfile.ZipInfo], limits: Limits) -> str | None:

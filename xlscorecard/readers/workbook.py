@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..model import PARTLY_READ, Finding, Indicator, Observation, Period, Severity, Source
-from . import fast_sheets
+from . import fast_sheets, other_formats
 from .accounting import Ledger, sweep
 from .cells import FindingCollector
 from .column_periods import duplicate_columns, resolve_periods
@@ -85,7 +85,13 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
         _read_grid(grid, layouts, context, limits, outcome)
     else:
         try:
-            _read_workbook(path, layouts, context, limits, outcome)
+            if verdict.kind in other_formats.KINDS:  # .xls, .xlsb, .ods: readers/other_formats.py
+                _read_sheets(other_formats.open_sheets(path, verdict.kind, limits), layouts, context, limits, outcome)
+            else:
+                _read_workbook(path, layouts, context, limits, outcome)
+        except other_formats.Unreadable as error:
+            collector.add(Severity.ERROR, error.message, action=error.action)
+            return _finish(outcome, context)
         except DamagedWorkbook as error:
             collector.add(Severity.ERROR, f"workbook is damaged or non-standard and could not be parsed ({error})",
                           action="file skipped; open it in Excel, save it again and re-send")
