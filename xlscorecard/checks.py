@@ -8,10 +8,13 @@ silently, because the cell that was meant to be scored is the one with the probl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath as Path
 
-from .model import EARLIER_VALUE, NOT_IN_REGISTER, PARTLY_READ, RETURN_CAVEATS, Finding, Observation, Score, Severity
+from .scoring import period_target
+from .model import (EARLIER_VALUE, NOT_IN_REGISTER, PARTLY_READ, RETURN_CAVEATS, Finding, Indicator, Observation,
+                    Score, Severity)
 
 
 def earlier_value_findings(scores: Sequence[Score], observations: Iterable[Observation]) -> list[Finding]:
@@ -30,13 +33,69 @@ def earlier_value_findings(scores: Sequence[Score], observations: Iterable[Obser
         if not blocked:
             continue
         cell = max(blocked, key=lambda o: o.period)
-        what = cell.raw if cell.raw else cell.note
         findings.append(Finding(
-            Severity.WARNING, f"{cell.period.label} holds {what!r}, not a figure, so {score.value_period.label}'s "
+            Severity.WARNING, f"{cell.period.label} {_why_no_figure(cell)}, so {score.value_period.label}'s "
             f"value ({score.value:g}) was scored for {score.period.label}", cell.source, score.ref,
-            f"{score.value_period.label} scored; put a figure in the cell (or '-' when there is none) to score "
-            f"{cell.period.label}", kind=EARLIER_VALUE))
+            f"{score.value_period.label} scored; " + _what_to_do(cell), kind=EARLIER_VALUE))
     return findings
+
+
+def period_target_findings(indicators: Iterable[Indicator], observations: Iterable[Observation],
+                           registered: frozenset[str]) -> list[Finding]:
+    """A period target a return gives that differs from the framework's own target for that
+    period. The return's is used (SPEC rule 1), but the framework should not be overridden
+    without anyone seeing it."""
+    by_ref = {i.ref: i for i in indicators if i.ref in registered}
+    findings = []
+    for o in observations:
+        indicator = by_ref.get(o.ref)
+        if indicator is None or o.period_target is None:
+            continue
+        framework = period_target(indicator, o.period)
+        if framework is not None and not math.isclose(framework, o.period_target, rel_tol=1e-6, abs_tol=1e-9):
+            findings.append(Finding(
+                Severity.WARNING, f"period target in the return ({o.period_target:g}) differs from the register's "
+                f"target for {o.period.label} ({framework:g})", o.source, o.ref,
+                "the return's period target used (a target given for the period wins); correct whichever is wrong"))
+    return findings
+
+
+# A percentage typed as a fraction (0.52 for 52%) sits about a hundred times below its target.
+FRACTION_RATIO = (0.2, 5.0)
+
+
+def fraction_findings(scores: Sequence[Score]) -> list[Finding]:
+    """A value that looks like a percentage typed as a fraction: 0.52 against a target of 50."""
+    findings = []
+    for score in scores:
+        value, target = score.value, score.target
+        if value is None or not target or not 0 < abs(value) < 1.5 or abs(target) < 5:
+            continue
+        if FRACTION_RATIO[0] <= value * 100 / target <= FRACTION_RATIO[1]:
+            findings.append(Finding(
+                Severity.WARNING, f"value {value:g} against a target of {target:g}: a percentage typed as a "
+                f"fraction?", score.source, score.ref,
+                f"scored as {value:g}; if it is {value * 100:g}%, type {value * 100:g} or format the cell as a "
+                "percentage"))
+    return findings
+
+
+def _why_no_figure(cell: Observation) -> str:
+    if cell.flag == "suppressed":
+        return f"is suppressed ({cell.raw!r})"
+    if cell.flag == "conflict":
+        return "has conflicting values in the returns"
+    if cell.raw:
+        return f"holds {cell.raw!r}, not a figure"
+    return f"has no figure (the return's note: {cell.note!r})"
+
+
+def _what_to_do(cell: Observation) -> str:
+    if cell.flag == "suppressed":
+        return f"{cell.period.label}'s figure is withheld; the scorecard shows the earlier month's"
+    if cell.flag == "conflict":
+        return "correct one of the returns"
+    return f"put a figure in the cell (or '-' when there is none) to score {cell.period.label}"
 
 
 def return_caveats(findings: Iterable[Finding]) -> list[tuple[str, dict[str, int]]]:

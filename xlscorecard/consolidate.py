@@ -21,7 +21,7 @@ from .model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Sc
 from .records import record_rows, write_records
 from .scoring import DEFAULT_TOLERANCE, score_indicator
 from .benchmark import Benchmark, benchmarks
-from .checks import earlier_value_findings
+from .checks import earlier_value_findings, fraction_findings, period_target_findings
 from .summary import GroupSummary, summarise_group
 from .tracker import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
 
@@ -167,6 +167,8 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
         scores = _score(indicators, observations, chosen, tolerance)
     outside_scores = _score(outside, observations, chosen, tolerance)
     findings += earlier_value_findings([*scores, *outside_scores], read.observations)
+    findings += period_target_findings(indicators, read.observations, read.registered)
+    findings += fraction_findings(scores)
     outside_register = [(i.ref, i.name, s) for i, s in zip(outside, outside_scores)]
     outside_register += unscored(read.outside_register - {i.ref for i in outside}, read.observations, chosen)
     findings.sort(key=Finding.sort_key)

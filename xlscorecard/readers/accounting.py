@@ -83,9 +83,10 @@ def table_cells(grid: SheetGrid, first_row: int, last_row: int) -> list[tuple[in
 
 
 def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, str], first_row: int,
-          last_row: int) -> list[tuple[int, int]]:
+          last_row: int, unused_columns: frozenset[int] | set[int] = frozenset()) -> list[tuple[int, int]]:
     """Account for the cells of rows ``first_row``..``last_row`` that no rule took, and return
-    the ones that make the return only partly read. ``header_texts`` is each column's header."""
+    the ones that make the return only partly read. ``header_texts`` is each column's header;
+    ``unused_columns`` are columns known to hold nothing to score (last year's target, say)."""
     grid, roles = ledger.grid, ledger.roles
     loose = [key for key in table_cells(grid, first_row, last_row) if key not in roles]
     if not loose:
@@ -94,7 +95,7 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
     for row, col in loose:
         by_row[row].append(col)
     roled_rows = {row for row, _ in roles}
-    unused_cols = {col for col, text in header_texts.items() if header_key(text) in _UNUSED}
+    unused_cols = {col for col, text in header_texts.items() if header_key(text) in _UNUSED} | set(unused_columns)
     unused: dict[int, list[int]] = defaultdict(list)
     lines: list[tuple[int, int]] = []
     unplaced: list[tuple[int, int]] = []
@@ -110,6 +111,9 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
                 unused[col].append(row)
             else:
                 unplaced.append((row, col))
+    for col, rows in _text_columns(grid, header_texts, unplaced).items():
+        unused[col].extend(rows)
+    unplaced = [key for key in unplaced if key[1] not in unused]
     for col, rows in unused.items():
         ledger.place(((row, col) for row in rows), Role.FINDING)
         collector.add(Severity.INFO, f"column {column_letter(col)} ({header_texts[col]!r}) is not used for scoring "
@@ -129,6 +133,20 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
                              "knows (templates/README.md) or move the cells out of the table",
                       count=len(unplaced), kind=PARTLY_READ)
     return unplaced
+
+
+def _text_columns(grid: SheetGrid, header_texts: dict[int, str], cells: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """Columns with a header no rule knows whose cells are all words (an "Actions" or "Lead
+    officer" column): nothing in them could be a figure, so they are noted, not warned about."""
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for row, col in cells:
+        by_col[col].append(row)
+    return {col: rows for col, rows in by_col.items()
+            if header_texts.get(col) and all(_is_words(grid.value(row, col)) for row in rows)}
+
+
+def _is_words(value: object) -> bool:
+    return isinstance(value, str) and not any(ch.isdigit() for ch in value)
 
 
 def _is_text_line(grid: SheetGrid, row: int, loose_cols: list[int]) -> bool:

@@ -15,13 +15,17 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..periods import FinancialYear, Period, calendar_month_to_fy_month
+import re
+
+from ..errors import PeriodError
+from ..periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month
 from .header import PeriodColumn, Table, find_financial_year, year_label
 
 # How far above the header row a year written over the months is looked for.
 BAND_SEARCH_ROWS = 4
 REPEATED_MONTH = "month written twice with no year over it"
 SAME_PERIOD = "same period as another column"
+UNCERTAIN_YEAR = "its year is uncertain"
 
 
 def resolve_periods(table: Table, period_hint: Period | None) -> Table:
@@ -29,31 +33,109 @@ def resolve_periods(table: Table, period_hint: Period | None) -> Table:
     columns, band_rows = _with_bands(table)
     fy = _table_year(table, columns, period_hint, band_rows)
     table.fy = fy
-    table.period_columns = assign_periods(columns, fy)
+    _choose_year_columns(table)
+    table.period_columns = assign_periods(columns, fy, table.calendar_year, table.year_problem)
     return table
+
+
+def _header_years(table: Table) -> dict[FinancialYear, str]:
+    """The framework years the field headers write (``20/21 Target``; ``19/20 Outturn`` is
+    last year's, so it says the year after), with the header that says each."""
+    years = {}
+    for col, year in table.field_alternatives.get("annual_target", ()):
+        years.setdefault(year, table.header_texts.get(col, ""))
+    for col, year in table.field_alternatives.get("previous_outturn", ()):
+        years.setdefault(FinancialYear(year.start + 1), table.header_texts.get(col, ""))
+    return years
+
+
+def _named_year(table: Table, band_rows: set[int]) -> tuple[FinancialYear | int | None, str]:
+    """The year the title rows, the sheet name or the file name give (a financial year, the
+    one holding a month they name, or a calendar year alone), and where it was written."""
+    titles = [" ".join(table.grid.row_texts(row)) for row in range(table.search_start, table.header_row)
+              if row not in band_rows]
+    places = [("title rows", text, True) for text in titles] + [
+        ("sheet name", table.grid.name, False), ("file name", Path(table.grid.path).stem, False)]
+    for where, text, strict in places:
+        year = find_financial_year(text, strict=strict) or _month_year(text)
+        if year is not None:
+            return year, where
+        if not strict and (calendar := year_label(text)) is not None and isinstance(calendar, int):
+            return calendar, where
+    for where, text, _ in places[:-2]:  # a title that is only a calendar year ("2019")
+        calendar = year_label(text)
+        if isinstance(calendar, int):
+            return calendar, where
+    return None, ""
+
+
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTH_SPELLINGS, key=len, reverse=True)) +
+                         r")\b[\s,'/-]*((?:19|20)\d{2}|\d{2})\b", re.IGNORECASE)
+
+
+def _month_year(text: str) -> FinancialYear | None:
+    """The financial year holding a month a title or name writes (``December 2019``, ``Dec-19``).
+
+    >>> _month_year("Performance return - December 2019"), _month_year("Apr 21 data")
+    (FinancialYear(start=2019), FinancialYear(start=2021))
+    """
+    match = _MONTH_YEAR.search(text or "")
+    if match is None:
+        return None
+    year = int(match.group(2))
+    year = year + 2000 if year < 100 else year
+    month = MONTH_SPELLINGS[match.group(1).lower()]
+    try:
+        return FinancialYear(year if month >= 4 else year - 1)
+    except PeriodError:
+        return None
 
 
 def _table_year(table: Table, columns: list[PeriodColumn], period_hint: Period | None,
                 band_rows: set[int]) -> FinancialYear | None:
-    if "annual_target" in table.field_years:
-        return table.field_years["annual_target"]
-    if "previous_outturn" in table.field_years:
-        # "19/20 Outturn" is last year's figure, so the framework year is the one after.
-        return FinancialYear(table.field_years["previous_outturn"].start + 1)
-    titles = (" ".join(table.grid.row_texts(row)) for row in range(table.search_start, table.header_row)
-              if row not in band_rows)
-    fy = find_financial_year(*titles, strict=True)
-    if fy is None:
-        fy = find_financial_year(table.grid.name) or find_financial_year(Path(table.grid.path).stem)
+    """The table's year. The field headers and the title or name must agree: when they do not
+    (a ``Target 19/20`` left from last year's return in a file named for 2020-21), the year of
+    its months is uncertain, and :attr:`Table.year_problem` says why."""
+    header = _header_years(table)
+    named, where = _named_year(table, band_rows)
+    if isinstance(named, int):
+        table.calendar_year, named = named, None
+    if header and named is not None and named not in header:
+        said = ", ".join(f"{text!r}" for text in header.values())
+        table.year_problem = f"the header says {said} but the {where} says {named.label}"
+        return named
+    if len(header) > 1 and named is None:
+        table.year_problem = "the header gives several years (" + ", ".join(repr(t) for t in header.values()) + ")"
+        return max(header)
+    if header:
+        return named or next(iter(header))
+    if named is not None:
+        return named
     banded = [c.band_fy for c in columns if c.band_fy is not None and c.period is None]
-    if fy is None and banded:
+    if banded:
         return max(banded)  # this year's block: last year's sits beside it for comparison
     explicit = [c.period for c in columns if c.period is not None]
-    if fy is None and explicit:
-        fy = max(explicit).fy
-    if fy is None and period_hint is not None:
-        fy = period_hint.fy
-    return fy
+    if explicit:
+        return max(explicit).fy
+    if table.calendar_year is not None:
+        return None
+    return period_hint.fy if period_hint is not None else None
+
+
+def _choose_year_columns(table: Table) -> None:
+    """Of fields written for several years, the table's year's column is read; the others are
+    kept as read but not used (``other_year_cols``)."""
+    if table.fy is None:
+        return
+    wanted = {"annual_target": table.fy, "previous_outturn": FinancialYear(table.fy.start - 1)}
+    for name, year in wanted.items():
+        choices = table.field_alternatives.get(name, ())
+        if len(choices) < 2:
+            continue
+        matching = [col for col, written in choices if written == year]
+        if matching:
+            table.fields[name] = matching[0]
+        table.other_year_cols.update(col for col, _ in choices if col != table.fields.get(name))
 
 
 def _with_bands(table: Table) -> tuple[list[PeriodColumn], set[int]]:
@@ -125,12 +207,21 @@ def _descending(columns: list[PeriodColumn]) -> bool:
     return sum(1 for s in steps if s < 0) > sum(1 for s in steps if s > 0)
 
 
-def assign_periods(columns: list[PeriodColumn], fy: FinancialYear | None) -> list[PeriodColumn]:
+def assign_periods(columns: list[PeriodColumn], fy: FinancialYear | None, calendar_year: int | None = None,
+                   year_problem: str | None = None) -> list[PeriodColumn]:
+    """Each value column's period; months with no year of their own take the table's (moving
+    on a year past March), or ``calendar_year``; with a ``year_problem`` they take none."""
+    columns = [replace(c, band_calendar_year=calendar_year) if calendar_year is not None and c.period is None
+               and c.band_fy is None and c.band_calendar_year is None and c.calendar_month is not None else c
+               for c in columns]
+    if year_problem is not None:
+        columns = [replace(c, problem=UNCERTAIN_YEAR) if c.period is None and c.band_fy is None
+                   and c.band_calendar_year is None else c for c in columns]
     quarterly = _is_quarterly(columns)
     descending = _descending(columns)
     resolved, current_fy, last_fy_month = [], fy, None
     for column in columns:
-        if column.period is not None:
+        if column.period is not None or column.problem is not None:
             resolved.append(column)
             continue
         own_fy = column.band_fy

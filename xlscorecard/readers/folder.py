@@ -21,6 +21,8 @@ from .results import FolderResult
 from .safety import DEFAULT_LIMITS, Limits
 from .workbook import NO_HEADER
 
+CONFLICT = "conflict"
+
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
                 on_file: Callable[[Path], None] | None = None) -> FolderResult:
@@ -69,10 +71,11 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
             described.setdefault((indicator.ref, indicator.framework_year), indicator)
     observations, conflicts = resolve_duplicates(observations)
     findings.extend(conflicts)
-    findings.extend(_undescribed(observations, described, str(folder)))
+    findings.extend(_undescribed(observations, described, str(folder), outside))
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources),
-                        tuple(comparators), frozenset(outside - (register.refs if register else frozenset())))
+                        tuple(comparators), frozenset(outside - (register.refs if register else frozenset())),
+                        register.refs if register else frozenset())
 
 
 def read_register(paths: list[Path], hint: Period | None,
@@ -110,9 +113,11 @@ def _describe_once(described: dict, indicator: Indicator, path: str) -> list[Fin
                     Source(path), indicator.ref, "the first return read was used; add it to the register")]
 
 
-def _undescribed(observations: list[Observation], described: dict, folder: str) -> list[Finding]:
-    """One finding for the refs that have values but nothing to score them with."""
-    known = {ref for ref, _ in described}
+def _undescribed(observations: list[Observation], described: dict, folder: str,
+                 outside: set[str]) -> list[Finding]:
+    """One finding for the refs that have values but nothing to score them with (refs not in
+    the register have a warning each already)."""
+    known = {ref for ref, _ in described} | outside
     refs = sorted({o.ref for o in observations} - known)
     if not refs:
         return []
@@ -150,5 +155,5 @@ def resolve_duplicates(observations: list[Observation]) -> tuple[list[Observatio
         findings.append(Finding(Severity.ERROR, f"conflicting values for {period.label}: {places}",
                                 group[0].source, ref, "no value used; correct one of the returns"))
         kept.append(Observation(ref, period, None, note=f"conflicting values in the returns: {places}",
-                                source=group[0].source))
+                                source=group[0].source, flag=CONFLICT))
     return kept, findings

@@ -62,6 +62,15 @@ class Table:
     # header block (a year row above the months, say) once resolved.
     header_texts: dict[int, str] = field(default_factory=dict)
     header_top: int | None = None
+    # The last column of this table when another starts beside it; a field written for several
+    # years (column, year each), and the columns of the years not read.
+    end_col: int | None = None
+    field_alternatives: dict[str, list[tuple[int, FinancialYear]]] = field(default_factory=dict)
+    other_year_cols: set[int] = field(default_factory=set)
+    # A year every bare month takes when the table's title or name gives only a calendar year;
+    # why the year of its months is uncertain, when the header and the title or name disagree.
+    calendar_year: int | None = None
+    year_problem: str | None = None
 
     def col(self, name: str) -> int | None:
         return self.fields.get(name)
@@ -82,6 +91,9 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
     >>> period_label("Dec 2020").label, period_label("Update October"), period_label("1899-12-31")
     ('Dec 2020', None, None)
     """
+    months = _MONTH_RANGE.fullmatch(text.strip().lower())
+    if months and months[1] in MONTH_SPELLINGS and months[2] in MONTH_SPELLINGS:
+        return _quarter_of_range(MONTH_SPELLINGS[months[1]], MONTH_SPELLINGS[months[2]], months[3])
     iso_date = _ISO_DATE.fullmatch(text)
     if iso_date:  # a header cell holding a date names its month
         try:
@@ -109,6 +121,24 @@ def period_label(text: str) -> tuple[int | None, int | None] | Period | None:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+# "Oct-Dec 2020", "Apr – Jun 20", "Jan to Mar": a quarter written as its months.
+_MONTH_RANGE = re.compile(r"([a-z]+)\.?\s*(?:-|\u2013|\u2014|to)\s*([a-z]+)\.?,?\s*((?:19|20)?\d{2})?")
+
+
+def _quarter_of_range(first: int, last: int, year: str | None):
+    """The quarter a month range names, as ``(None, quarter)`` or, with a year, the Period."""
+    start, end = calendar_month_to_fy_month(first), calendar_month_to_fy_month(last)
+    if end - start != 2 or end % 3:
+        return None
+    if year is None:
+        return None, end // 3
+    calendar = int(year) + (2000 if len(year) == 2 else 0)
+    try:
+        return Period.quarter(FinancialYear(calendar if last >= 4 else calendar - 1), end // 3)
+    except PeriodError:
+        return None
+
+
 _QUARTER_WORDS = re.compile(r"\b(?:quarter|qtr) ([1-4])\b")
 
 # Header texts repeat across rows, sheets and returns: what each says is worked out once.
@@ -190,16 +220,31 @@ def _classify(top: str, below: str) -> _Heading | None:
 
 
 def _candidate(grid: SheetGrid, row: int, tops: list[str], belows: list[str]) -> Table:
-    """The header that row ``row`` would be; ``tops`` and ``belows`` are its and the next row's texts."""
+    """The header that row ``row`` would be; ``tops`` and ``belows`` are its and the next row's texts.
+
+    A year written once in this row over a block of months below (``2019/20`` then blanks)
+    runs right to the next text; a second Ref column starts another table beside this one,
+    which ends the header there (``end_col``)."""
     table = Table(grid, row, row + 1)
     used_below = False
+    running_year = None
     for col, (top, below) in enumerate(zip(tops, belows), start=1):
         if not top and not below:
             continue  # says nothing: most cells of most rows searched
         heading = _classify(top, below)
+        if top:
+            running_year = heading.year if heading is not None else None
+        elif heading is not None and running_year is not None and heading.month is not None and heading.used_below:
+            heading = heading._replace(year=running_year)
+        if heading is not None and heading.field in ("ref",) and heading.field in table.fields:
+            table.end_col = col - 1  # "Ref" again: a second table sits beside the first
+            break
         if heading is None or (heading.field and heading.field in table.fields):
             if top:
                 table.header_texts[col] = top
+            year = find_financial_year(heading.text) if heading is not None and heading.field else None
+            if year:  # "Target 2019/20" beside "Target 2020/21": which is this year's is decided later
+                table.field_alternatives.setdefault(heading.field, []).append((col, year))
             continue
         used_below |= heading.used_below
         table.header_texts[col] = heading.text
@@ -208,6 +253,7 @@ def _candidate(grid: SheetGrid, row: int, tops: list[str], belows: list[str]) ->
             year = find_financial_year(heading.text)
             if year:
                 table.field_years[heading.field] = year
+                table.field_alternatives.setdefault(heading.field, []).append((col, year))
         else:
             table.period_columns.append(PeriodColumn(
                 col, heading.text, heading.month, heading.quarter, heading.quarter_in_label, heading.period,
@@ -227,11 +273,21 @@ def _score(table: Table) -> int:
     return len(fields) * 2 + min(len(table.period_columns), 12)
 
 
+# A header takes at most this many rows after the first row that could be one (a "Q1" row over
+# the months, a year row over the quarters); a better header further down is another table's.
+HEADER_ROWS = 2
+
+
 def find_table(grid: SheetGrid, search_rows: int, start_row: int = 1) -> Table | None:
-    """The best-scoring header in the ``search_rows`` rows from ``start_row``, or ``None``."""
+    """The best-scoring header in the ``search_rows`` rows from ``start_row``, or ``None``.
+
+    Only the first header found competes, with the rows just under it: a table further down
+    with more columns is the next table, not a better header for this one."""
     best, best_score = None, 0
     texts: dict[int, list[str]] = {}  # each row is the top of one candidate and the below of another
     for row in range(start_row, min(grid.n_rows, start_row + search_rows - 1) + 1):
+        if best is not None and row > best.header_row + HEADER_ROWS:
+            break
         if grid.is_blank_row(row):
             continue
         tops = texts.pop(row, None) or grid.row_texts(row)

@@ -77,7 +77,8 @@ def describe_columns(columns: list[PeriodColumn], hidden: frozenset[int] | set[i
     for column in columns:
         last = runs[-1][-1] if runs else None
         if (last is not None and column.col == last.col + 1 and (column.col in hidden) == (last.col in hidden)
-                and (column.period is None) == (last.period is None)):
+                and (column.period is None) == (last.period is None)
+                and (column.period is None or column.period.fy == last.period.fy)):
             runs[-1].append(column)
         else:
             runs.append([column])

@@ -49,7 +49,9 @@ def describe_if_possible(path: Path) -> SourceFile | None:
 
 def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> ReturnResult:
     source_file = describe_file(path)
-    outcome = read_tables(path, LAYOUTS, hint, limits)
+    known = None if register is None else (lambda ref: register.match(ref) is not None
+                                           or register.match(ref, by_name=True) is not None)
+    outcome = read_tables(path, LAYOUTS, hint, limits, known)
     findings = list(outcome.findings)
     outside: frozenset[str] = frozenset()
     if register is not None:

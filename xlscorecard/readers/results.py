@@ -35,8 +35,10 @@ class FolderResult:
     findings: tuple[Finding, ...]
     sources: tuple[SourceFile, ...] = field(default=())
     comparators: tuple[ComparatorValue, ...] = field(default=())
-    # Indicators the returns describe or give values for that the register does not have.
+    # Indicators the returns describe or give values for that the register does not have, and
+    # the refs the register has (empty without a register).
     outside_register: frozenset[str] = field(default=frozenset())
+    registered: frozenset[str] = field(default=frozenset())
 
     @property
     def has_errors(self) -> bool:

@@ -8,6 +8,7 @@ value cells (merged notes across months) live here once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..errors import PeriodError, ValueParseError
@@ -92,6 +93,9 @@ class ReadContext:
     # is matched by name for these.
     named_by_name: set[str] = field(default_factory=set)
     edge_periods: dict[int, Period | None] = field(default_factory=dict)
+    # Whether the register describes a ref (or, for a measure grid, a name): such a row needs
+    # no polarity of its own.
+    in_register: Callable[[str], bool] = staticmethod(lambda ref: False)
 
     def saw_ref(self, table: Table, row: int, col: int, ref: str) -> None:
         """Where the return names ``ref`` first: the cell a finding about the ref points to."""
@@ -128,15 +132,39 @@ def is_header_repeat(table: Table, row: int) -> bool:
 
 
 def data_rows(table: Table, records: SheetRecords):
-    """Row numbers of the table's data rows, stopping at the next header (recorded in ``records``)."""
+    """Row numbers of the table's data rows, stopping at the next header (recorded in
+    ``records``), or at the title lines just above it ("Last year (2019/20) for comparison"),
+    which belong to the next table."""
     grid = table.grid
     for row in range(table.first_data_row, grid.n_rows + 1):
         if grid.is_blank_row(row):
             continue
-        if is_header_repeat(table, row):
+        if is_header_repeat(table, row) or (is_title_line(grid, row) and _titles_a_table(table, row)):
             records.next_table_row = row
             return
         yield row
+
+
+TITLE_LOOKAHEAD = 4
+
+
+def is_title_line(grid: SheetGrid, row: int) -> bool:
+    """One text on the row, a few words long: a title or a heading, not an indicator row."""
+    texts = {text for text in grid.row_texts(row) if text}
+    if len(texts) != 1:
+        return False
+    [text] = texts
+    return len(text.split()) >= 2 and any(ch.isalpha() for ch in text)
+
+
+def _titles_a_table(table: Table, row: int) -> bool:
+    """Whether a header follows within a few rows, with only blanks or titles between."""
+    grid = table.grid
+    for below in range(row + 1, min(grid.n_rows, row + TITLE_LOOKAHEAD) + 1):
+        if grid.is_blank_row(below) or is_title_line(grid, below):
+            continue
+        return is_header_repeat(table, below)
+    return False
 
 
 def parse_tier(text: str | None) -> int | None:
@@ -200,7 +228,7 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
     if polarity is None:
         # A table with no polarity column gives values only (the register describes its
         # indicators); a row that leaves its polarity blank, or unreadable, is reported.
-        if table.has("polarity"):
+        if table.has("polarity") and not (_text(table, row, "polarity") is None and context.in_register(ref)):
             if _text(table, row, "polarity") is None:  # an unreadable one was reported by _parsed
                 context.collector.problem(MISSING_POLARITY, table.grid.name, row, table.col("polarity"), ref=ref)
             context.ledger.report_row(row)
@@ -216,7 +244,8 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
     context.indicator_sources.setdefault(ref, Source(table.grid.path, table.grid.name, a1(row, key_col)))
     stated = {"name", "polarity", "annual_target", "frequency", "profile"}
     context.stated_fields.setdefault(ref, frozenset(
-        stated - ({"frequency"} if stated_frequency is None else set())
+        stated - ({"name"} if not name or name == ref else set())
+        - ({"frequency"} if stated_frequency is None else set())
         - ({"profile"} if stated_profile is None else set())))
     return Indicator(
         ref=ref, name=name or ref, polarity=polarity, frequency=frequency,

@@ -13,7 +13,8 @@ from functools import lru_cache
 # field name -> the header texts that mean it
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "pi ref", "reference", "code", "pi code", "indicator ref", "indicator code",
-            "kpi ref", "kpi code", "measure ref", "pi no", "pi number", "indicator id", "id", "ref no", "measure id", "measure code", "kpi id", "pi id",
+            "kpi ref", "kpi code", "measure ref", "pi no", "pi number", "indicator id", "id", "ref no", "measure id", "measure code", "kpi id", "pi id", "kpi no",
+            "kpi number", "measure no", "measure number", "indicator no", "indicator number",
             "indicator reference", "measure reference"),
     "name": ("performance indicator", "indicator", "indicator name", "pi name", "name", "description",
              "measure", "measure name", "kpi", "kpi name", "title", "pi description",
@@ -23,7 +24,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "tier": ("tier", "pi tier", "indicator tier"),
     "polarity": ("higher lower is better", "higher lower is", "higher or lower is better", "polarity",
                  "good is", "good performance is", "is higher better", "direction of improvement",
-                 "higher lower better", "aim"),
+                 "higher lower better", "aim", "direction", "good direction", "direction of good"),
     "frequency": ("reporting frequency", "frequency", "reporting", "how often", "reported"),
     "unit": ("unit", "units", "unit of measure", "measure unit"),
     "profile": ("target profile", "profile", "target type", "profiling", "cumulative"),
@@ -71,7 +72,8 @@ SECTION_HEADINGS: dict[str, str] = {
 # Columns whose cells are knowingly not used (a definition, the data's source, a numerator):
 # their cells are accounted for as fields no rule needs, with one note per column, so they never
 # make a return "only partly read". Compared after header_key.
-UNUSED_COLUMNS = ("definition", "indicator definition", "data source", "source", "source of data",
+UNUSED_COLUMNS = ("no", "number", "row", "item", "line", "portfolio", "portfolio holder", "cabinet member",
+                  "lead member", "actions", "action", "action plan", "key actions", "risks", "definition", "indicator definition", "data source", "source", "source of data",
                   "numerator", "denominator", "calculation", "formula", "rationale", "why is this important",
                   "link", "hyperlink", "notes for officers", "guidance", "contact", "email", "phone",
                   "last updated", "date updated", "updated by", "signed off by", "sign off", "approved by")

@@ -35,11 +35,11 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
     period = report_period(table, context.period_hint)
     name_col = table.col("name")
     for row in data_rows(table, records):
+        if carried.heading(table.grid, row, context.ledger):
+            continue  # "Tier 2" written across the row: a heading, not an indicator
         block = carried.update(table, row, context.ledger)
         ref = row_ref(table, row)
         if ref is None:
-            if carried.heading(table.grid, row, context.ledger):
-                continue
             if has_values(table, row):
                 context.report_row(UNREFERENCED_VALUES, table, row, table.col("ref"))
             continue

@@ -17,9 +17,9 @@ from pathlib import Path
 from ..errors import ReturnError
 from ..model import PARTLY_READ, Finding, Indicator, Observation, Period, Severity, Source
 from . import fast_sheets, other_formats
-from .accounting import Ledger, sweep
+from .accounting import Ledger, Role, sweep
 from .cells import FindingCollector
-from .column_periods import duplicate_columns, resolve_periods
+from .column_periods import UNCERTAIN_YEAR, duplicate_columns, resolve_periods
 from .header import Table, find_table
 from .layout_report import TableReport, header_report, table_report
 from .rows import CarriedValues, ReadContext
@@ -72,7 +72,10 @@ class TablesOutcome:
     named_by_name: set[str] = field(default_factory=set)
 
 
-def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits) -> TablesOutcome:
+def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits,
+                in_register=None) -> TablesOutcome:
+    """Every table of the file at ``path``; ``in_register`` says whether the register
+    describes a ref (a row of such an indicator needs no polarity of its own)."""
     outcome = TablesOutcome()
     verdict = classify(path, limits)
     if verdict.finding is not None:
@@ -80,6 +83,8 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits)
         return outcome
     collector = FindingCollector(str(path))
     context = ReadContext(collector, period_hint)
+    if in_register is not None:
+        context.in_register = in_register
     if verdict.kind is FileKind.CSV:
         grid = load_csv(path, limits)
         _read_grid(grid, layouts, context, limits, outcome)
@@ -205,7 +210,9 @@ def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, o
         records = layout.read(table, context)
         bound = (records.next_table_row - 1) if records.next_table_row else grid.n_rows
         last_row = max((r for r, _ in grid.cells if table.first_data_row <= r <= bound), default=table.header_row)
-        unplaced = sweep(ledger, context.collector, table.header_texts, table.first_data_row, last_row)
+        _check_beside(table, ledger, context, last_row)
+        unplaced = sweep(ledger, context.collector, table.header_texts, table.first_data_row, last_row,
+                         table.other_year_cols)
         _check_hidden(table, context, last_row)
         outcome.tables.append(table_report(table, layout.name, ledger, last_row, records.rows_read, len(unplaced)))
         outcome.ledgers.append((table, ledger, last_row))
@@ -225,10 +232,10 @@ def _check_columns(table: Table, context: ReadContext) -> None:
     groups = duplicate_columns(table)
     if not groups:
         return
-    pairs = [" and ".join(f"{a1(table.header_row, c.col)} {c.label!r}" for c in group) for group in groups
-             if len(group) > 1]
-    alone = [f"{a1(table.header_row, c.col)} {c.label!r}" for group in groups if len(group) == 1 for c in group]
-    cells = [a1(table.header_row, c.col) for group in groups for c in group]
+    row = table.first_data_row - 1  # the header row the months are in
+    pairs = [" and ".join(f"{a1(row, c.col)} {c.label!r}" for c in group) for group in groups if len(group) > 1]
+    alone = [f"{a1(row, c.col)} {c.label!r}" for group in groups if len(group) == 1 for c in group]
+    cells = [a1(row, c.col) for group in groups for c in group]
     shown = "; ".join(pairs[:5]) + (f" and {len(pairs) - 5} more" if len(pairs) > 5 else "")
     if alone:  # months written once among repeated ones: their year is as uncertain
         shown += f"; and the year of {', '.join(alone[:3])}{' …' if len(alone) > 3 else ''}, written once among them"
@@ -237,6 +244,21 @@ def _check_columns(table: Table, context: ReadContext) -> None:
         f"{shown}", sheet=table.grid.name, cell=", ".join(cells[:10]), count=len(cells), kind=PARTLY_READ,
         action="none of these columns read; write the year over each block of months ('2019/20', '2020/21') or "
                "in the month headers ('Apr-20')")
+
+
+def _check_beside(table: Table, ledger: Ledger, context: ReadContext, last_row: int) -> None:
+    """A second table beside this one (a second Ref column) is not read: its cells are
+    reported, never given to this table's rows."""
+    if table.end_col is None:
+        return
+    grid = table.grid
+    beside = [key for key in grid.cells if table.header_row <= key[0] <= last_row and key[1] > table.end_col]
+    ledger.place((key for key in beside if key[0] >= table.first_data_row and key not in ledger.roles), Role.FINDING)
+    context.collector.add(
+        Severity.WARNING, f"a second table starts beside this one at {a1(table.header_row, table.end_col + 1)} "
+        f"({len(beside)} cells); it is not read", sheet=grid.name, cell=a1(table.header_row, table.end_col + 1),
+        count=len(beside), kind=PARTLY_READ,
+        action="not read: put the second table under the first, or on a sheet of its own")
 
 
 def _check_hidden(table: Table, context: ReadContext, last_row: int) -> None:
@@ -256,6 +278,13 @@ def _check_hidden(table: Table, context: ReadContext, last_row: int) -> None:
 
 
 def _check_year(table: Table, context: ReadContext) -> None:
+    if table.year_problem and any(c.problem == UNCERTAIN_YEAR for c in table.period_columns):
+        first = next(c for c in table.period_columns if c.problem == UNCERTAIN_YEAR)
+        context.collector.add(
+            Severity.ERROR, f"the year of the month columns is uncertain: {table.year_problem}",
+            sheet=table.grid.name, cell=a1(table.first_data_row - 1, first.col), kind=PARTLY_READ,
+            action="month columns not read; correct the header or the name, or write the year in the month "
+                   "headers ('Apr-20')")
     if table.fy is None and any(column.problem == "no financial year" for column in table.period_columns):
         context.collector.add(
             Severity.ERROR, "value columns name months or quarters but no financial year could be found",
