@@ -435,3 +435,122 @@ def test_the_scorecard_shows_a_marked_figure_with_its_marker_and_the_caveats_and
     sources = book["Sources"]
     how = [str(c.value) for row in sources.iter_rows() for c in row if c.value and "legacy wide: header" in str(c.value)]
     assert len(how) == 1 and "C\u2013K = Apr 2020 \u2026 Dec 2020" in how[0]
+
+
+# -- found by probing with unseen returns ---------------------------------------------------------
+
+def _sheet(path: Path, rows_, title: str = "Return") -> Path:
+    wb = Workbook()
+    wb.active.title = title
+    for values in rows_:
+        wb.active.append(list(values))
+    wb.save(path)
+    return path
+
+
+NINE = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def test_a_longer_table_below_does_not_swallow_the_table_above(tmp_path):
+    path = _sheet(tmp_path / "two.xlsx", [
+        ["Ref", "Indicator", "Polarity", *NINE], ["CYP-01", "Rate", "Lower", *range(1, 10)], [], [],
+        ["Ref", "Indicator", "Polarity", *HEADERS], ["CYP-02", "Rate", "Lower", *range(11, 23)]])
+    result = read_return(path, period_hint=Q3)
+    got = {(o.ref, o.period.label): o.value for o in result.observations}
+    assert got[("CYP-01", "Dec 2020")] == 9 and got[("CYP-02", "Mar 2021")] == 22
+    assert [t.cells for t in result.tables] == ["A1:L2", "A5:O6"]
+
+
+def test_a_title_line_above_a_table_gives_it_its_year(tmp_path):
+    path = _sheet(tmp_path / "growth.xlsx", [
+        ["Growth performance 2020/21"], ["Ref", "Indicator", "Polarity", *NINE],
+        ["CYP-01", "Rate", "Lower", *range(1, 10)], [],
+        ["Last year (2019/20) for comparison"], ["Ref", "Indicator", "Polarity", *NINE],
+        ["CYP-01", "Rate", "Lower", *range(101, 110)]])
+    result = read_return(path, period_hint=Q3)
+    got = {o.period.label: o.value for o in result.observations}
+    assert got["Dec 2020"] == 9 and got["Dec 2019"] == 109
+    assert not [f for f in result.findings if f.severity is not Severity.INFO]
+
+
+def test_a_table_beside_another_is_reported_not_given_to_its_rows(tmp_path):
+    path = _sheet(tmp_path / "side.xlsx", [
+        ["Ref", "Indicator", "Oct", "Nov", "Dec", None, "Ref", "Indicator", "Q2 20/21", "Q3 20/21"],
+        ["CYP-01", "Rate", 453.7, 467, 459.4, None, "PH-48", "Admissions", 214, 466]])
+    result = read_return(path, period_hint=Q3)
+    assert {(o.ref, o.value) for o in result.observations} == {("CYP-01", 453.7), ("CYP-01", 467),
+                                                              ("CYP-01", 459.4)}
+    [beside] = [f for f in result.findings if "second table" in f.message]
+    assert beside.source.cell == "G1" and beside.kind == PARTLY_READ
+
+
+@pytest.mark.parametrize("sheet, expected", [("Dec 2019", "Dec 2019"), ("December 2019", "Dec 2019"),
+                                             ("Dec-19", "Dec 2019"), ("2019", "Dec 2019"),
+                                             ("Q3 2019-20", "Dec 2019")])
+def test_a_month_or_year_in_the_sheet_name_gives_the_months_their_year(tmp_path, sheet, expected):
+    path = _sheet(tmp_path / "return.xlsx", [["Ref", "Indicator", "Polarity", *NINE],
+                                             ["CYP-01", "Rate", "Lower", *range(1, 10)]], title=sheet)
+    result = read_return(path, period_hint=Q3)
+    assert max(result.observations, key=lambda o: o.period).period.label == expected
+
+
+def test_a_header_year_that_disagrees_with_the_file_name_leaves_the_months_unread(tmp_path):
+    path = _sheet(tmp_path / "corporate Q3 2020-21.xlsx", [["Ref", "Indicator", "Polarity", "Target 19/20", *NINE],
+                                                           ["CYP-01", "Rate", "Lower", 485, *range(1, 10)]])
+    result = read_return(path)
+    [error] = [f for f in result.findings if f.severity is Severity.ERROR]
+    assert "'Target 19/20'" in error.message and "file name says 2020/21" in error.message
+    assert error.source.cell == "E1" and not [o for o in result.observations if o.value is not None]
+
+
+def test_of_two_target_columns_this_years_is_read(tmp_path):
+    path = _sheet(tmp_path / "return 2020-21.xlsx", [
+        ["Ref", "Indicator", "Polarity", "Target 2019/20", "Target 2020/21", *NINE],
+        ["CYP-01", "Rate", "Lower", 470, 485, *range(1, 10)]])
+    result = read_return(path)
+    [indicator] = result.indicators
+    assert indicator.annual_target == 485 and indicator.framework_year.label == "2020/21"
+    assert not [f for f in result.findings if f.severity is not Severity.INFO]
+
+
+def test_a_period_target_that_differs_from_the_registers_is_a_warning(tmp_path):
+    folder = with_register(tmp_path / "returns")
+    _sheet(folder / "ph.xlsx", [["Ref", "Period", "Value", "Period target"], ["PH-48", "2020/21 Q3", 560, 600]],
+           title="Values")
+    score, result = score_of(folder, "PH-48")
+    assert score.target == 600  # SPEC rule 1: the return's period target wins ...
+    [warning] = [f for f in result.findings if "period target in the return" in f.message]
+    assert "(600)" in warning.message and "(523.008)" in warning.message and warning.source.cell == "C2"
+
+
+def test_a_percentage_typed_as_a_fraction_is_a_warning(tmp_path):
+    folder = with_register(tmp_path / "returns")
+    _sheet(folder / "cyp.xlsx", [["Ref", "Period", "Value"], ["CYP-29", "2020/21 Q3", 0.52]], title="Values")
+    _, result = score_of(folder, "CYP-29")
+    [warning] = [f for f in result.findings if "typed as a fraction" in f.message]
+    assert warning.ref == "CYP-29" and "type 52" in warning.action
+
+
+def test_a_blank_name_or_polarity_the_register_supplies_says_nothing(tmp_path):
+    folder = with_register(tmp_path / "returns")
+    _sheet(folder / "cyp.xlsx", [["Ref", "Indicator", "Polarity", *NINE], ["CYP-01", None, None, *range(1, 10)]])
+    result = read_folder(folder, period=Q3)
+    assert not [f for f in result.findings if f.severity is not Severity.INFO], result.findings
+
+
+def test_a_text_column_no_rule_knows_is_noted_and_a_quarter_can_be_written_as_its_months(tmp_path):
+    path = _sheet(tmp_path / "cyp 2020-21.xlsx", [
+        ["Ref", "Indicator", "Polarity", "Jul-Sep 2020", "Oct - Dec 2020", "Progress update"],
+        ["CYP-01", "Rate", "Lower", 441.8, 459.4, "On track"]])
+    result = read_return(path)
+    assert {o.period.label: o.value for o in result.observations} == {"2020/21 Q2": 441.8, "2020/21 Q3": 459.4}
+    [note] = [f for f in result.findings if "Progress update" in f.message]
+    assert note.severity is Severity.INFO and not [f for f in result.findings if f.kind == PARTLY_READ]
+
+
+def test_a_suppressed_period_says_so_when_an_earlier_month_is_scored(tmp_path):
+    folder = with_register(tmp_path / "returns")
+    _wide(folder / "childrens.xlsx", [{**CYP[0], "dec": "<5"}], {})
+    _, result = score_of(folder, "CYP-01")
+    [warning] = [f for f in result.findings if f.kind == EARLIER_VALUE]
+    assert "Dec 2020 is suppressed ('<5')" in warning.message and "withheld" in warning.action
