@@ -23,6 +23,9 @@ from .layout_report import TableReport
 from .template import INDICATORS_NAME
 
 COMPARED_FIELDS = ("name", "polarity", "annual_target", "frequency", "profile")
+# Refs not in the register named one finding each, with the nearest register refs; beyond this
+# many in one return, the rest are counted in one finding.
+MAX_NAMED_OUTSIDE = 20
 REQUIRED_COLUMNS = {"ref": "Ref", "name": "Name", "polarity": "Polarity"}
 OPTIONAL_COLUMNS = {
     "priority": "every indicator is listed under no priority",
@@ -78,6 +81,7 @@ class Register:
             refs_by_name.setdefault(name_key(indicator.name), set()).add(indicator.ref)
         # Only certain matches: a key two register refs share matches neither.
         self._by_ref_key = {key: refs.pop() for key, refs in refs_by_key.items() if len(refs) == 1}
+        self._refs = frozenset(ref for ref, _ in self._by_key)
         self._by_name_key = {key: refs.pop() for key, refs in refs_by_name.items() if len(refs) == 1 and key}
 
     def __len__(self) -> int:
@@ -89,7 +93,7 @@ class Register:
 
     @property
     def refs(self) -> frozenset[str]:
-        return frozenset(ref for ref, _ in self._by_key)
+        return self._refs
 
     def lookup(self, ref: str, year: FinancialYear | None) -> Indicator | None:
         return self._by_key.get((ref, year)) or self._by_key.get((ref, None))
@@ -97,7 +101,7 @@ class Register:
     def match(self, text: str, by_name: bool = False) -> str | None:
         """The register ref that ``text`` (a return's ref, or with ``by_name`` its indicator
         name) stands for, or ``None``."""
-        if not by_name and any(ref == text for ref, _ in self._by_key):
+        if not by_name and text in self._refs:
             return text
         if by_name:
             return self._by_name_key.get(name_key(text)) or self._by_ref_key.get(ref_key(text))
@@ -204,6 +208,8 @@ def reconcile(refs: Iterable[str], register: Register, names: set[str], sources:
         matched = register.match(ref, by_name=ref in names)
         if matched is None:
             outside.add(ref)
+            if len(outside) > MAX_NAMED_OUTSIDE:
+                continue  # counted in one finding below
             nearest = register.nearest(ref)
             hint = f" (did you mean {' or '.join(nearest)}?)" if nearest else ""
             what = "indicator name" if ref in names else "ref"
@@ -214,6 +220,11 @@ def reconcile(refs: Iterable[str], register: Register, names: set[str], sources:
         elif matched != ref:
             renamed[ref] = matched
             loose.append(f"{ref!r} as {matched}")
+    if len(outside) > MAX_NAMED_OUTSIDE:
+        extra = len(outside) - MAX_NAMED_OUTSIDE
+        findings.append(Finding(Severity.WARNING, f"{extra} more refs or names are not in the register",
+                                Source(path), action="kept and listed apart as not in the register; is this "
+                                "return for this framework?", count=extra, kind=NOT_IN_REGISTER))
     if loose:
         shown = ", ".join(loose[:5]) + (f" and {len(loose) - 5} more" if len(loose) > 5 else "")
         findings.append(Finding(Severity.INFO, f"refs and names matched to the register: {shown}", Source(path),

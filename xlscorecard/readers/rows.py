@@ -150,6 +150,8 @@ TITLE_LOOKAHEAD = 4
 
 def is_title_line(grid: SheetGrid, row: int) -> bool:
     """One text on the row, a few words long: a title or a heading, not an indicator row."""
+    if grid.cells_on_row(row) != 1:
+        return False
     texts = {text for text in grid.row_texts(row) if text}
     if len(texts) != 1:
         return False

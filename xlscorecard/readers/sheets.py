@@ -67,6 +67,7 @@ class SheetGrid:
     _merges_by_row: dict[int, list[Merge]] | None = field(default=None, repr=False)
     _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     _filled_rows: set[int] | None = field(default=None, repr=False)
+    _row_counts: dict[int, int] | None = field(default=None, repr=False)
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
@@ -117,6 +118,14 @@ class SheetGrid:
         return [known.get((row, col)) or ("" if (row, col) not in cells else text(row, col))
                 for col in range(1, self.n_cols + 1)]
 
+    def cells_on_row(self, row: int) -> int:
+        """How many non-empty cells the row holds (a merged range counts once)."""
+        if self._row_counts is None:
+            self._row_counts = {}
+            for r, _ in self.cells:
+                self._row_counts[r] = self._row_counts.get(r, 0) + 1
+        return self._row_counts.get(row, 0)
+
     def is_blank_row(self, row: int) -> bool:
         if self._filled_rows is None:
             self._filled_rows = {r for r, _ in self.cells}
@@ -127,7 +136,7 @@ class SheetGrid:
 
     def _put(self, row: int, col: int, cell: Cell) -> None:
         self.cells[(row, col)] = cell
-        self._filled_rows = None
+        self._filled_rows = self._row_counts = None
         self.n_rows = max(self.n_rows, row)
         self.n_cols = max(self.n_cols, col)
 
