@@ -124,7 +124,7 @@ def is_header_repeat(table: Table, row: int) -> bool:
     key_text = grid.text(row, table.col(key))
     if field_for(key_text) == key:
         return True
-    if not key_text or not (field_for(key_text) or names_a_period(key_text)):
+    if not key_text or not (field_for(key_text) or (_MAY_NAME_A_PERIOD.search(key_text) and names_a_period(key_text))):
         return False  # a data row: its key cell is a ref or a name
     texts = [text for text in grid.row_texts(row) if text]
     return len(texts) >= 2 and all(field_for(t) or names_a_period(t) for t in texts) \
@@ -146,6 +146,8 @@ def data_rows(table: Table, records: SheetRecords):
 
 
 TITLE_LOOKAHEAD = 4
+# A month, a quarter or a year somewhere in the text: only then can it be a period header.
+_MAY_NAME_A_PERIOD = re.compile(r"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q(?:tr|uarter)?\s*[1-4]|(?:19|20)\d{2}|\d{2}\s*/\s*\d{2}")
 
 
 def is_title_line(grid: SheetGrid, row: int) -> bool:
