@@ -17,7 +17,6 @@ from .alongside import Alongside
 from .errors import ReturnError
 from .history import History, PastRun, merge_with_history
 from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, Severity, SourceFile, parse_period
-from .records import record_rows, write_records
 from .scoring import DEFAULT_TOLERANCE, score_indicator
 from .benchmark import Benchmark, benchmarks
 from .summary import GroupSummary, summarise_group
@@ -125,7 +124,7 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
 
 
 def _assess(returns_dir, *, period, register, history, record: str, tolerance, on_file, area,
-            limits) -> tuple[Assessment, list[Observation]]:
+            limits, listing=None) -> tuple[Assessment, list[Observation]]:
     """:func:`assess`, and the returns' own observations (what a run records). ``record`` is
     ``"now"``, ``"no"``, or ``"later"``: the caller records; the findings the recording would
     give (restated values) are included already."""
@@ -133,7 +132,7 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
 
     folder = Path(returns_dir)
     read = read_folder(folder, period=period, register_path=register, on_file=on_file,
-                       limits=limits or DEFAULT_LIMITS)
+                       limits=limits or DEFAULT_LIMITS, listing=listing)
     if not read.indicators and not read.observations:
         raise ReturnError(f"no readable return in {folder}: "
                           f"{_first_problem(read.findings) or 'the folder has no spreadsheet or CSV files'}")
@@ -148,7 +147,8 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
     previous = None
     if history is not None and (record == "now" or Path(history).exists()):
         with History(history) as store:
-            observations = _with_history(store, indicators, observations)
+            observations = _with_history(store, indicators, observations, chosen)
+            findings += store.renamed(chosen, indicators)
             previous = store.run(chosen.previous())
             scores = _score(indicators, observations, chosen, tolerance)
             if record == "now":
@@ -196,37 +196,128 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
                 history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
                 template: str | Path | None = None, on_file: Callable[[Path], None] | None = None,
                 deadline_days: int = DEFAULT_DEADLINE_DAYS, area: str | None = None,
-                limits: "Limits | None" = None) -> Consolidation:
+                limits: "Limits | None" = None, on_listed: Callable[[int], None] | None = None) -> Consolidation:
     """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
 
     ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
     :func:`default_scorecard_name` in the current folder and ``history`` to a file beside it.
-    Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found and
-    :class:`~xlscorecard.errors.OutputError` when an output cannot be written.
+    ``on_listed`` is called with the number of files to read, before reading them.
+
+    All or nothing: every output is checked before any work (:mod:`xlscorecard.outputs`); the
+    scorecard and records are written to temporary files, the history is committed, and only
+    then are the files moved into place. If a step fails, no file is replaced and the history is
+    not changed. Raises :class:`~xlscorecard.errors.UsageError` when an output is an input,
+    :class:`~xlscorecard.errors.ReturnError` when nothing readable was found,
+    :class:`~xlscorecard.errors.OutputError` when an output cannot be written, and
+    :class:`~xlscorecard.errors.PartlyWritten` in the one case where something was: the history
+    was committed but a file could not then be moved into place.
     """
+    from .outputs import check_outputs, inputs_of, output
+    from .readers.listing import list_folder
+
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
+    listing = list_folder(returns_dir)
+    inputs = inputs_of(listing, register=register, template=template)
+    outputs = [output("scorecard", out, "--out"), output("records", records, "--records"),
+               output("history", history, "--history", history_path) if use_history else None]
+    check_outputs(outputs, inputs)
+    if on_listed is not None:
+        on_listed(len(listing.files))
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
-                               record="later", tolerance=tolerance, on_file=on_file, area=area, limits=limits)
-    out = Path(out) if out is not None else folder / default_scorecard_name(result.period)
-
-    def record(ready: Callable[[], None]) -> None:
-        # The history is written alongside the scorecard (see alongside.py). It is committed
-        # whatever becomes of the scorecard, as when it was written first.
-        if history_path is not None:
-            with History(history_path) as store:
-                store.record(result.period, result.indicators, returned, on_locked=ready,
-                             met_or_within_pct=result.total.target.met_or_within_pct)
-        ready()
-
-    returns = returns_position(result, deadline_days)
-    with Alongside(record, fork=len(result.indicators) <= ALONGSIDE_MAX_INDICATORS):
-        _write_scorecard(out, result, template, returns)
-    if records is not None:  # after the scorecard: a run stopped while writing it leaves both as they were
-        write_records(record_rows(result.indicators, result.scores), records)
+                               record="later", tolerance=tolerance, on_file=on_file, area=area, limits=limits,
+                               listing=listing)
+    if out is None:  # its name was known only once the period was: checked now, still before writing
+        out = folder / default_scorecard_name(result.period)
+        check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
+    out = Path(out)
+    _write_outputs(result, returned, out, Path(records) if records is not None else None, history_path,
+                   template, returns_position(result, deadline_days))
     return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
                          result.scores, result.findings, result.sources, result.total, result.previous, out,
                          Path(records) if records is not None else None, history_path)
+
+
+def _write_outputs(result: Assessment, returned: list[Observation], out: Path, records: Path | None,
+                   history_path: Path | None, template, returns: Sequence[ServiceReturn]) -> None:
+    """Write the scorecard and records to temporary files while the history is recorded (in a
+    second process, alongside.py), let the history commit once both are written, then move them
+    into place. A stop (Ctrl+C, SIGTERM) is held back from the commit until the files are placed."""
+    from .output import Staged
+    from .records import record_rows, write_records_to
+    from .stopping import HeldStops
+
+    held = HeldStops()
+    staged: list[Staged] = []
+
+    def record(ready: Callable[[], None], go: Callable[[], None]) -> None:
+        if history_path is None:
+            ready()
+            go()
+            return
+        _record_history(history_path, result, returned, ready, go)
+
+    try:
+        staged.append(Staged(out))
+        if records is not None:
+            staged.append(Staged(records))
+        with Alongside(record, fork=len(result.indicators) <= ALONGSIDE_MAX_INDICATORS, on_go=held.start):
+            with staged[0].writing() as temporary:
+                _write_scorecard(temporary, result, template, returns)
+            if records is not None:
+                with staged[1].writing() as temporary:
+                    write_records_to(record_rows(result.indicators, result.scores), temporary, records.suffix)
+        _place(staged, history_path, result.period)
+    finally:
+        held.release()
+        for file in staged:
+            file.discard()
+
+
+def _record_history(path: Path, result: Assessment, returned: list[Observation], ready, go) -> None:
+    """Record the run in the history at ``path``, committing only if ``go()`` returns. A history
+    this run created is removed again if the run records nothing in it."""
+    created = not path.exists()
+    try:
+        with History(path) as store:
+            store.record(result.period, result.indicators, returned, on_locked=ready, before_commit=go,
+                         met_or_within_pct=result.total.target.met_or_within_pct)
+    except BaseException:
+        if created:
+            _remove_if_unused(path)
+        raise
+
+
+def _remove_if_unused(path: Path) -> None:
+    import contextlib
+    import sqlite3
+    with contextlib.suppress(OSError, sqlite3.Error):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            used = db.execute("SELECT count(*) FROM runs").fetchone()[0]
+        if not used:
+            path.unlink()
+
+
+def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
+    """Move each new file into place; if one cannot be, say in one sentence what was written
+    (the history, the files placed, a copy kept under another name) and what was not."""
+    from .errors import OutputError, PartlyWritten
+
+    placed, failed = [], []
+    for file in staged:
+        try:
+            file.place()
+            placed.append(file.target)
+        except OutputError as error:
+            failed.append(error)
+    if not failed:
+        return
+    written = ([f"the history {history_path} was updated for {period.label}"] if history_path else []) + [
+        f"{target} was written" for target in placed]
+    if not written and not any(error.kept for error in failed):
+        raise failed[0]
+    done = " and ".join(written) if written else "nothing else was written"
+    raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {done}")
 
 
 def infer_period(observations: Iterable[Observation]) -> Period:
@@ -265,11 +356,14 @@ def indicators_for(indicators: Iterable[Indicator], period: Period) -> list[Indi
     return list(chosen.values())
 
 
-def _with_history(store: History, indicators: Sequence[Indicator], observations: list[Observation]):
+def _with_history(store: History, indicators: Sequence[Indicator], observations: list[Observation], period: Period):
+    """The returns' observations and the history's for the periods they do not give. The rows
+    of an earlier run of this same period are not read: this run replaces them."""
     by_ref: dict[str, list[Observation]] = {}
     for o in observations:
         by_ref.setdefault(o.ref, []).append(o)
-    stored = store.observations_of(indicators, {(o.ref, o.period.label) for o in observations})
+    stored = store.observations_of(indicators, {(o.ref, o.period.label) for o in observations},
+                                   year=period.fy, excluding_run=period)
     merged = []
     for indicator in indicators:
         merged += merge_with_history(by_ref.get(indicator.ref, []), stored[indicator.ref])
@@ -290,8 +384,7 @@ def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_D
                          deadline_days)
 
 
-def _write_scorecard(out: Path, result: Assessment, template, returns: Sequence[ServiceReturn]) -> None:
-    from .output import atomic_output
+def _write_scorecard(path: Path, result: Assessment, template, returns: Sequence[ServiceReturn]) -> None:
     from .writer import ScorecardData, load_template, write_scorecard
 
     previous = result.previous
@@ -304,8 +397,7 @@ def _write_scorecard(out: Path, result: Assessment, template, returns: Sequence[
         benchmarks=result.benchmarks,
     )
     loaded = load_template(template) if template is not None else None
-    with atomic_output(out) as temporary:
-        write_scorecard(data, temporary, loaded)
+    write_scorecard(data, path, loaded)
 
 
 def _first_problem(findings: Iterable[Finding]) -> str | None:

@@ -3,7 +3,10 @@
 File-system events arrive in bursts while Excel saves (a temporary file, a rename, the lock file
 ``~$name.xlsx``), so changes are debounced: the callback runs once the folder has been quiet
 for ``debounce`` seconds and every changed file has stopped growing. Lock files, hidden and
-temporary files, and the run's own outputs never trigger a run.
+temporary files, and the run's own outputs never trigger a run: outputs are known by the mark
+xlscorecard puts in them (:mod:`xlscorecard.marks`), wherever they are written. A folder removed
+while it is watched stops the watch with one sentence; a folder replaced by another of the same
+name (renamed away and made again, or restored from a backup) is watched anew, and read again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .errors import XlscorecardError
+from .marks import written_by_xlscorecard
 from .output import TEMP_PREFIX
 
 IGNORED_PREFIXES = ("~$", ".", TEMP_PREFIX)
@@ -28,6 +33,18 @@ def is_return_candidate(path: Path, ignore: Iterable[Path] = ()) -> bool:
     if name.startswith(IGNORED_PREFIXES) or name.lower().endswith(IGNORED_SUFFIXES):
         return False
     return path.resolve() not in {p.resolve() for p in ignore}
+
+
+class FolderGone(XlscorecardError):
+    """The watched folder was removed."""
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if folder.is_dir() else None
 
 
 def _sizes(paths: Iterable[Path]) -> dict[Path, int]:
@@ -55,18 +72,62 @@ def snapshot(folder: str | Path) -> dict[Path, tuple[int, int]]:
 
 def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounce: float = 2.0,
           ignore: Iterable[Path] = (), stop: threading.Event | None = None, poll: float = 0.2,
-          since: dict[Path, tuple[int, int]] | None = None) -> None:
+          since: dict[Path, tuple[int, int]] | None = None, on_note: Callable[[str], None] | None = None) -> None:
     """Call ``on_change(changed_paths)`` after each settled burst of changes in ``folder``,
     until ``stop`` is set (or for ever). Files that differ from the :func:`snapshot` ``since``
-    when watching starts count as changed."""
-    from watchdog.events import FileSystemEventHandler
-    from watchdog.observers import Observer
-
+    when watching starts count as changed. ``on_note`` is told when the folder is replaced;
+    :class:`FolderGone` is raised when it is removed."""
     folder = Path(folder)
     ignore = tuple(Path(p) for p in ignore)
     stop = stop or threading.Event()
     pending: set[Path] = set()
     lock = threading.Lock()
+    identity = _identity(folder)
+    observer = _observe(folder, ignore, pending, lock)
+    if since is not None:
+        now = snapshot(folder)
+        with lock:
+            pending.update(p for p in set(now) | set(since)
+                           if now.get(p) != since.get(p) and is_return_candidate(p, ignore))
+    try:
+        last_sizes: dict[Path, int] = {}
+        quiet_since = time.monotonic()
+        while not stop.wait(poll):
+            current = _identity(folder)
+            if current is None:
+                raise FolderGone(f"the folder {folder} was removed while it was watched; watching stopped")
+            if current != identity:
+                identity = current
+                _end(observer)
+                observer = _observe(folder, ignore, pending, lock)
+                if on_note is not None:
+                    on_note(f"{folder} was replaced by another folder of the same name; watching that one")
+                with lock:
+                    pending.update(p for p in snapshot(folder) if is_return_candidate(p, ignore))
+                    pending.add(folder)  # a run even if the new folder is empty
+            with lock:
+                changed = set(pending)
+            if not changed:
+                quiet_since = time.monotonic()
+                continue
+            sizes = _sizes(changed)
+            if sizes != last_sizes:  # still being written
+                last_sizes, quiet_since = sizes, time.monotonic()
+                continue
+            if time.monotonic() - quiet_since >= debounce:
+                with lock:
+                    pending.difference_update(changed)
+                last_sizes = {}
+                returns = {p for p in changed if p == folder or written_by_xlscorecard(p) is None}
+                if returns:  # not only outputs of the run itself
+                    on_change(returns - {folder})
+    finally:
+        _end(observer)
+
+
+def _observe(folder: Path, ignore: tuple[Path, ...], pending: set[Path], lock: threading.Lock):
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event):
@@ -81,29 +142,9 @@ def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounc
     observer = Observer()
     observer.schedule(Handler(), str(folder), recursive=False)
     observer.start()
-    if since is not None:
-        now = snapshot(folder)
-        with lock:
-            pending.update(p for p in set(now) | set(since)
-                           if now.get(p) != since.get(p) and is_return_candidate(p, ignore))
-    try:
-        last_sizes: dict[Path, int] = {}
-        quiet_since = time.monotonic()
-        while not stop.wait(poll):
-            with lock:
-                changed = set(pending)
-            if not changed:
-                quiet_since = time.monotonic()
-                continue
-            sizes = _sizes(changed)
-            if sizes != last_sizes:  # still being written
-                last_sizes, quiet_since = sizes, time.monotonic()
-                continue
-            if time.monotonic() - quiet_since >= debounce:
-                with lock:
-                    pending.difference_update(changed)
-                last_sizes = {}
-                on_change(changed)
-    finally:
-        observer.stop()
-        observer.join(timeout=5)
+    return observer
+
+
+def _end(observer) -> None:
+    observer.stop()
+    observer.join(timeout=5)
