@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 import xlscorecard.alongside as alongside
-import xlscorecard.consolidate as consolidate_module
+import xlscorecard.publish as publish_module
 from xlscorecard.alongside import Alongside
 from xlscorecard.consolidate import consolidate
 from xlscorecard.errors import OutputError, PeriodError, XlscorecardError
@@ -143,7 +143,7 @@ def test_consolidate_records_the_history_alongside_the_scorecard(tmp_path, monke
 def test_a_history_in_use_stops_the_run_before_the_scorecard(tmp_path, monkeypatch):
     path = tmp_path / "h.sqlite"
     History(path).close()
-    monkeypatch.setattr(consolidate_module, "History", lambda file: History(file, timeout=0.2))
+    monkeypatch.setattr(publish_module, "History", lambda file: History(file, timeout=0.2))
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -177,7 +177,7 @@ def test_a_very_large_consolidation_records_the_history_in_this_process(tmp_path
     forks = []
     real_fork = os.fork
     monkeypatch.setattr(alongside.os, "fork", lambda: forks.append(1) or real_fork())
-    monkeypatch.setattr(consolidate_module, "ALONGSIDE_MAX_INDICATORS", 10)
+    monkeypatch.setattr(publish_module, "ALONGSIDE_MAX_INDICATORS", 10)
     result = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "s.xlsx", history=tmp_path / "h.sqlite")
     assert forks == [] and len(result.indicators) > 10
     with sqlite3.connect(tmp_path / "h.sqlite") as db:

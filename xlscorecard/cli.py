@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .errors import XlscorecardError
 from .model import Severity
+from .cli_text import Progress, consolidation_summary, format_findings
 from .periods import parse_period
 
 
@@ -88,7 +89,7 @@ class StoppableGroup(click.Group):
         except KeyboardInterrupt as stop:
             code = stop_code(stop)
             name = "SIGTERM" if code is ExitCode.TERMINATED else "Ctrl+C"
-            click.echo(f"Stopped by {name}" + (": the files were written just before it."
+            click.echo(f"Stopped by {name}" + (" once the run had written its files."
                                                 if getattr(stop, "finished", False) else
                                                 " before the run finished: no file was changed."), err=True)
             ctx.exit(int(code))
@@ -199,7 +200,7 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
     from .consolidate import consolidate
 
     with user_errors(ctx):
-        with _Progress() as progress:
+        with Progress() as progress:
             result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
                                  records=records, history=history, use_history=not no_history,
                                  tolerance=tolerance, template=template_path, on_file=progress.advance,
@@ -208,51 +209,6 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
     click.echo(consolidation_summary(result))
     if strict and result.count(Severity.ERROR):
         raise SystemExit(int(ExitCode.FINDINGS))
-
-
-class _Progress:
-    """A progress bar on stderr while reading, once the run knows there are more than a few files."""
-
-    def __init__(self):
-        self._bar = None
-
-    def __enter__(self) -> "_Progress":
-        return self
-
-    def start(self, count: int) -> None:
-        if count > 5:
-            self._bar = click.progressbar(length=count, label="Reading returns", file=click.get_text_stream("stderr"),
-                                          item_show_func=lambda path: path.name if path else "")
-            self._bar.__enter__()
-
-    def advance(self, path: Path) -> None:
-        if self._bar is not None:
-            self._bar.update(1, path)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
-
-
-def consolidation_summary(result) -> str:
-    """The few lines a performance officer reads after a run."""
-    counts = result.total.target
-    chosen = " (the latest period the returns agree on)" if result.period_inferred else ""
-    lines = [
-        f"Period: {result.period.long_label}{chosen}",
-        f"Returns read: {len(result.sources)}; indicators: {len(result.scores)}",
-        f"Green {counts.on_target}, amber {counts.within_tolerance}, red {counts.off_target}, "
-        f"data gaps {counts.gaps}, no target {counts.no_target}",
-        f"Findings: {result.count(Severity.ERROR)} errors, {result.count(Severity.WARNING)} warnings, "
-        f"{result.count(Severity.INFO)} for information",
-        f"Scorecard: {result.scorecard}",
-    ]
-    if result.records:
-        lines.append(f"Records: {result.records}")
-    if result.previous and result.previous.met_or_within_pct is not None:
-        lines.insert(3, f"Targets met or within tolerance: {counts.met_or_within_pct}% "
-                        f"(compared to {result.previous.met_or_within_pct}% in {result.previous.period.long_label})")
-    return "\n".join(lines)
 
 
 @cli.command("template")
@@ -413,17 +369,3 @@ def validate_command(ctx, returns_dir, register_path, period_text, max_unpacked_
                f"{len(result.observations)} values, {len(result.findings)} findings ({errors} errors)", err=True)
     if errors:
         raise SystemExit(int(ExitCode.NOTHING_WRITTEN))
-
-
-def format_findings(findings) -> str:
-    """Findings as a plain-text table: severity, file, sheet!cell, ref, message and action."""
-    header = ("severity", "file", "where", "ref", "finding")
-    rows = [header] + [
-        (f.severity.label, Path(f.source.path).name if f.source.path else "",
-         f"{f.source.sheet}!{f.source.cell}" if f.source.sheet and f.source.cell else (f.source.sheet or f.source.cell or ""),
-         f.ref or "", f.message + (f" -> {f.action}" if f.action else ""))
-        for f in findings
-    ]
-    widths = [min(max(len(row[i]) for row in rows), 40) for i in range(len(header) - 1)]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
-                     for row in rows) if findings else "No findings."

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .alongside import Alongside
 from .errors import ReturnError
 from .history import History, PastRun, merge_with_history
 from .model import Finding, Indicator, Observation, Period, PeriodKind, Score, Severity, SourceFile, parse_period
@@ -26,11 +25,6 @@ if TYPE_CHECKING:
     from .readers.safety import Limits
 
 HISTORY_NAME = "xlscorecard-history.sqlite"
-# Up to this many indicators the history is written by a second process while the scorecard is
-# (alongside.py). Above it, a hub's consolidation of hundreds of councils, the two processes'
-# memory would grow to about twice one's (2.0 GB against 1.3 GB at 200,000 indicators, bench/),
-# so the history is written first, in this process.
-ALONGSIDE_MAX_INDICATORS = 20_000
 
 
 def without_cycle_collection(function):
@@ -213,6 +207,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     was committed but a file could not then be moved into place.
     """
     from .outputs import check_outputs, inputs_of, output
+    from .publish import publish
     from .readers.listing import list_folder
 
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
@@ -231,93 +226,11 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
         out = folder / default_scorecard_name(result.period)
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
     out = Path(out)
-    _write_outputs(result, returned, out, Path(records) if records is not None else None, history_path,
-                   template, returns_position(result, deadline_days))
+    publish(result, returned, out, Path(records) if records is not None else None, history_path, template,
+            returns_position(result, deadline_days))
     return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
                          result.scores, result.findings, result.sources, result.total, result.previous, out,
                          Path(records) if records is not None else None, history_path)
-
-
-def _write_outputs(result: Assessment, returned: list[Observation], out: Path, records: Path | None,
-                   history_path: Path | None, template, returns: Sequence[ServiceReturn]) -> None:
-    """Write the scorecard and records to temporary files while the history is recorded (in a
-    second process, alongside.py), let the history commit once both are written, then move them
-    into place. A stop (Ctrl+C, SIGTERM) is held back from the commit until the files are placed."""
-    from .output import Staged
-    from .records import record_rows, write_records_to
-    from .stopping import HeldStops
-
-    held = HeldStops()
-    staged: list[Staged] = []
-
-    def record(ready: Callable[[], None], go: Callable[[], None]) -> None:
-        if history_path is None:
-            ready()
-            go()
-            return
-        _record_history(history_path, result, returned, ready, go)
-
-    try:
-        staged.append(Staged(out))
-        if records is not None:
-            staged.append(Staged(records))
-        with Alongside(record, fork=len(result.indicators) <= ALONGSIDE_MAX_INDICATORS, on_go=held.start):
-            with staged[0].writing() as temporary:
-                _write_scorecard(temporary, result, template, returns)
-            if records is not None:
-                with staged[1].writing() as temporary:
-                    write_records_to(record_rows(result.indicators, result.scores), temporary, records.suffix)
-        _place(staged, history_path, result.period)
-    finally:
-        held.release()
-        for file in staged:
-            file.discard()
-
-
-def _record_history(path: Path, result: Assessment, returned: list[Observation], ready, go) -> None:
-    """Record the run in the history at ``path``, committing only if ``go()`` returns. A history
-    this run created is removed again if the run records nothing in it."""
-    created = not path.exists()
-    try:
-        with History(path) as store:
-            store.record(result.period, result.indicators, returned, on_locked=ready, before_commit=go,
-                         met_or_within_pct=result.total.target.met_or_within_pct)
-    except BaseException:
-        if created:
-            _remove_if_unused(path)
-        raise
-
-
-def _remove_if_unused(path: Path) -> None:
-    import contextlib
-    import sqlite3
-    with contextlib.suppress(OSError, sqlite3.Error):
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            used = db.execute("SELECT count(*) FROM runs").fetchone()[0]
-        if not used:
-            path.unlink()
-
-
-def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
-    """Move each new file into place; if one cannot be, say in one sentence what was written
-    (the history, the files placed, a copy kept under another name) and what was not."""
-    from .errors import OutputError, PartlyWritten
-
-    placed, failed = [], []
-    for file in staged:
-        try:
-            file.place()
-            placed.append(file.target)
-        except OutputError as error:
-            failed.append(error)
-    if not failed:
-        return
-    written = ([f"the history {history_path} was updated for {period.label}"] if history_path else []) + [
-        f"{target} was written" for target in placed]
-    if not written and not any(error.kept for error in failed):
-        raise failed[0]
-    done = " and ".join(written) if written else "nothing else was written"
-    raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {done}")
 
 
 def infer_period(observations: Iterable[Observation]) -> Period:
@@ -382,22 +295,6 @@ def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_D
     """The returns tracker for an assessment: per service, due, received, on time, missing."""
     return track_returns(result.indicators, result.observations, saved_times(result.sources), result.period,
                          deadline_days)
-
-
-def _write_scorecard(path: Path, result: Assessment, template, returns: Sequence[ServiceReturn]) -> None:
-    from .writer import ScorecardData, load_template, write_scorecard
-
-    previous = result.previous
-    data = ScorecardData(
-        period=result.period, indicators=result.indicators, scores=result.scores,
-        observations=result.observations, findings=result.findings, sources=result.sources,
-        tolerance=result.tolerance,
-        previous_headline_pct=previous.met_or_within_pct if previous else None,
-        previous_label=previous.period.long_label if previous else None, returns=returns,
-        benchmarks=result.benchmarks,
-    )
-    loaded = load_template(template) if template is not None else None
-    write_scorecard(data, path, loaded)
 
 
 def _first_problem(findings: Iterable[Finding]) -> str | None:

@@ -67,12 +67,12 @@ class Staged:
         try:
             yield self.temporary
         except OutputError as error:
-            cause = error.__cause__
-            if isinstance(cause, OSError) and not isinstance(cause, PermissionError):
-                raise OutputError(write_problem(self.target, cause)) from cause
+            cause = _os_error_in(error)
+            if cause is not None and not isinstance(cause, PermissionError):
+                raise OutputError(write_problem(self.target, cause, "nothing was written")) from cause
             raise
         except OSError as error:
-            raise OutputError(write_problem(self.target, error)) from error
+            raise OutputError(write_problem(self.target, error, "nothing was written")) from error
 
     def place(self) -> None:
         """Move the new file onto the target (see :func:`atomic_output` when that is refused)."""
@@ -82,6 +82,19 @@ class Staged:
         with contextlib.suppress(OSError):
             if self.temporary.exists():
                 self.temporary.unlink()
+
+
+def _os_error_in(error: BaseException) -> OSError | None:
+    """The I/O error behind ``error``, through the errors that wrap it (xlsxwriter's
+    ``FileCreateError`` holds it as its argument)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError):
+            return error
+        inner = next((arg for arg in getattr(error, "args", ()) if isinstance(arg, BaseException)), None)
+        error = error.__cause__ or inner or error.__context__
+    return None
 
 
 def write_problem(target: Path, error: OSError, outcome: str = "it was left as it was") -> str:

@@ -60,7 +60,8 @@ def inputs_of(listing: Listing | None = None, **named: str | os.PathLike | None)
         require_file(path, name)
         found.append(Input(Path(path), f"the {name} {display(path)}"))
     if listing is not None:
-        found += [Input(path, f"{listing.name_of(path)}, a file in the returns folder {display(listing.folder)}")
+        found += [Input(path, f"the file {display(Path(listing.name_of(path)).name)} in the returns folder "
+                              f"{display(listing.folder)}")
                   for path in listing.files]
     return found
 
@@ -78,7 +79,7 @@ def check_outputs(outputs: Iterable[Output | None], inputs: Sequence[Input]) -> 
                                  "name (nothing was written)")
         for source in inputs:
             if _same(mine, keys[id(source)]):
-                raise UsageError(f"{out.label} is also {source.label}: an output never overwrites an input, so "
+                raise UsageError(f"{out.label} is {source.label}: an output never overwrites an input, so "
                                  "nothing was written; choose another file name")
     for out in outputs:
         _check_writable(out)

@@ -53,6 +53,10 @@ class HeldStops:
                 and threading.current_thread() is threading.main_thread()):
             self._previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
+    @property
+    def holding(self) -> bool:
+        return self._previous is not None
+
     def release(self) -> None:
         if self._previous is not None:
             previous, self._previous = self._previous, None
