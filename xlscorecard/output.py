@@ -57,8 +57,13 @@ class Staged:
                                             suffix=self.target.suffix, dir=folder)
         except OSError as error:
             raise OutputError(f"cannot write in {folder}: {error.strerror or error}") from error
-        os.close(handle)
-        self.temporary = Path(name)
+        try:
+            os.close(handle)
+            self.temporary = Path(name)
+        except BaseException:  # stopped at this very moment: leave nothing behind
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            raise
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Path]:

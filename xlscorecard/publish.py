@@ -51,10 +51,15 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
             return
         _record_history(history_path, result, returned, ready, go)
 
+    creating = HeldStops()  # a stop between making a temporary file and listing it would leave it behind
     try:
-        staged.append(Staged(out))
-        if records is not None:
-            staged.append(Staged(records))
+        creating.start()
+        try:
+            staged.append(Staged(out))
+            if records is not None:
+                staged.append(Staged(records))
+        finally:
+            creating.release()
         with Alongside(record, fork=len(result.indicators) <= ALONGSIDE_MAX_INDICATORS, on_go=held.start):
             with staged[0].writing() as temporary:
                 _write_scorecard(temporary, result, template, returns)

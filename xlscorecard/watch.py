@@ -61,7 +61,11 @@ def snapshot(folder: str | Path) -> dict[Path, tuple[int, int]]:
     """Size and modification time of each file in ``folder``: taken before a first run, it lets
     :func:`watch` catch a return saved while that run was reading."""
     found = {}
-    for path in Path(folder).iterdir():
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:  # gone: watch() says so
+        return found
+    for path in entries:
         try:
             if path.is_file():
                 found[path] = (path.stat().st_size, path.stat().st_mtime_ns)
@@ -84,6 +88,8 @@ def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounc
     lock = threading.Lock()
     identity = _identity(folder)
     observer = _observe(folder, ignore, pending, lock)
+    if identity is None or observer is None:
+        raise _gone(folder)
     if since is not None:
         now = snapshot(folder)
         with lock:
@@ -95,11 +101,13 @@ def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounc
         while not stop.wait(poll):
             current = _identity(folder)
             if current is None:
-                raise FolderGone(f"the folder {folder} was removed while it was watched; watching stopped")
+                raise _gone(folder)
             if current != identity:
                 identity = current
                 _end(observer)
                 observer = _observe(folder, ignore, pending, lock)
+                if observer is None:
+                    raise _gone(folder)
                 if on_note is not None:
                     on_note(f"{folder} was replaced by another folder of the same name; watching that one")
                 with lock:
@@ -122,7 +130,12 @@ def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounc
                 if returns:  # not only outputs of the run itself
                     on_change(returns - {folder})
     finally:
-        _end(observer)
+        if observer is not None:
+            _end(observer)
+
+
+def _gone(folder: Path) -> FolderGone:
+    return FolderGone(f"the folder {folder} was removed while it was watched; watching stopped")
 
 
 def _observe(folder: Path, ignore: tuple[Path, ...], pending: set[Path], lock: threading.Lock):
@@ -140,11 +153,17 @@ def _observe(folder: Path, ignore: tuple[Path, ...], pending: set[Path], lock: t
                         pending.add(path)
 
     observer = Observer()
-    observer.schedule(Handler(), str(folder), recursive=False)
+    try:
+        observer.schedule(Handler(), str(folder), recursive=False)
+    except OSError:  # the folder is gone
+        return None
     observer.start()
     return observer
 
 
 def _end(observer) -> None:
-    observer.stop()
+    try:
+        observer.stop()
+    except OSError:  # the folder it watched is gone: so is its watch
+        pass
     observer.join(timeout=5)

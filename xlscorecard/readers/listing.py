@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import ReturnError, UsageError
 from ..marks import written_by_xlscorecard
 from ..model import Finding, Severity, Source
 
@@ -88,8 +88,11 @@ def list_folder(folder: str | os.PathLike) -> Listing:
     files: list[Path] = []
     findings: list[Finding] = []
     shown: dict[Path, str] = {}
-    with os.scandir(folder) as entries:
-        names = sorted(entry.name for entry in entries)
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError as error:  # removed meanwhile (watch), or not a folder at all
+        raise ReturnError(f"the returns folder {display(folder)} cannot be read: {error.strerror or error}") from error
     for name in names:
         path = folder / name
         text = display(path)
