@@ -109,3 +109,13 @@ def test_a_scorecard_that_cannot_be_written_leaves_the_history_as_it_was(tmp_pat
     with History(previous[2]) as store:
         assert [r.period.label for r in store.runs()] == ["2020/21 Q3"]
     assert not list(tmp_path.glob(".xlscorecard-tmp*"))
+
+
+def test_a_first_run_that_fails_leaves_no_history_behind(tmp_path):
+    """A history this run created (the first run into a folder) goes again when the run fails."""
+    template = tmp_path / "our-council.toml"
+    template.write_text('council = "St Helens"\n[colours\n', encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot read the template"):
+        consolidate(SAMPLES, period="2020/21 Q3", out=tmp_path / "s.xlsx", records=tmp_path / "r.csv",
+                    template=template)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["our-council.toml"]

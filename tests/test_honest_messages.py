@@ -114,12 +114,13 @@ def test_a_csv_line_longer_than_a_row_can_be_is_one_finding_not_phantom_rows(tmp
 
 def test_a_csv_that_changes_while_it_is_read_is_a_finding_not_a_short_read(tmp_path):
     path = tmp_path / "cs.csv"
-    path.write_text("Ref,Period,Value\n" + "".join(f"CS-{n:05d},Dec 2020,{n}\n" for n in range(19_000)),
-                    encoding="utf-8")
+    notes = ",".join(["note"] * 36)  # wide rows: reading takes long enough for several saves to land
+    path.write_text(f"Ref,Period,Value,{notes}\n" + "".join(f"CS-{n:05d},Dec 2020,{n},{notes}\n"
+                                                             for n in range(12_000)), encoding="utf-8")
     stop = threading.Event()
 
     def keep_saving():  # a colleague's save, still going on
-        n = 19_000
+        n = 12_000
         while not stop.is_set():
             with path.open("a", encoding="utf-8") as handle:
                 handle.write(f"CS-{n:05d},Dec 2020,{n}\n")

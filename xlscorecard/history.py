@@ -382,7 +382,10 @@ def _too_new(path: Path, version: int) -> HistoryError:
 
 
 def _refuse_foreign_file(path: Path) -> None:
-    """Refuse a non-empty file that is not SQLite before sqlite3 could touch it."""
+    """Refuse a non-empty file that is not SQLite, or something that is not a file at all (a pipe
+    would block), before sqlite3 could touch it."""
+    if path.exists() and not path.is_file():
+        raise HistoryError(f"{path} is not a file (a folder, a pipe or a device); pass a history file with --history")
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as handle:

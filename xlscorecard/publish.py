@@ -93,10 +93,15 @@ def _record_history(path: Path, result: "Assessment", returned: list[Observation
 
 
 def _remove_if_unused(path: Path) -> None:
-    with contextlib.suppress(OSError, sqlite3.Error):
-        with contextlib.closing(sqlite3.connect(path)) as db:
+    if not path.exists():
+        return
+    try:  # read-only: connecting must not make the file it looks for
+        with contextlib.closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
             used = db.execute("SELECT count(*) FROM runs").fetchone()[0]
-        if not used:
+    except sqlite3.Error:  # no tables yet: nothing was recorded in it
+        used = 0
+    if not used:
+        with contextlib.suppress(OSError):
             path.unlink()
 
 
