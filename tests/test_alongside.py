@@ -1,5 +1,6 @@
 """The history is written by a forked process while the scorecard is: its errors still reach
-the run, in the same order as when the steps ran one after another."""
+the run, in the same order as when the steps ran one after another, and it commits only once
+the scorecard is written."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sqlite3
 import pytest
 
 import xlscorecard.alongside as alongside
-import xlscorecard.consolidate as consolidate_module
+import xlscorecard.publish as publish_module
 from xlscorecard.alongside import Alongside
 from xlscorecard.consolidate import consolidate
 from xlscorecard.errors import OutputError, PeriodError, XlscorecardError
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(not alongside.can_fork(), reason="needs fork (PO
 def test_the_block_runs_while_the_job_does(tmp_path):
     marker = tmp_path / "job-done"
 
-    def job(ready):
+    def job(ready, go):
         ready()
         marker.write_text(str(os.getpid()))
 
@@ -37,7 +38,7 @@ def test_the_block_runs_while_the_job_does(tmp_path):
 def test_an_error_before_ready_stops_the_block_from_running(tmp_path):
     ran = []
 
-    def job(ready):
+    def job(ready, go):
         raise HistoryError("in use by another xlscorecard run")
 
     with pytest.raises(HistoryError, match="in use"):
@@ -47,7 +48,7 @@ def test_an_error_before_ready_stops_the_block_from_running(tmp_path):
 
 
 def test_an_error_after_ready_is_raised_on_leaving():
-    def job(ready):
+    def job(ready, go):
         ready()
         raise OutputError("disk full")
 
@@ -57,7 +58,7 @@ def test_an_error_after_ready_is_raised_on_leaving():
 
 
 def test_the_blocks_own_error_wins():
-    def job(ready):
+    def job(ready, go):
         ready()
         raise OutputError("from the job")
 
@@ -67,7 +68,7 @@ def test_the_blocks_own_error_wins():
 
 
 def test_an_error_that_cannot_cross_processes_arrives_as_one_saying_the_same():
-    def job(ready):
+    def job(ready, go):
         ready()
         raise PeriodError("Q9", "Q1 to Q4")  # its __init__ takes two arguments: pickling loses them
 
@@ -77,7 +78,7 @@ def test_an_error_that_cannot_cross_processes_arrives_as_one_saying_the_same():
 
 
 def test_a_job_whose_process_dies_is_reported():
-    def job(ready):
+    def job(ready, go):
         ready()
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -86,12 +87,45 @@ def test_a_job_whose_process_dies_is_reported():
             pass
 
 
-def test_without_fork_the_job_runs_first_in_this_process(monkeypatch):
+def test_without_fork_the_job_runs_after_the_block_in_this_process(monkeypatch):
     monkeypatch.setattr(alongside, "can_fork", lambda: False)
     seen = []
-    with Alongside(lambda ready: seen.append(os.getpid())):
+    with Alongside(lambda ready, go: seen.append(os.getpid())):
         seen.append("block")
-    assert seen == [os.getpid(), "block"]
+    assert seen == ["block", os.getpid()]
+    with pytest.raises(ValueError):
+        with Alongside(lambda ready, go: seen.append("job after a failed block")):
+            raise ValueError("the scorecard could not be written")
+    assert seen == ["block", os.getpid()]
+
+
+@pytest.mark.parametrize("block_fails", [False, True], ids=["block-succeeds", "block-fails"])
+def test_the_job_goes_on_past_go_only_once_the_block_has_succeeded(tmp_path, block_fails):
+    """The job's go() waits for the block: it returns when the block succeeded, after the block's
+    last step, and raises Cancelled when the block failed (the history is then rolled back)."""
+    order = tmp_path / "order"
+
+    def job(ready, go):
+        ready()
+        try:
+            go()
+        except alongside.Cancelled:
+            with order.open("a") as handle:
+                handle.write("job cancelled\n")
+            raise
+        with order.open("a") as handle:
+            handle.write("job committed\n")
+
+    try:
+        with Alongside(job, on_go=lambda: order.open("a").write("on_go\n")):
+            with order.open("a") as handle:
+                handle.write("block done\n")
+            if block_fails:
+                raise ValueError("the scorecard could not be written")
+    except ValueError:
+        pass
+    expected = ["block done", "job cancelled"] if block_fails else ["block done", "on_go", "job committed"]
+    assert order.read_text().splitlines() == expected
 
 
 def test_consolidate_records_the_history_alongside_the_scorecard(tmp_path, monkeypatch):
@@ -109,7 +143,7 @@ def test_consolidate_records_the_history_alongside_the_scorecard(tmp_path, monke
 def test_a_history_in_use_stops_the_run_before_the_scorecard(tmp_path, monkeypatch):
     path = tmp_path / "h.sqlite"
     History(path).close()
-    monkeypatch.setattr(consolidate_module, "History", lambda file: History(file, timeout=0.2))
+    monkeypatch.setattr(publish_module, "History", lambda file: History(file, timeout=0.2))
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -143,7 +177,7 @@ def test_a_very_large_consolidation_records_the_history_in_this_process(tmp_path
     forks = []
     real_fork = os.fork
     monkeypatch.setattr(alongside.os, "fork", lambda: forks.append(1) or real_fork())
-    monkeypatch.setattr(consolidate_module, "ALONGSIDE_MAX_INDICATORS", 10)
+    monkeypatch.setattr(publish_module, "ALONGSIDE_MAX_INDICATORS", 10)
     result = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "s.xlsx", history=tmp_path / "h.sqlite")
     assert forks == [] and len(result.indicators) > 10
     with sqlite3.connect(tmp_path / "h.sqlite") as db:

@@ -45,14 +45,13 @@ def stored_rows(path) -> set[tuple]:
 
 
 def test_a_re_run_leaves_the_history_as_replacing_every_row_would(tmp_path):
-    """A re-run writes only the rows that changed: a new value, a new note, a new cell, a new
-    value, and a value no longer given (deleted); the rest stay as they were. The result is
-    the same rows as a history that only ever saw the last run of each period."""
+    """A re-run replaces its period's rows: a new value, a new note and cell, a value from
+    another file, and a value no longer given (deleted); the other runs' rows stay as they were.
+    The result is the same rows as a history that only ever saw the last run of each period."""
     oct_, nov = Period.month(2020, 10), Period.month(2020, 11)
     first = [obs(SEP, 441.8), obs(oct_, 450.0), obs(nov, 455.0), obs(DEC, 459.4)]
-    again = [obs(SEP, 441.8), obs(oct_, 451.0),
-             Observation("CYP-01", DEC, 459.4, note="provisional", source=Source("cyp.xlsx", "Returns", "B5")),
-             obs(DEC, 460.0, path="late-correction.xlsx")]
+    again = [obs(SEP, 441.8), obs(oct_, 451.0, path="late-correction.xlsx"),
+             Observation("CYP-01", DEC, 459.4, note="provisional", source=Source("cyp.xlsx", "Returns", "B5"))]
     with History(tmp_path / "rerun.sqlite") as history:
         history.record(Q2, [CIN], [obs(SEP, 441.8)])
         history.record(Q3, [CIN], first)
@@ -62,9 +61,10 @@ def test_a_re_run_leaves_the_history_as_replacing_every_row_would(tmp_path):
         history.record(Q3, [CIN], again)
     rerun = stored_rows(tmp_path / "rerun.sqlite")
     assert rerun == stored_rows(tmp_path / "once.sqlite")
-    assert {(row[2], row[4], row[5], row[7], row[9]) for row in rerun} == {
-        ("Sep 2020", "cyp.xlsx", 441.8, None, "B4"), ("Oct 2020", "cyp.xlsx", 451.0, None, "B4"),
-        ("Dec 2020", "cyp.xlsx", 459.4, "provisional", "B5"), ("Dec 2020", "late-correction.xlsx", 460.0, None, "B4")}
+    assert {(row[2], row[4], row[5], row[7], row[9], row[10]) for row in rerun} == {
+        ("Sep 2020", "cyp.xlsx", 441.8, None, "B4", "2020/21 Q2"), ("Sep 2020", "cyp.xlsx", 441.8, None, "B4", "2020/21 Q3"),
+        ("Oct 2020", "late-correction.xlsx", 451.0, None, "B4", "2020/21 Q3"),
+        ("Dec 2020", "cyp.xlsx", 459.4, "provisional", "B5", "2020/21 Q3")}
 
 
 def test_a_restated_earlier_value_is_a_finding_and_the_new_value_is_kept(tmp_path):
@@ -88,7 +88,9 @@ def test_restatements_are_what_recording_would_report_without_writing(tmp_path):
         predicted = history.restatements(Q3, [CIN], rerun)
         assert stored_rows(tmp_path / "h.sqlite") == before
         recorded = history.record(Q3, [CIN], rerun)
-    assert [f.message for f in predicted] == [f.message for f in recorded] == []  # Q3's own rows are replaced
+    # Q3's own earlier rows are replaced, not restated; Q2's September (441.8) is restated by the re-run.
+    assert [f.message for f in predicted] == [f.message for f in recorded] == [
+        "CYP-01 Sep 2020 restated: 441.8 before, 445.0 now"]
     with History(tmp_path / "other.sqlite") as history:
         history.record(Q2, [CIN], [obs(SEP, 441.8)])
         predicted = history.restatements(Q3, [CIN], [obs(SEP, 445.0), obs(DEC, 459.4)])
@@ -103,8 +105,9 @@ def test_reading_past_values_skips_the_covered_ones_and_keeps_the_order(tmp_path
     other = Indicator("CYP-02", "Rate of Looked After Children", "lower", frequency="monthly", annual_target=125)
     oct_, nov = Period.month(2020, 10), Period.month(2020, 11)
     with History(tmp_path / "h.sqlite") as history:
-        history.record(Q2, [CIN, other], [obs(SEP, 441.8), obs(SEP, 440.0, path="late.xlsx"),
+        history.record(Q2, [CIN, other], [obs(SEP, 441.8),
                                           Observation("CYP-02", SEP, 130.0, source=Source("cyp.xlsx", "R", "C4"))])
+        history.record(Period.month(2020, 10), [CIN], [obs(SEP, 440.0, path="late.xlsx")])  # restated in October
         history.record(Q3, [CIN, other], [obs(DEC, 459.4), obs(nov, 455.0), obs(oct_, 450.0),
                                           Observation("CYP-02", DEC, 127.0, source=Source("cyp.xlsx", "R", "C5"))])
         everything = history.observations_of([CIN, other])
@@ -112,9 +115,10 @@ def test_reading_past_values_skips_the_covered_ones_and_keeps_the_order(tmp_path
         some = history.observations_of([CIN, other], covered)
         assert history.observations_of([CIN, other], {(o.ref, o.period.label) for v in everything.values()
                                                       for o in v}) == {"CYP-01": [], "CYP-02": []}
-    assert [(o.period.label, o.source.path) for o in everything["CYP-01"]] == [
-        ("Sep 2020", "cyp.xlsx"), ("Sep 2020", "late.xlsx"), ("Oct 2020", "cyp.xlsx"), ("Nov 2020", "cyp.xlsx"),
-        ("Dec 2020", "cyp.xlsx")]
+    # One value per period, the latest run's: September as October's run restated it.
+    assert [(o.period.label, o.value, o.source.path) for o in everything["CYP-01"]] == [
+        ("Sep 2020", 440.0, "late.xlsx"), ("Oct 2020", 450.0, "cyp.xlsx"), ("Nov 2020", 455.0, "cyp.xlsx"),
+        ("Dec 2020", 459.4, "cyp.xlsx")]
     assert some == {ref: [o for o in found if (o.ref, o.period.label) not in covered]
                     for ref, found in everything.items()}
     assert [o.value for o in some["CYP-02"]] == [130.0]
@@ -319,7 +323,7 @@ def test_a_version_1_history_is_upgraded_in_place_and_keeps_its_values(tmp_path)
     with History(path) as history:
         assert [o.value for o in history.observations_for(CIN)] == [441.8]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"observations_by_ref", "observations_by_run"} <= indexes
     db.close()

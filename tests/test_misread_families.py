@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from return_builders import Q3_CSV, cell_value, rows
 from xlscorecard.consolidate import assess
+from xlscorecard.errors import ReturnError
 from xlscorecard.cli import cli
 from xlscorecard.model import EARLIER_VALUE, NOT_IN_REGISTER, PARTLY_READ, Severity
 from xlscorecard.readers import read_folder, read_return
@@ -337,10 +338,15 @@ def test_a_register_with_no_ref_column_is_an_error_naming_its_headers_and_fails_
 
 
 def test_a_register_with_no_polarity_column_is_an_error(tmp_path):
-    path = _register(tmp_path / "register.xlsx", ["Ref", "Name", "Annual target"])
-    result = read_folder(tmp_path, register_path=path)
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    path = _register(folder / "register.xlsx", ["Ref", "Name", "Annual target"])
+    result = read_folder(folder)
     assert [f.message for f in result.findings if f.severity is Severity.ERROR] == [
         "register.xlsx, sheet Indicators: no column for the polarity; its headers are Ref, Name, Annual target"]
+    # Given with --register, a register that gives no indicator stops the run, saying why.
+    with pytest.raises(ReturnError, match="no column for the polarity; its headers are Ref, Name, Annual target"):
+        read_folder(folder, register_path=path)
 
 
 def test_a_missing_optional_register_column_is_a_note_naming_the_default(tmp_path):

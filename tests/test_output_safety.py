@@ -72,10 +72,13 @@ def test_killed_while_writing_the_records_keeps_the_previous_ones(tmp_path):
     process = _consolidate(tmp_path, "--tolerance", "10", harness=TESTS / "crash_harness.py")
     process.wait(120)
     assert process.returncode == -signal.SIGKILL, process.stderr.read()
-    [half_written] = _temporaries(tmp_path)
-    assert half_written.suffix == ".csv" and half_written.stat().st_size > 0
+    left = _temporaries(tmp_path)
+    [half_written] = [p for p in left if p.suffix == ".csv"]
+    assert half_written.stat().st_size > 0
+    assert sorted(p.suffix for p in left) == [".csv", ".xlsx"]
+    # All or nothing: the scorecard, written before the records, is not moved into place either.
     assert (tmp_path / "records.csv").read_bytes() == previous["records.csv"]
-    assert (tmp_path / "scorecard.xlsx").read_bytes() != previous["scorecard.xlsx"]  # written before the records
+    assert (tmp_path / "scorecard.xlsx").read_bytes() == previous["scorecard.xlsx"]
 
     again = _consolidate(tmp_path)
     assert again.wait(120) == 0, again.stderr.read()
@@ -147,17 +150,51 @@ def test_a_refused_rename_keeps_the_new_file_under_another_name(tmp_path, monkey
     assert not _temporaries(tmp_path)
 
 
-def test_consolidate_says_in_one_line_where_the_scorecard_went_when_it_is_open(tmp_path):
+def test_a_scorecard_open_in_excel_stops_the_run_before_any_work(tmp_path):
+    """A lock file beside the scorecard is found before any return is read: one sentence, exit 1,
+    and nothing written (not the scorecard, not the records, not the history)."""
     previous = _first_run(tmp_path)
+    history = (tmp_path / "xlscorecard-history.sqlite").read_bytes()
     (tmp_path / "~$scorecard.xlsx").write_bytes(b"\x0bsomeone")  # Excel's lock file: open on a colleague's PC
     process = _consolidate(tmp_path, "--tolerance", "10")
     stdout, stderr = process.communicate(timeout=120)
-    kept = tmp_path / "scorecard (2).xlsx"
     assert process.returncode == 1
-    errors = [line for line in stderr.splitlines() if line.startswith("Error:")]  # after the progress bar
-    assert errors == [f"Error: {tmp_path / 'scorecard.xlsx'} is open in another program (an Excel lock file shows "
-                      f"the file is open); the new file was saved as {kept} instead"]
-    assert stderr.rstrip().endswith(errors[0]) and "Traceback" not in stderr
+    assert stderr.splitlines() == [f"Error: {tmp_path / 'scorecard.xlsx'} is open in Excel (its lock file "
+                                   "~$scorecard.xlsx is beside it): close it and run again, or choose another file "
+                                   "name; nothing was written"]
     assert (tmp_path / "scorecard.xlsx").read_bytes() == previous["scorecard.xlsx"]
-    assert openpyxl.load_workbook(kept)["Summary"]["A1"].value  # the new scorecard, whole
+    assert (tmp_path / "records.csv").read_bytes() == previous["records.csv"]
+    assert (tmp_path / "xlscorecard-history.sqlite").read_bytes() == history
+    assert not (tmp_path / "scorecard (2).xlsx").exists() and not _temporaries(tmp_path)
+
+
+def test_a_scorecard_opened_during_the_run_is_kept_beside_it_and_the_sentence_says_what_was_written(tmp_path):
+    """The one case where a run writes part of its outputs: the history is committed, then the
+    scorecard cannot be moved into place (a colleague opened it in Excel while the returns were
+    read). The new scorecard is kept under a free name, the records are written, and one
+    sentence says exactly that (exit 4 on the command line)."""
+    from xlscorecard.cli import ExitCode, _exit_code
+    from xlscorecard.consolidate import consolidate
+    from xlscorecard.errors import PartlyWritten
+    from xlscorecard.history import History
+
+    previous = _first_run(tmp_path)
+    scorecard, records, history = tmp_path / "scorecard.xlsx", tmp_path / "records.csv", tmp_path / "h.sqlite"
+
+    def colleague_opens_it(path):
+        (tmp_path / "~$scorecard.xlsx").write_bytes(b"\x0bsomeone")
+
+    with pytest.raises(PartlyWritten) as caught:
+        consolidate(SAMPLES, period="2020/21 Q3", out=scorecard, records=records, history=history,
+                    tolerance=10, on_file=colleague_opens_it)
+    kept = tmp_path / "scorecard (2).xlsx"
+    assert str(caught.value) == (f"{scorecard} is open in another program (an Excel lock file shows the file is "
+                                 f"open); the new file was saved as {kept} instead; the history {history} was "
+                                 f"updated for 2020/21 Q3 and {records} was written")
+    assert _exit_code(caught.value) is ExitCode.PARTLY_WRITTEN == 4
+    assert scorecard.read_bytes() == previous["scorecard.xlsx"]
+    assert openpyxl.load_workbook(kept)["Summary"]["A1"].value
+    assert records.read_bytes() != previous["records.csv"]  # amber band of 10: different colours
+    with History(history) as store:
+        assert [r.period.label for r in store.runs()] == ["2020/21 Q3"]
     assert not _temporaries(tmp_path)

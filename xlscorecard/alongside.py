@@ -1,33 +1,44 @@
-"""Run a job in a second process while this one goes on.
+"""Run a job in a second process while this one goes on, and let it commit only if this one succeeds.
 
 After the returns are read and scored, the scorecard is written (Python work, most of the
 time) and the run is stored in the history (mostly SQLite's). On a machine with two cores the
 second one would sit idle while the first writes the scorecard, so the history is written by a
 forked copy of this process at the same time (a tenth to a fifth of a run, bench/). Where forking is not possible or not safe (Windows and macOS start
-processes differently; ``watch`` runs a file-watching thread), the job simply runs first.
+processes differently; ``watch`` runs a file-watching thread), the job runs after the block.
 
 The forked copy shares this process's memory only until either writes to a page, and writing
 the scorecard touches every indicator, score and value: for as long as the job runs, memory
 may approach twice this process's. So the caller forks only when that is modest.
 
-The job is given a ``ready`` callback: this process waits until the job calls it (once the
+The job is given two callbacks. ``ready()``: this process waits until the job calls it (once the
 history is locked for this run) or fails, so a history in use by another run still stops the
-run before any scorecard is written, as it does when the steps run one after another.
+run before any scorecard is written. ``go()``: the job calls it when its work is done, before
+committing it; it returns once this process's block has succeeded, and raises
+:class:`Cancelled` if the block failed (or this process died), so the job's work is rolled back
+and a failed run records nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable
 
 from .errors import XlscorecardError
+from .stopping import ignore_stops
 
 _READY, _FAILED = b"R", b"F"
+_COMMIT = b"C"
+
+
+class Cancelled(Exception):
+    """The block the job ran alongside failed or was stopped: the job must not commit its work."""
 
 
 def can_fork() -> bool:
@@ -37,48 +48,88 @@ def can_fork() -> bool:
 
 
 class Alongside:
-    """``with Alongside(job):`` runs ``job(ready)`` in a forked process while the block runs.
+    """``with Alongside(job):`` runs ``job(ready, go)`` in a forked process while the block runs.
 
-    Entering waits for ``ready()`` and raises the job's error if it fails first; leaving waits
-    for the job to end and raises its error (an error of the block itself wins). Without fork,
-    or with ``fork=False``, the job runs to its end on entering.
+    Entering waits for ``ready()`` and raises the job's error if it fails first; leaving lets
+    the job's ``go()`` return (or raise :class:`Cancelled` when the block failed), waits for the
+    job to end and raises its error (an error of the block itself wins). ``on_go`` is called in
+    this process just before the job is let go on. Without fork, or with ``fork=False``, the job
+    runs to its end on leaving, only if the block succeeded.
     """
 
-    def __init__(self, job: Callable[[Callable[[], None]], None], *, fork: bool = True):
+    def __init__(self, job: Callable[[Callable[[], None], Callable[[], None]], None], *, fork: bool = True,
+                 on_go: Callable[[], None] | None = None):
         self._job = job
         self._fork = fork
+        self._on_go = on_go or (lambda: None)
         self._pid: int | None = None
         self._pipe = None
+        self._verdict: int | None = None
+        self._forked = False
 
     def __enter__(self) -> "Alongside":
         if not (self._fork and can_fork()):
-            self._job(lambda: None)
             return self
+        self._forked = True
         for stream in (sys.stdout, sys.stderr):  # else the child would print what is buffered again
             stream.flush()
         read_end, write_end = os.pipe()
+        verdict_read, verdict_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child: measured by the tests through its effects
             os.close(read_end)
-            _run_child(self._job, write_end)
+            os.close(verdict_write)
+            _run_child(self._job, write_end, verdict_read)
         os.close(write_end)
-        self._pid, self._pipe = pid, os.fdopen(read_end, "rb")
-        if self._pipe.read(1) != _READY:
+        os.close(verdict_read)
+        self._pid, self._pipe, self._verdict = pid, os.fdopen(read_end, "rb"), verdict_write
+        try:
+            started = self._pipe.read(1)
+        except BaseException:  # stopped while the job waits for the history: end it, it has written nothing
+            self._abandon()
+            raise
+        if started != _READY:
+            self._tell(commit=False)
             self._finish()
             raise XlscorecardError("the job run alongside stopped before it was ready")  # pragma: no cover
         return self
 
     def __exit__(self, kind, error, trace) -> bool:
-        if self._pid is None:
+        if not self._forked:
+            if error is None:
+                self._job(lambda: None, self._on_go)
             return False
         if error is None:
+            self._on_go()
+            self._tell(commit=True)
             self._finish()
         else:
+            self._tell(commit=False)
             try:
                 self._finish()
             except BaseException:  # noqa: BLE001 - the block's own error is the one to report
                 pass
         return False
+
+    def _tell(self, commit: bool) -> None:
+        if self._verdict is None:
+            return
+        try:
+            if commit:
+                os.write(self._verdict, _COMMIT)
+        except OSError:  # the job has already ended: _finish reports how
+            pass
+        finally:
+            os.close(self._verdict)
+            self._verdict = None
+
+    def _abandon(self) -> None:
+        self._tell(commit=False)
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+        self._pipe.close()
+        self._pid = None
 
     def _finish(self) -> None:
         data = self._pipe.read()
@@ -93,8 +144,9 @@ class Alongside:
             raise outcome
 
 
-def _run_child(job, write_end: int) -> None:  # pragma: no cover - runs in the forked process
+def _run_child(job, write_end: int, verdict_read: int) -> None:  # pragma: no cover - runs in the forked process
     code = 0
+    ignore_stops()  # the parent stops this job, through go(), whatever stops the parent
     try:
         with os.fdopen(write_end, "wb") as pipe:
             readied = False
@@ -106,8 +158,13 @@ def _run_child(job, write_end: int) -> None:  # pragma: no cover - runs in the f
                     pipe.write(_READY)
                     pipe.flush()
 
+            def go() -> None:
+                ready()
+                if os.read(verdict_read, 1) != _COMMIT:
+                    raise Cancelled("the run failed or was stopped; the history was not changed")
+
             try:
-                job(ready)
+                job(ready, go)
                 outcome = None
             except BaseException as error:  # noqa: BLE001 - every error goes back to the parent
                 outcome = _portable(error)

@@ -12,6 +12,7 @@ from . import __version__
 from .errors import XlscorecardError
 from .checks import caveat_line, return_caveats
 from .model import PARTLY_READ, Severity
+from .cli_text import Progress, consolidation_summary, format_findings, format_layouts
 from .periods import parse_period
 
 
@@ -19,20 +20,25 @@ class ExitCode(enum.IntEnum):
     """What ``xlscorecard`` exits with (documented in ``--help`` and the README)."""
 
     OK = 0                 # the scorecard (or the report asked for) was written
-    NOTHING_WRITTEN = 1    # no readable return, output not writable, or validate found errors
-    USAGE = 2              # a wrong option or argument (click's own code)
+    NOTHING_WRITTEN = 1    # nothing was written: no readable return, an output not writable, or validate found errors
+    USAGE = 2              # a wrong option or argument (click's own code), or an output that is also an input
     FINDINGS = 3           # with --strict: written, but error-level findings exist
+    PARTLY_WRITTEN = 4     # the history was updated but a file could not then be moved into place
+    INTERRUPTED = 130      # stopped by Ctrl+C (SIGINT): 128 + 2, as shells report it
+    TERMINATED = 143       # stopped by SIGTERM: 128 + 15
 
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0  written
-  1  nothing could be written (no readable return, output not writable);
-     validate: error findings, or a return read only in part
-  2  usage error
-  3  with --strict: written, but there are error findings or returns read
-     with caveats (only partly read, refs not in the register, an earlier
-     month scored)"""
+  0    written
+  1    nothing was written (no readable return, an output not writable);
+       validate: error findings, or a return read only in part
+  2    usage error (also: an output that is also an input)
+  3    with --strict: written, but there are error findings or returns read
+       with caveats (only partly read, refs not in the register, an earlier
+       month scored)
+  4    partly written: the history was updated, a file could not be moved into place
+  130  stopped by Ctrl+C; 143 stopped by SIGTERM (nothing was written)"""
 
 
 class Failure(click.ClickException):
@@ -54,7 +60,7 @@ def user_errors(ctx: click.Context):
     except XlscorecardError as error:
         if debug:
             raise
-        raise Failure(str(error)) from error
+        raise Failure(str(error), _exit_code(error)) from error
     except Exception as error:  # noqa: BLE001 - never a traceback without --debug
         if debug:
             raise
@@ -62,7 +68,38 @@ def user_errors(ctx: click.Context):
                       "and please report it)") from error
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+def _exit_code(error: XlscorecardError) -> ExitCode:
+    from .errors import PartlyWritten, UsageError
+    if isinstance(error, UsageError):
+        return ExitCode.USAGE
+    return ExitCode.PARTLY_WRITTEN if isinstance(error, PartlyWritten) else ExitCode.NOTHING_WRITTEN
+
+
+def stop_code(stop: KeyboardInterrupt) -> ExitCode:
+    """130 for Ctrl+C, 143 for SIGTERM."""
+    import signal
+    return ExitCode.TERMINATED if getattr(stop, "signum", None) == signal.SIGTERM else ExitCode.INTERRUPTED
+
+
+class StoppableGroup(click.Group):
+    """A command group whose commands SIGTERM stops as Ctrl+C does: one sentence, then exit
+    130 (Ctrl+C) or 143 (SIGTERM), instead of click's "Aborted!" and 1."""
+
+    def invoke(self, ctx):
+        from .stopping import stop_on_sigterm
+        stop_on_sigterm()
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as stop:
+            code = stop_code(stop)
+            name = "SIGTERM" if code is ExitCode.TERMINATED else "Ctrl+C"
+            click.echo(f"Stopped by {name}" + (" once the run had written its files."
+                                                if getattr(stop, "finished", False) else
+                                                " before the run finished: no file was changed."), err=True)
+            ctx.exit(int(code))
+
+
+@click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="xlscorecard")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 @click.pass_context
@@ -167,52 +204,15 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
     from .consolidate import consolidate
 
     with user_errors(ctx):
-        files = [p for p in Path(returns_dir).iterdir() if p.is_file()]
-        with _progress(len(files)) as advance:
+        with Progress() as progress:
             result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
                                  records=records, history=history, use_history=not no_history,
-                                 tolerance=tolerance, template=template_path, on_file=advance,
-                                 deadline_days=deadline_days, area=area,
+                                 tolerance=tolerance, template=template_path, on_file=progress.advance,
+                                 on_listed=progress.start, deadline_days=deadline_days, area=area,
                                  limits=reading_limits(max_unpacked_mb, max_ratio))
     click.echo(consolidation_summary(result))
     if strict and (result.count(Severity.ERROR) or return_caveats(result.findings)):
         raise SystemExit(int(ExitCode.FINDINGS))
-
-
-@contextlib.contextmanager
-def _progress(count: int):
-    """A progress bar on stderr while reading, when there are more than a few files."""
-    if count <= 5:
-        yield lambda path: None
-        return
-    with click.progressbar(length=count, label="Reading returns", file=click.get_text_stream("stderr"),
-                           item_show_func=lambda path: path.name if path else "") as bar:
-        yield lambda path: bar.update(1, path)
-
-
-def consolidation_summary(result) -> str:
-    """The few lines a performance officer reads after a run."""
-    counts = result.total.target
-    chosen = " (the latest period the returns agree on)" if result.period_inferred else ""
-    lines = [
-        f"Period: {result.period.long_label}{chosen}",
-        f"Returns read: {len(result.sources)}; indicators: {len(result.scores)}",
-        f"Green {counts.on_target}, amber {counts.within_tolerance}, red {counts.off_target}, "
-        f"data gaps {counts.gaps}, no target {counts.no_target}",
-        f"Findings: {result.count(Severity.ERROR)} errors, {result.count(Severity.WARNING)} warnings, "
-        f"{result.count(Severity.INFO)} for information",
-    ]
-    caveats = return_caveats(result.findings)
-    if caveats:
-        lines.append("Returns read with caveats (see the Data quality sheet):")
-        lines.extend(f"  {caveat_line(path, kinds)}" for path, kinds in caveats)
-    lines.append(f"Scorecard: {result.scorecard}")
-    if result.records:
-        lines.append(f"Records: {result.records}")
-    if result.previous and result.previous.met_or_within_pct is not None:
-        lines.insert(3, f"Targets met or within tolerance: {counts.met_or_within_pct}% "
-                        f"(compared to {result.previous.met_or_within_pct}% in {result.previous.period.long_label})")
-    return "\n".join(lines)
 
 
 @cli.command("template")
@@ -254,19 +254,24 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
         xlscorecard watch returns/ --period "2020/21 Q3" --out scorecard.xlsx
     """
     from .consolidate import HISTORY_NAME, consolidate, default_scorecard_name
+    from .readers.listing import display
     from .watch import snapshot, watch
 
     def run_once(changed=()):
         if changed:
-            click.echo(f"Changed: {', '.join(sorted(p.name for p in changed))}", err=True)
+            click.echo(f"Changed: {', '.join(sorted(display(p.name) for p in changed))}", err=True)
         try:
             with user_errors(ctx):
                 result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
                                      records=records, limits=reading_limits(max_unpacked_mb, max_ratio))
             click.echo(consolidation_summary(result))
             return result
-        except click.ClickException as error:  # keep watching: the next save may fix it
-            error.show()
+        except click.ClickException as error:
+            if error.exit_code == ExitCode.USAGE:  # an output that is an input: no save will fix it
+                raise
+            if not Path(returns_dir).is_dir():
+                return None  # removed while it was read: watch() says so next
+            error.show()  # keep watching: the next save may fix it
             return None
 
     before = snapshot(returns_dir)
@@ -276,9 +281,12 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
     outputs += [(target.parent if target else Path(".")) / HISTORY_NAME]
     click.echo(f"Watching {returns_dir} (Ctrl+C to stop)", err=True)
     try:
-        watch(returns_dir, run_once, debounce=debounce, ignore=outputs, since=before)
-    except KeyboardInterrupt:
+        with user_errors(ctx):
+            watch(returns_dir, run_once, debounce=debounce, ignore=outputs, since=before,
+                  on_note=lambda note: click.echo(note, err=True))
+    except KeyboardInterrupt as stop:
         click.echo("Stopped.", err=True)
+        ctx.exit(int(stop_code(stop)))
 
 
 @cli.command("explain")
@@ -376,26 +384,3 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
                f"{len(result.observations)} values, {len(result.findings)} findings ({errors} errors)", err=True)
     if errors or any(PARTLY_READ in kinds for _, kinds in caveats):
         raise SystemExit(int(ExitCode.NOTHING_WRITTEN))
-
-
-def format_layouts(sources) -> str:
-    """How each return was read: one line per table, under the file's name."""
-    lines = []
-    for source in sorted(sources, key=lambda s: s.path):
-        lines.append(f"{Path(source.path).name}: {source.layout or 'no table recognised'}")
-        lines.extend(f"  {line}" for line in source.tables)
-    return "\n".join(lines)
-
-
-def format_findings(findings) -> str:
-    """Findings as a plain-text table: severity, file, sheet!cell, ref, message and action."""
-    header = ("severity", "file", "where", "ref", "finding")
-    rows = [header] + [
-        (f.severity.label, Path(f.source.path).name if f.source.path else "",
-         f"{f.source.sheet}!{f.source.cell}" if f.source.sheet and f.source.cell else (f.source.sheet or f.source.cell or ""),
-         f.ref or "", f.message + (f" -> {f.action}" if f.action else ""))
-        for f in findings
-    ]
-    widths = [min(max(len(row[i]) for row in rows), 40) for i in range(len(header) - 1)]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
-                     for row in rows) if findings else "No findings."

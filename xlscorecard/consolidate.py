@@ -13,12 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .alongside import Alongside
 from .errors import ReturnError
 from .history import History, PastRun, merge_with_history
 from .model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, SourceFile,
                     parse_period)
-from .records import record_rows, write_records
 from .scoring import DEFAULT_TOLERANCE, score_indicator
 from .benchmark import Benchmark, benchmarks
 from .checks import earlier_value_findings, fraction_findings, period_target_findings
@@ -29,11 +27,6 @@ if TYPE_CHECKING:
     from .readers.safety import Limits
 
 HISTORY_NAME = "xlscorecard-history.sqlite"
-# Up to this many indicators the history is written by a second process while the scorecard is
-# (alongside.py). Above it, a hub's consolidation of hundreds of councils, the two processes'
-# memory would grow to about twice one's (2.0 GB against 1.3 GB at 200,000 indicators, bench/),
-# so the history is written first, in this process.
-ALONGSIDE_MAX_INDICATORS = 20_000
 
 
 def without_cycle_collection(function):
@@ -130,7 +123,7 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
 
 
 def _assess(returns_dir, *, period, register, history, record: str, tolerance, on_file, area,
-            limits) -> tuple[Assessment, list[Observation]]:
+            limits, listing=None) -> tuple[Assessment, list[Observation]]:
     """:func:`assess`, and the returns' own observations (what a run records). ``record`` is
     ``"now"``, ``"no"``, or ``"later"``: the caller records; the findings the recording would
     give (restated values) are included already."""
@@ -138,7 +131,7 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
 
     folder = Path(returns_dir)
     read = read_folder(folder, period=period, register_path=register, on_file=on_file,
-                       limits=limits or DEFAULT_LIMITS)
+                       limits=limits or DEFAULT_LIMITS, listing=listing)
     if not read.indicators and not read.observations:
         raise ReturnError(f"no readable return in {folder}: "
                           f"{_first_problem(read.findings) or 'the folder has no spreadsheet or CSV files'}")
@@ -155,7 +148,8 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
     previous = None
     if history is not None and (record == "now" or Path(history).exists()):
         with History(history) as store:
-            observations = _with_history(store, indicators, observations)
+            observations = _with_history(store, indicators, observations, chosen)
+            findings += store.renamed(chosen, indicators)
             previous = store.run(chosen.previous())
             scores = _score(indicators, observations, chosen, tolerance)
             if record == "now":
@@ -210,34 +204,44 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
                 history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
                 template: str | Path | None = None, on_file: Callable[[Path], None] | None = None,
                 deadline_days: int = DEFAULT_DEADLINE_DAYS, area: str | None = None,
-                limits: "Limits | None" = None) -> Consolidation:
+                limits: "Limits | None" = None, on_listed: Callable[[int], None] | None = None) -> Consolidation:
     """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
 
     ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
     :func:`default_scorecard_name` in the current folder and ``history`` to a file beside it.
-    Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found and
-    :class:`~xlscorecard.errors.OutputError` when an output cannot be written.
+    ``on_listed`` is called with the number of files to read, before reading them.
+
+    All or nothing: every output is checked before any work (:mod:`xlscorecard.outputs`); the
+    scorecard and records are written to temporary files, the history is committed, and only
+    then are the files moved into place. If a step fails, no file is replaced and the history is
+    not changed. Raises :class:`~xlscorecard.errors.UsageError` when an output is an input,
+    :class:`~xlscorecard.errors.ReturnError` when nothing readable was found,
+    :class:`~xlscorecard.errors.OutputError` when an output cannot be written, and
+    :class:`~xlscorecard.errors.PartlyWritten` in the one case where something was: the history
+    was committed but a file could not then be moved into place.
     """
+    from .outputs import check_outputs, inputs_of, output
+    from .publish import publish
+    from .readers.listing import list_folder
+
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
+    listing = list_folder(returns_dir)
+    inputs = inputs_of(listing, register=register, template=template)
+    outputs = [output("scorecard", out, "--out"), output("records", records, "--records"),
+               output("history", history, "--history", history_path) if use_history else None]
+    check_outputs(outputs, inputs)
+    if on_listed is not None:
+        on_listed(len(listing.files))
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
-                               record="later", tolerance=tolerance, on_file=on_file, area=area, limits=limits)
-    out = Path(out) if out is not None else folder / default_scorecard_name(result.period)
-
-    def record(ready: Callable[[], None]) -> None:
-        # The history is written alongside the scorecard (see alongside.py). It is committed
-        # whatever becomes of the scorecard, as when it was written first.
-        if history_path is not None:
-            with History(history_path) as store:
-                store.record(result.period, result.indicators, returned, on_locked=ready,
-                             met_or_within_pct=result.total.target.met_or_within_pct)
-        ready()
-
-    returns = returns_position(result, deadline_days)
-    with Alongside(record, fork=len(result.indicators) <= ALONGSIDE_MAX_INDICATORS):
-        _write_scorecard(out, result, template, returns)
-    if records is not None:  # after the scorecard: a run stopped while writing it leaves both as they were
-        write_records(record_rows(result.indicators, result.scores), records)
+                               record="later", tolerance=tolerance, on_file=on_file, area=area, limits=limits,
+                               listing=listing)
+    if out is None:  # its name was known only once the period was: checked now, still before writing
+        out = folder / default_scorecard_name(result.period)
+        check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
+    out = Path(out)
+    publish(result, returned, out, Path(records) if records is not None else None, history_path, template,
+            returns_position(result, deadline_days))
     return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
                          result.scores, result.findings, result.sources, result.total, result.previous, out,
                          Path(records) if records is not None else None, history_path)
@@ -279,11 +283,14 @@ def indicators_for(indicators: Iterable[Indicator], period: Period) -> list[Indi
     return list(chosen.values())
 
 
-def _with_history(store: History, indicators: Sequence[Indicator], observations: list[Observation]):
+def _with_history(store: History, indicators: Sequence[Indicator], observations: list[Observation], period: Period):
+    """The returns' observations and the history's for the periods they do not give. The rows
+    of an earlier run of this same period are not read: this run replaces them."""
     by_ref: dict[str, list[Observation]] = {}
     for o in observations:
         by_ref.setdefault(o.ref, []).append(o)
-    stored = store.observations_of(indicators, {(o.ref, o.period.label) for o in observations})
+    stored = store.observations_of(indicators, {(o.ref, o.period.label) for o in observations},
+                                   year=period.fy, excluding_run=period)
     merged = []
     for indicator in indicators:
         merged += merge_with_history(by_ref.get(indicator.ref, []), stored[indicator.ref])
@@ -315,24 +322,6 @@ def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_D
     """The returns tracker for an assessment: per service, due, received, on time, missing."""
     return track_returns(result.indicators, result.observations, saved_times(result.sources), result.period,
                          deadline_days)
-
-
-def _write_scorecard(out: Path, result: Assessment, template, returns: Sequence[ServiceReturn]) -> None:
-    from .output import atomic_output
-    from .writer import ScorecardData, load_template, write_scorecard
-
-    previous = result.previous
-    data = ScorecardData(
-        period=result.period, indicators=result.indicators, scores=result.scores,
-        observations=result.observations, findings=result.findings, sources=result.sources,
-        tolerance=result.tolerance,
-        previous_headline_pct=previous.met_or_within_pct if previous else None,
-        previous_label=previous.period.long_label if previous else None, returns=returns,
-        benchmarks=result.benchmarks, outside_register=result.outside_register,
-    )
-    loaded = load_template(template) if template is not None else None
-    with atomic_output(out) as temporary:
-        write_scorecard(data, temporary, loaded)
 
 
 def _first_problem(findings: Iterable[Finding]) -> str | None:

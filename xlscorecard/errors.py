@@ -44,4 +44,21 @@ class ReturnError(XlscorecardError):
 
 
 class OutputError(XlscorecardError):
-    """The scorecard or records file could not be written."""
+    """The scorecard or records file could not be written.
+
+    ``kept`` is where the new file was saved instead, when it could not replace the old one.
+    """
+
+    def __init__(self, message: str, *, kept: object = None):
+        super().__init__(message)
+        self.kept = kept
+
+
+class UsageError(XlscorecardError):
+    """The arguments cannot work together: an output that is also an input, or a path that
+    names something other than a file (a named pipe, a device)."""
+
+
+class PartlyWritten(OutputError):
+    """The history was committed, but a new file could not then be moved into place: the message
+    says exactly what was written and what was not."""

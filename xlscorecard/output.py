@@ -8,6 +8,7 @@ a dead process and remove it without touching another run's file in progress.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import socket
@@ -33,30 +34,105 @@ def atomic_output(target: str | os.PathLike) -> Iterator[Path]:
     ``~$name`` sits beside it), the new file is kept under a non-clashing name and
     :class:`OutputError` says where.
     """
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {target}: the folder {folder} does not exist")
-    remove_stale_temporaries(folder)
+    staged = Staged(target)
     try:
-        handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{_host()}.{os.getpid()}.", suffix=target.suffix,
-                                        dir=folder)
-    except OSError as error:
-        raise OutputError(f"cannot write in {folder}: {error.strerror or error}") from error
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        _move_into_place(temporary, target)
+        yield staged.temporary
+        staged.place()
     finally:
-        if temporary.exists():
-            temporary.unlink()
+        staged.discard()
+
+
+class Staged:
+    """A new file for ``target``, written to a temporary file beside it, that replaces
+    ``target`` only when :meth:`place` is called; :meth:`discard` removes it if it was not."""
+
+    def __init__(self, target: str | os.PathLike):
+        self.target = Path(target)
+        folder = self.target.parent if str(self.target.parent) else Path(".")
+        if not folder.is_dir():
+            raise OutputError(f"cannot write {self.target}: the folder {folder} does not exist")
+        remove_stale_temporaries(folder)
+        try:
+            handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{_host()}.{os.getpid()}.",
+                                            suffix=self.target.suffix, dir=folder)
+        except OSError as error:
+            raise OutputError(f"cannot write in {folder}: {error.strerror or error}") from error
+        try:
+            os.close(handle)
+            self.temporary = Path(name)
+        except BaseException:  # stopped at this very moment: leave nothing behind
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            raise
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Path]:
+        """Yield the temporary path to write to; an I/O error while writing (a full disk) becomes
+        one :class:`OutputError` sentence that names the target, not the temporary file."""
+        try:
+            yield self.temporary
+        except OutputError as error:
+            cause = _os_error_in(error)
+            if cause is not None and not isinstance(cause, PermissionError):
+                raise OutputError(write_problem(self.target, cause, "nothing was written")) from cause
+            raise
+        except OSError as error:
+            raise OutputError(write_problem(self.target, error, "nothing was written")) from error
+
+    def place(self) -> None:
+        """Move the new file onto the target (see :func:`atomic_output` when that is refused)."""
+        _move_into_place(self.temporary, self.target)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.temporary.exists():
+                self.temporary.unlink()
+
+
+def _os_error_in(error: BaseException) -> OSError | None:
+    """The I/O error behind ``error``, through the errors that wrap it (xlsxwriter's
+    ``FileCreateError`` holds it as its argument)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError):
+            return error
+        inner = next((arg for arg in getattr(error, "args", ()) if isinstance(arg, BaseException)), None)
+        error = error.__cause__ or inner or error.__context__
+    return None
+
+
+def write_problem(target: Path, error: OSError, outcome: str = "it was left as it was") -> str:
+    """One sentence for an I/O error while writing ``target``, ending with ``outcome``."""
+    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EROFS: "the disk is read-only", errno.EIO: "a disk input/output error",
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied"}
+    reason = reasons.get(error.errno, error.strerror or str(error))
+    return f"cannot write {target}: {reason} ({error.strerror or error}); {outcome}"
+
+
+def is_read_only(path: Path) -> bool:
+    """Whether an existing file is marked read-only (no write permission bit at all, or this
+    user may not write it): replacing it would defeat the point of marking it so."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
+
+
+def lock_file(target: Path) -> Path:
+    """The lock file Excel keeps beside a workbook it has open."""
+    return target.parent / f"~${target.name}"
 
 
 def _move_into_place(temporary: Path, target: Path) -> None:
     try:
         _settle(temporary, target)
-        if (temporary.parent / f"~${target.name}").exists():
+        if is_read_only(target):
+            raise OutputError(f"{target} is read-only; the new file was not moved onto it "
+                              f"(make it writable, or choose another file name)")
+        if lock_file(target).exists():
             raise PermissionError("an Excel lock file shows the file is open")
         os.replace(temporary, target)
     except FileNotFoundError as error:
@@ -66,7 +142,9 @@ def _move_into_place(temporary: Path, target: Path) -> None:
         kept = _free_name(target)
         os.replace(temporary, kept)
         raise OutputError(f"{target} is open in another program ({error.strerror or error}); "
-                          f"the new file was saved as {kept} instead") from error
+                          f"the new file was saved as {kept} instead", kept=kept) from error
+    except OSError as error:
+        raise OutputError(write_problem(target, error)) from error
 
 
 def _settle(temporary: Path, target: Path) -> None:

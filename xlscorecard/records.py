@@ -9,11 +9,13 @@ with a single quote, as OWASP's CSV-injection guidance recommends; numbers stay 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import OutputError
+from .marks import PARQUET_KEY
 from .model import Indicator, Rag, Score
 from .output import atomic_output
 
@@ -24,6 +26,7 @@ COLUMNS = (
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = (".csv", ".json", ".parquet")
+PARQUET_NEEDS = "writing .parquet records needs pyarrow: pip install 'xlscorecard[parquet]'"
 
 
 def record_rows(indicators: Iterable[Indicator], scores: Iterable[Score]) -> list[dict]:
@@ -62,20 +65,37 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def write_records(rows: Sequence[dict], path: str | Path) -> Path:
-    """Write ``rows`` to ``path``; the format follows the extension (.csv, .json, .parquet)."""
+def check_records_path(path: str | Path) -> None:
+    """Raise :class:`OutputError` if records cannot be written to ``path``: an unknown extension,
+    or Parquet without pyarrow. A run checks this before any work."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise OutputError(f"cannot write records to {path.name}: use a .csv, .json or .parquet file name")
+    if suffix == ".parquet" and importlib.util.find_spec("pyarrow") is None:
+        raise OutputError(PARQUET_NEEDS)
+
+
+def write_records(rows: Sequence[dict], path: str | Path) -> Path:
+    """Write ``rows`` to ``path``; the format follows the extension (.csv, .json, .parquet)."""
+    path = Path(path)
+    check_records_path(path)
     with atomic_output(path) as temporary:
-        if suffix == ".csv":
-            _write_csv(rows, temporary)
-        elif suffix == ".json":
-            _write_json(rows, temporary)
-        else:
-            _write_parquet(rows, temporary)
+        write_records_to(rows, temporary, path.suffix)
     return path
+
+
+def write_records_to(rows: Sequence[dict], path: Path, suffix: str) -> None:
+    """Write ``rows`` to ``path`` (a temporary file) in the format of ``suffix``, with the mark
+    that keeps xlscorecard from reading them back as a return (:mod:`xlscorecard.marks`): the
+    CSV's header line, the JSON's keys, Parquet's file metadata."""
+    suffix = suffix.lower()
+    if suffix == ".csv":
+        _write_csv(rows, path)
+    elif suffix == ".json":
+        _write_json(rows, path)
+    else:
+        _write_parquet(rows, path)
 
 
 def _write_csv(rows, path: Path) -> None:
@@ -101,10 +121,14 @@ def _write_json(rows, path: Path) -> None:
 def _write_parquet(rows, path: Path) -> None:
     try:
         import pandas as pd
-        frame = pd.DataFrame([{k: row[k] for k in COLUMNS} for row in rows], columns=list(COLUMNS))
-        frame.to_parquet(path, index=False)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError as error:
-        raise OutputError("writing .parquet records needs pyarrow: pip install 'xlscorecard[parquet]'") from error
+        raise OutputError(PARQUET_NEEDS) from error
+    frame = pd.DataFrame([{k: row[k] for k in COLUMNS} for row in rows], columns=list(COLUMNS))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), PARQUET_KEY: b"records"})
+    pq.write_table(table, path)
 
 
 def _flagged(score) -> str | None:

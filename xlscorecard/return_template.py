@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import OutputError, ReturnError
+from .output import atomic_output
 from .model import Frequency, Indicator, Period, Polarity, Severity, TargetProfile
 from .periods import PeriodKind, parse_period
 from .return_template_text import INSTRUCTIONS, instructions_title
@@ -308,7 +309,8 @@ def write_return_template(path: str | Path, *, indicators: Sequence[Indicator] =
     workbook.properties.title = instructions_title(service, period)
     workbook.properties.created = FIXED_CREATED
     try:
-        workbook.save(path)
+        with atomic_output(path) as temporary:  # a run stopped half-way leaves the previous file whole
+            workbook.save(temporary)
     except OSError as error:
         raise OutputError(f"could not write {path}: {error.strerror or error}; if it is open in Excel, close it "
                           "and run again") from error
@@ -323,6 +325,9 @@ def load_register(path: str | Path) -> tuple[Indicator, ...]:
     Raises :class:`ReturnError` when the register cannot be read or describes no indicator.
     """
     from .readers import DEFAULT_LIMITS, read_register  # the readers are only needed when a register is given
+    from .readers.listing import require_file
+
+    require_file(path, "register")
 
     register, findings, _ = read_register([Path(path)], None, DEFAULT_LIMITS)
     errors = [finding for finding in findings if finding.severity is Severity.ERROR]
@@ -338,6 +343,9 @@ def load_register(path: str | Path) -> tuple[Indicator, ...]:
 
 def make_return_template(out: str | Path, *, register_path: str | Path | None = None, service: str | None = None,
                          period: Period | str | None = None) -> Path:
-    """``xlscorecard template``: a return for ``service``, pre-filled from the register when given."""
+    """``xlscorecard template``: a return for ``service``, pre-filled from the register when given.
+    The template is never written over the register (a usage error, before any work)."""
+    from .outputs import check_outputs, inputs_of, output
+    check_outputs([output("template", out, "--out")], inputs_of(register=register_path))
     indicators = load_register(register_path) if register_path is not None else ()
     return write_return_template(out, indicators=indicators, service=service, period=period)

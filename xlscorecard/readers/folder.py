@@ -9,37 +9,47 @@ error, and neither value is used.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import ReturnError
 from ..model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
+from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
 from .parallel import read_returns
 from .register import COMPARED_FIELDS, Register, register_column_findings, same_text, with_period_targets
-from .results import FolderResult
+from .results import FolderResult, ReturnResult
 from .safety import DEFAULT_LIMITS, Limits
 from .workbook import NO_HEADER
 
 CONFLICT = "conflict"
 
+
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
-                on_file: Callable[[Path], None] | None = None) -> FolderResult:
+                on_file: Callable[[Path], None] | None = None, listing: Listing | None = None) -> FolderResult:
     """Read every return in ``folder`` (not its subfolders) into one :class:`FolderResult`.
 
     The register is ``register_path`` when given, else any file in the folder whose name
     contains "register". ``on_file`` is called with each file as it is about to be read (for a
-    progress bar).
+    progress bar). ``listing`` is the folder's :func:`list_folder`, when the caller has it.
+    Raises :class:`ReturnError` when ``register_path`` cannot be read or describes no indicator:
+    scoring without the register it was given would be scoring against the wrong framework.
     """
     hint = None if period is None else parse_period(period)
-    files = sorted(p for p in Path(folder).iterdir() if p.is_file())
-    findings: list[Finding] = []
+    if register_path is not None:
+        require_file(register_path, "register")
+    listing = listing or list_folder(folder)
+    files = list(listing.files)
+    findings: list[Finding] = list(listing.findings)
     sources = []
     register_files = [Path(register_path)] if register_path else [p for p in files if "register" in p.stem.lower()]
     register = None
     if register_files:
-        register, register_findings, register_sources = read_register(register_files, hint, limits)
+        register, register_findings, register_sources = read_register(
+            register_files, hint, limits, listing.name_of, required=register_path is not None)
         findings.extend(register_findings)
         sources.extend(register_sources)
         if not len(register):
@@ -47,58 +57,103 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     described: dict[tuple[str, FinancialYear | None], Indicator] = {}
     observations: list[Observation] = []
     comparators: list = []
-    returns = []
-    for path in files:
-        if path in register_files:
-            continue
-        if path.name.startswith("."):
-            findings.append(Finding(Severity.INFO, "hidden file skipped", Source(str(path))))
-            continue
-        returns.append(path)
+    registers = {os.path.realpath(path) for path in register_files}
+    returns = [path for path in files if os.path.realpath(path) not in registers]
     outside: set[str] = set()
-    for path, result in read_returns(returns, hint, register, limits):
-        if on_file is not None:
-            on_file(path)
-        outside |= result.outside_register
-        findings.extend(result.findings)
-        sources.extend([result.source_file] if result.source_file else [])
-        observations.extend(result.observations)
-        comparators.extend(result.comparators)
-        for indicator in result.indicators:
-            findings.extend(_describe_once(described, indicator, str(path)))
+    results = read_returns(returns, hint, register, limits)
+    try:  # closed at once if this stops (Ctrl+C): the reader processes end with it
+        for path, result in results:
+            name = listing.name_of(path)
+            result = _shown_as(result, name)
+            if on_file is not None:
+                on_file(Path(name))
+            outside |= result.outside_register
+            findings.extend(result.findings)
+            sources.extend([result.source_file] if result.source_file else [])
+            observations.extend(result.observations)
+            comparators.extend(result.comparators)
+            for indicator in result.indicators:
+                findings.extend(_describe_once(described, indicator, name))
+    finally:
+        results.close()
     if register is not None:
         for indicator in register.indicators:
             described.setdefault((indicator.ref, indicator.framework_year), indicator)
     observations, conflicts = resolve_duplicates(observations)
     findings.extend(conflicts)
-    findings.extend(_undescribed(observations, described, str(folder), outside))
+    findings.extend(_undescribed(observations, described, display(folder), outside))
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources),
                         tuple(comparators), frozenset(outside - (register.refs if register else frozenset())),
                         register.refs if register else frozenset())
 
 
-def read_register(paths: list[Path], hint: Period | None,
-                  limits: Limits) -> tuple[Register, list[Finding], list[SourceFile]]:
-    """The register from its file(s), with what it lacks and the values it should not hold."""
+def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,
+                  required: bool = False) -> tuple[Register, list[Finding], list[SourceFile]]:
+    """The register from its file(s), with what it lacks and the values it should not hold.
+
+    ``name_of`` gives a file's name as shown (not valid UTF-8: with replacement characters).
+    Raises :class:`ReturnError` when a ``required`` register (given with ``--register``) cannot
+    be read or describes no indicator: scoring without the register it was given would be
+    scoring against the wrong framework."""
     indicators, targets, findings, sources = [], [], [], []
     for path in paths:
-        result = read_return(path, period_hint=hint, limits=limits)
+        name = name_of(path)
+        result = _shown_as(read_return(path, period_hint=hint, limits=limits), name)
+        columns = register_column_findings(name, list(result.tables), list(result.unrecognised))
+        problem = unusable_register(result, name, columns)
+        if problem and required:
+            raise ReturnError(f"{problem}; nothing was scored without it")
+        if problem and not any(f.severity is Severity.ERROR for f in [*result.findings, *columns]):
+            findings.append(Finding(Severity.ERROR, problem, Source(name), action="no register used"))
         values = [o for o in result.observations if o.value is not None]
         if values:
             findings.append(Finding(Severity.WARNING, f"the register holds {len(values)} values",
-                                    Source(str(path)), action="values in the register are not used; "
+                                    Source(name), action="values in the register are not used; "
                                     "send them in a return"))
         indicators.extend(result.indicators)
         targets.extend(o for o in result.observations if o.period_target is not None)
-        columns = register_column_findings(str(path), list(result.tables), list(result.unrecognised))
         if any(f.severity is Severity.ERROR for f in columns):  # says more than "no header recognised"
             findings.extend(f for f in result.findings if not f.message.startswith(NO_HEADER))
         else:
             findings.extend(result.findings)
         findings.extend(columns)
         sources.extend([result.source_file] if result.source_file else [])
-    return Register(with_period_targets(indicators, targets), str(paths[0])), findings, sources
+    return Register(with_period_targets(indicators, targets), name_of(paths[0])), findings, sources
+
+
+def unusable_register(result: ReturnResult, name: str, columns: list[Finding] = ()) -> str | None:
+    """Why a register read as ``result`` cannot be used (it could not be read, or it describes
+    no indicator), or ``None``; ``columns`` are its :func:`register_column_findings`."""
+    # The file's own error first (not a spreadsheet), then what its indicator sheet lacks, which
+    # says more than "no header recognised".
+    found = [f for f in result.findings if not f.message.startswith(NO_HEADER)] + list(columns) + list(result.findings)
+    errors = [finding for finding in found if finding.severity is Severity.ERROR]
+    if not result.indicators and errors:
+        return f"the register {Path(name).name} could not be read: {errors[0].message}"
+    if not result.indicators:
+        return (f"the register {Path(name).name} describes no indicators; it needs an Indicators sheet "
+                "with Ref, Name and Polarity columns (see templates/README.md)")
+    return None
+
+
+def _shown_as(result: ReturnResult, name: str) -> ReturnResult:
+    """``result`` with its file named ``name`` (a file name that is not valid UTF-8 is shown with
+    replacement characters) in every source; unchanged when the name is already printable."""
+    old = result.source_file.path if result.source_file else None
+    if old is None or old == name:
+        return result
+
+    def fix(source: Source | None) -> Source | None:
+        if source is None or source.path != old:
+            return source
+        return Source(name, display(source.sheet) if source.sheet else source.sheet, source.cell)
+
+    return replace(
+        result, source_file=replace(result.source_file, path=name),
+        observations=tuple(replace(o, source=fix(o.source)) for o in result.observations),
+        findings=tuple(replace(f, source=fix(f.source), message=display(f.message)) for f in result.findings),
+        comparators=tuple(replace(c, source=fix(c.source)) for c in result.comparators))
 
 
 def _describe_once(described: dict, indicator: Indicator, path: str) -> list[Finding]:

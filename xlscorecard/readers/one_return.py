@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 from dataclasses import replace
 
+from ..errors import ReturnError
 from ..model import Finding, Period, Severity, Source, SourceFile, parse_period
 from .claims import check_claims
 from .register import Register, reconcile
@@ -34,6 +35,18 @@ def read_return(path: str | Path, *, period_hint: Period | str | None = None,
     try:
         hint = None if period_hint is None else parse_period(period_hint)
         return _read_return(path, hint, register, limits)
+    except PermissionError as error:
+        finding = Finding(Severity.ERROR, f"cannot be read: permission denied ({error.strerror or error})",
+                          Source(str(path)), action="file skipped; give the account running xlscorecard read "
+                          "access to it, or ask the sender to save it again in the folder")
+        return ReturnResult((), (), (finding,), describe_if_possible(path))
+    except OSError as error:
+        finding = Finding(Severity.ERROR, f"cannot be read: {error.strerror or error}", Source(str(path)),
+                          action="file skipped; check the disk or the network drive and run again")
+        return ReturnResult((), (), (finding,), describe_if_possible(path))
+    except ReturnError as error:  # a problem the readers describe themselves (a file changing while read)
+        finding = Finding(Severity.ERROR, str(error), Source(str(path)), action="file skipped")
+        return ReturnResult((), (), (finding,), describe_if_possible(path))
     except Exception as error:  # noqa: BLE001 - one odd file must never stop the other returns
         finding = Finding(Severity.ERROR, f"could not read this file: {type(error).__name__}: {error}",
                           Source(str(path)), action="file skipped; please report this to the xlscorecard maintainers")

@@ -8,6 +8,7 @@ not depend on which worker finished first.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -17,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..model import Finding, Severity, Source
+from ..stopping import ignore_stops
 from .one_return import describe_if_possible, read_return
 from .results import ReturnResult
 from .safety import Limits
@@ -53,7 +55,7 @@ def read_returns(paths: Sequence[Path], hint, register, limits: Limits) -> Itera
     if workers > 1:
         jobs = [(path, hint, register, limits) for path in paths]
         try:
-            with _pool(workers) as pool:
+            with _pool(workers) as pool, _ended_if_stopped(pool):
                 for result in pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
                     yield paths[done], result
                     done += 1
@@ -69,12 +71,32 @@ def read_returns(paths: Sequence[Path], hint, register, limits: Limits) -> Itera
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    # Workers leave Ctrl+C and SIGTERM to this process, which ends them (_ended_if_stopped).
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=ignore_stops)
+
+
+@contextlib.contextmanager
+def _ended_if_stopped(pool: ProcessPoolExecutor):
+    """End the workers at once if reading stops (Ctrl+C, SIGTERM, the caller closing the
+    generator): waiting for them to read every file queued would take as long as the run."""
+    try:
+        yield
+    except BrokenProcessPool:  # the workers are gone already; the caller reads the rest
+        raise
+    except BaseException:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(OSError):
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(5)
+        raise
 
 
 def _read_isolated(path: Path, hint, register, limits: Limits) -> ReturnResult:
     try:
-        with _pool(1) as pool:
+        with _pool(1) as pool, _ended_if_stopped(pool):
             return pool.submit(_read_one, (path, hint, register, limits)).result()
     except BrokenProcessPool:
         finding = Finding(Severity.ERROR, "reading this file stopped the process reading it (it may need more "

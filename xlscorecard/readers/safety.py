@@ -135,6 +135,8 @@ def classify(path: Path, limits: Limits = DEFAULT_LIMITS) -> Verdict:
 
 
 def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Excel's "Unicode Text")
+        return _decodes_as_utf16(head[:4096])
     if b"\x00" in head[:4096]:
         return False
     try:
@@ -143,6 +145,14 @@ def _looks_like_text(head: bytes) -> bool:
         # A cut multi-byte character at the end of the sample is still text.
         return error.start > 4090 or _decodes_as_cp1252(head[:4096])
     return True
+
+
+def _decodes_as_utf16(sample: bytes) -> bool:
+    try:
+        text = sample[: len(sample) // 2 * 2].decode("utf-16")
+    except UnicodeDecodeError as error:
+        return error.start >= len(sample) - 4  # a character cut at the end of the sample
+    return "\x00" not in text
 
 
 def _decodes_as_cp1252(sample: bytes) -> bool:

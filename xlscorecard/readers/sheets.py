@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from defusedxml.ElementTree import iterparse
+
+from ..errors import ReturnError
+from ..model import Finding, Severity, Source
 from .safety import Limits
 
 SPREADSHEETML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Stands in the CSV stream for a line too long to read (a private-use character no return holds).
+_OVERLONG = "\ue000"
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                           "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
 
@@ -68,6 +75,8 @@ class SheetGrid:
     _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
     _filled_rows: set[int] | None = field(default=None, repr=False)
     _row_counts: dict[int, int] | None = field(default=None, repr=False)
+    # Findings about the file itself (a CSV line too long to be a row), for the file's findings.
+    findings: list = field(default_factory=list, repr=False)
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
@@ -273,8 +282,30 @@ def _note_merge(grid: SheetGrid, ref: str, max_row: int, max_col: int, range_bou
 def load_csv(path: Path, limits: Limits) -> SheetGrid:
     """Read a CSV return into a grid named after the file (CSV has no sheets).
 
-    The file is streamed, never read whole: only the rows within the limits are held.
+    The file is streamed, never read whole: only the rows within the limits are held. UTF-8,
+    Windows' cp1252 and UTF-16 with a byte-order mark (Excel's "Unicode Text", tab-separated)
+    are read. A line longer than a whole row of cells can be is one finding in ``grid.findings``
+    and an empty row, not a run of phantom rows. A file that changes while it is read (still
+    being saved) is read once more; if it changes again, :class:`ReturnError` says so.
     """
+    for _attempt in range(2):
+        before = _state(path)
+        grid = _load_any_encoding(path, limits)
+        if _state(path) == before:
+            return grid
+    raise ReturnError("the file changed while it was being read (it is probably still being saved), so it was not "
+                      "read; run again once it is saved")
+
+
+def _state(path: Path) -> tuple[int, int, int, int]:
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev
+
+
+def _load_any_encoding(path: Path, limits: Limits) -> SheetGrid:
+    with path.open("rb") as handle:
+        if handle.read(2) in UTF16_BOMS:
+            return _load_csv(path, limits, "utf-16", "replace")
     try:
         return _load_csv(path, limits, "utf-8-sig", "strict")
     except UnicodeDecodeError:
@@ -286,32 +317,55 @@ def _load_csv(path: Path, limits: Limits, encoding: str, errors: str) -> SheetGr
     longest_line = limits.max_cols * (limits.max_cell_chars + 3)
     # A long field is cut to max_cell_chars like a workbook cell, not refused (the limit only rises).
     csv.field_size_limit(max(csv.field_size_limit(), longest_line))
+    overlong: list[int] = []
     with path.open(encoding=encoding, errors=errors, newline="") as handle:
         try:
             dialect = csv.Sniffer().sniff(handle.read(4096), delimiters=",;\t|")
         except csv.Error:
             dialect = csv.excel
         handle.seek(0)
-        # Lines are cut too: a file with no line breaks must not be read into memory whole.
-        rows = csv.reader(iter(lambda: handle.readline(longest_line), ""), dialect)
+        rows = csv.reader(_bounded_lines(handle, longest_line), dialect)
         row_number = 0
         while row_number < limits.max_rows and len(grid.cells) <= limits.max_cells:
             row_number += 1
             try:
                 row = next(rows)
             except StopIteration:
-                return grid
+                break
             except csv.Error:  # a quoted field longer than any line: the row cannot be read
                 grid.truncated = True
+                continue
+            if row == [_OVERLONG]:
+                overlong.append(row_number)
                 continue
             for col_number, value in enumerate(row[: limits.max_cols], start=1):
                 if value.strip():
                     grid._put(row_number, col_number, Cell(value[: limits.max_cell_chars]))
-        try:
-            grid.truncated = grid.truncated or next(rows, None) is not None
-        except csv.Error:
-            grid.truncated = True
+        else:
+            try:
+                grid.truncated = grid.truncated or next(rows, None) is not None
+            except csv.Error:
+                grid.truncated = True
+    if overlong:
+        shown = ", ".join(a1(row, 1) for row in overlong[:5])
+        grid.findings.append(Finding(
+            Severity.ERROR, f"{len(overlong)} line{'s' if len(overlong) > 1 else ''} longer than {longest_line:,} "
+            f"characters (a row of {limits.max_cols} cells of {limits.max_cell_chars:,} characters at most)",
+            Source(str(path), grid.name, shown), action="not read; check that the file is a CSV return with a line "
+            "break at the end of each row", count=len(overlong)))
     return grid
+
+
+def _bounded_lines(handle, longest: int):
+    """The file's lines, none longer than ``longest`` characters: a longer one (a file with no line
+    breaks) is skipped without being held in memory, and stands as the line :data:`_OVERLONG`."""
+    while line := handle.readline(longest):
+        if len(line) < longest or line.endswith(("\n", "\r")):
+            yield line
+            continue
+        while (rest := handle.readline(longest)) and not rest.endswith(("\n", "\r")):
+            pass
+        yield _OVERLONG + "\n"
 
 
 def is_date_like(value: object) -> bool:

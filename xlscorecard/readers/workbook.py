@@ -87,6 +87,7 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits,
         context.in_register = in_register
     if verdict.kind is FileKind.CSV:
         grid = load_csv(path, limits)
+        outcome.findings.extend(grid.findings)  # lines too long to be rows
         _read_grid(grid, layouts, context, limits, outcome)
     else:
         try:

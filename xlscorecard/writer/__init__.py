@@ -11,6 +11,7 @@ from pathlib import Path
 from xlsxwriter.exceptions import FileCreateError
 
 from ..errors import OutputError
+from ..marks import WORKBOOK_PROPERTY
 from .data import ScorecardData, Scorecard
 from .fast_worksheet import ScorecardWorkbook, ScorecardWorksheet
 from .formats import Formats
@@ -60,6 +61,7 @@ def write_scorecard(data: ScorecardData, path: str | Path, template: Template | 
         "author": card.council, "company": card.council,
         "comments": "Written by xlscorecard", "created": card.created,
     })
+    workbook.set_custom_property(WORKBOOK_PROPERTY, "scorecard")  # never read back as a return (marks.py)
     formats = Formats(workbook, card.template)
     taken: set[str] = set()
     write_summary_sheet(workbook, card, formats, taken)

@@ -229,8 +229,6 @@ class ScorecardWorkbook(xlsxwriter.workbook.Workbook):
         self.compress_level = compress_level
 
     def _store_workbook(self) -> None:
-        if self.compress_level is None:
-            return super()._store_workbook()
         # xlsxwriter makes its ZipFile by its module's name for it, and the members' ZipInfo
         # (whose level wins over the archive's); both are swapped for the call, under a lock.
         level = self.compress_level
@@ -248,8 +246,30 @@ _ZIP_SWAP = threading.Lock()
 
 
 class _LevelledZipFile(zipfile.ZipFile):
-    """A zip file whose members given as ZipInfo are also compressed at the archive's level."""
+    """A zip file whose members given as ZipInfo are also compressed at the archive's level
+    (``None``: zlib's default, as xlsxwriter's), and that is abandoned, not finished, when a
+    write fails (a full disk): finishing it later, from its destructor, would fail again and
+    print a traceback on the way out."""
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        return super().writestr(zinfo_or_arcname, data, compress_type,
-                                self.compresslevel if compresslevel is None else compresslevel)
+        try:
+            return super().writestr(zinfo_or_arcname, data, compress_type,
+                                    self.compresslevel if compresslevel is None else compresslevel)
+        except BaseException:
+            self._abandon()
+            raise
+
+    def write(self, *args, **kwargs):
+        try:
+            return super().write(*args, **kwargs)
+        except BaseException:
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        handle, self.fp = self.fp, None  # close() and the destructor then have nothing left to do
+        if handle is not None:
+            try:
+                handle.close()
+            except OSError:
+                pass

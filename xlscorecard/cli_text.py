@@ -1,0 +1,82 @@
+"""What the command line prints: a run's summary, a findings table, a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .checks import caveat_line, return_caveats
+from .model import Severity
+
+
+class Progress:
+    """A progress bar on stderr while reading, once the run knows there are more than a few files."""
+
+    def __init__(self):
+        self._bar = None
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def start(self, count: int) -> None:
+        if count > 5:
+            self._bar = click.progressbar(length=count, label="Reading returns", file=click.get_text_stream("stderr"),
+                                          item_show_func=lambda path: path.name if path else "")
+            self._bar.__enter__()
+
+    def advance(self, path: Path) -> None:
+        if self._bar is not None:
+            self._bar.update(1, path)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def consolidation_summary(result) -> str:
+    """The few lines a performance officer reads after a run."""
+    counts = result.total.target
+    chosen = " (the latest period the returns agree on)" if result.period_inferred else ""
+    lines = [
+        f"Period: {result.period.long_label}{chosen}",
+        f"Returns read: {len(result.sources)}; indicators: {len(result.scores)}",
+        f"Green {counts.on_target}, amber {counts.within_tolerance}, red {counts.off_target}, "
+        f"data gaps {counts.gaps}, no target {counts.no_target}",
+        f"Findings: {result.count(Severity.ERROR)} errors, {result.count(Severity.WARNING)} warnings, "
+        f"{result.count(Severity.INFO)} for information",
+    ]
+    caveats = return_caveats(result.findings)
+    if caveats:
+        lines.append("Returns read with caveats (see the Data quality sheet):")
+        lines.extend(f"  {caveat_line(path, kinds)}" for path, kinds in caveats)
+    lines.append(f"Scorecard: {result.scorecard}")
+    if result.records:
+        lines.append(f"Records: {result.records}")
+    if result.previous and result.previous.met_or_within_pct is not None:
+        lines.insert(3, f"Targets met or within tolerance: {counts.met_or_within_pct}% "
+                        f"(compared to {result.previous.met_or_within_pct}% in {result.previous.period.long_label})")
+    return "\n".join(lines)
+
+
+def format_layouts(sources) -> str:
+    """How each return was read: one line per table, under the file's name."""
+    lines = []
+    for source in sorted(sources, key=lambda s: s.path):
+        lines.append(f"{Path(source.path).name}: {source.layout or 'no table recognised'}")
+        lines.extend(f"  {line}" for line in source.tables)
+    return "\n".join(lines)
+
+
+def format_findings(findings) -> str:
+    """Findings as a plain-text table: severity, file, sheet!cell, ref, message and action."""
+    header = ("severity", "file", "where", "ref", "finding")
+    rows = [header] + [
+        (f.severity.label, Path(f.source.path).name if f.source.path else "",
+         f"{f.source.sheet}!{f.source.cell}" if f.source.sheet and f.source.cell else (f.source.sheet or f.source.cell or ""),
+         f.ref or "", f.message + (f" -> {f.action}" if f.action else ""))
+        for f in findings
+    ]
+    widths = [min(max(len(row[i]) for row in rows), 40) for i in range(len(header) - 1)]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
+                     for row in rows) if findings else "No findings."
