@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from xlscorecard.model import Finding, Indicator, Observation, Period, PeriodKind, Severity, Source
-from xlscorecard.scoring import score_indicator
-from xlscorecard.writer import ScorecardData, write_scorecard
+from xlscorecard.core.model import Finding, Indicator, Observation, Period, PeriodKind, Severity, Source
+from xlscorecard.core.scoring import score_indicator
+from xlscorecard.outputs.scorecard import ScorecardData, write_scorecard
 
 PERIOD = Period.quarter(2020, 4)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-RECORD_COLUMNS = 19  # xlscorecard.records.RECORD_COLUMNS
+RECORD_COLUMNS = 19  # xlscorecard.outputs.records.RECORD_COLUMNS
 
 
 def read_cells(folder: Path) -> tuple[list, int]:

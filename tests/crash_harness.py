@@ -14,7 +14,7 @@ import sys
 
 
 def run(args: list[str]) -> None:
-    from xlscorecard import records
+    from xlscorecard.outputs import records
     from xlscorecard.cli import cli
 
     write_csv = records._write_csv

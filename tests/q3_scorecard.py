@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xlscorecard.model import Indicator, Observation, Period, Polarity, Source, SourceFile
-from xlscorecard.scoring import period_target, score_indicator, variance
-from xlscorecard.writer import ScorecardData
+from xlscorecard.core.model import Indicator, Observation, Period, Polarity, Source, SourceFile
+from xlscorecard.core.scoring import period_target, score_indicator, variance
+from xlscorecard.outputs.scorecard import ScorecardData
 
 from reference import Q3_CUMULATIVE, Q3_FILE, Q3_MONTHS, back_solved_target, number, read_rows
 

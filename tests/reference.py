@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlscorecard.model import Indicator, Observation, Period, Polarity, Source
+from xlscorecard.core.model import Indicator, Observation, Period, Polarity, Source
 
 TESTS = Path(__file__).resolve().parent
 SHARED_REFERENCE = TESTS.parent.parent / "shared" / "reference"

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from mounts import make_read_only, small_disk
 from xlscorecard.cli import cli
-from xlscorecard.consolidate import consolidate
+from xlscorecard.pipeline import consolidate
 from xlscorecard.errors import OutputError, XlscorecardError
 from xlscorecard.history import History
 

@@ -13,7 +13,7 @@ import pytest
 import xlscorecard.alongside as alongside
 import xlscorecard.publish as publish_module
 from xlscorecard.alongside import Alongside
-from xlscorecard.consolidate import consolidate
+from xlscorecard.pipeline import consolidate
 from xlscorecard.errors import OutputError, PeriodError, XlscorecardError
 from xlscorecard.history import History, HistoryError
 
@@ -158,7 +158,7 @@ def test_a_history_in_use_stops_the_run_before_the_scorecard(tmp_path, monkeypat
 def test_restated_values_reach_the_scorecard_when_recorded_alongside(tmp_path):
     """A Q3 run that gives September differently from the Q2 run: the finding is in the result
     (and so the Data quality sheet) although the history is written by the other process."""
-    from xlscorecard.model import Observation, Period
+    from xlscorecard.core.model import Observation, Period
     path = tmp_path / "h.sqlite"
     first = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "a.xlsx", history=path)
     september = next(o for o in first.observations if o.period == Period.month(2020, 9) and o.value)

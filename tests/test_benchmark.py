@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from xlscorecard.benchmark import area_key, benchmark
+from xlscorecard.core.ranking import area_key, benchmark
 from xlscorecard.cli import cli
-from xlscorecard.model import ComparatorValue, Polarity
+from xlscorecard.core.model import ComparatorValue, Polarity
 from xlscorecard.readers import read_return
 
 from helpers import find_row, header_columns

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from xlscorecard.cli import cli
-from xlscorecard.model import COMMENTARY_HEADINGS
+from xlscorecard.core.model import COMMENTARY_HEADINGS
 from xlscorecard.readers import read_return
 
 from helpers import find_row, header_columns

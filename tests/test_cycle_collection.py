@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from xlscorecard.consolidate import assess, without_cycle_collection
+from xlscorecard.pipeline import assess, without_cycle_collection
 from xlscorecard.errors import ReturnError
 
 from test_consolidate import SAMPLES

@@ -2,9 +2,9 @@
 
 import pytest
 
-from xlscorecard.explain import explain, explain_dot, explain_status, explain_trend, year_end_forecast
-from xlscorecard.model import Indicator, Observation, Period, Rag, Score, Trend
-from xlscorecard.scoring import score_indicator
+from xlscorecard.core.explain import explain, explain_dot, explain_status, explain_trend, year_end_forecast
+from xlscorecard.core.model import Indicator, Observation, Period, Rag, Score, Trend
+from xlscorecard.core.scoring import score_indicator
 
 from reference import q3_rows
 
@@ -161,7 +161,7 @@ def test_scorecard_flags_a_forecast_miss_on_a_green_indicator(tmp_path):
     """Green in December (37.2 against the 37 the framework set) but on course for 49.6 of 50."""
     import openpyxl
 
-    from xlscorecard.writer import ScorecardData, write_scorecard
+    from xlscorecard.outputs.scorecard import ScorecardData, write_scorecard
 
     indicator = Indicator("HS-03", "Vacant dwellings returned to occupation", "higher", frequency="monthly",
                           profile="cumulative", annual_target=50, priority="4", period_targets={"Dec 2020": 37.0})

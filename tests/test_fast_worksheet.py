@@ -8,10 +8,10 @@ import zipfile
 import pytest
 from xlsxwriter.worksheet import Worksheet
 
-import xlscorecard.writer as writer
-from xlscorecard.consolidate import assess, returns_position
-from xlscorecard.writer import ScorecardData, write_scorecard
-from xlscorecard.writer.fast_worksheet import ScorecardWorksheet
+import xlscorecard.outputs.scorecard as writer
+from xlscorecard.pipeline import assess, returns_position
+from xlscorecard.outputs.scorecard import ScorecardData, write_scorecard
+from xlscorecard.outputs.scorecard.fast_worksheet import ScorecardWorksheet
 
 from test_consolidate import SAMPLES as ALL_SAMPLES
 

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from xlscorecard.cli import cli
-from xlscorecard.model import Severity
+from xlscorecard.core.model import Severity
 from xlscorecard.readers import Limits, read_folder, read_return
 from xlscorecard.readers import fast_sheets
 from xlscorecard.readers.safety import FileKind, classify

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 
 from xlscorecard.history import SCHEMA_VERSION, History, HistoryError, merge_with_history
-from xlscorecard.model import FinancialYear, Indicator, Observation, Period, Severity, Source
-from xlscorecard.scoring import score_indicator
+from xlscorecard.core.model import FinancialYear, Indicator, Observation, Period, Severity, Source
+from xlscorecard.core.scoring import score_indicator
 
 Q2, Q3 = Period.quarter(2020, 2), Period.quarter(2020, 3)
 SEP, DEC = Period.month(2020, 9), Period.month(2020, 12)
@@ -195,7 +195,7 @@ def test_a_run_killed_mid_write_leaves_the_previous_state(tmp_path):
     child = textwrap.dedent(f"""
         import os, signal, sys
         import xlscorecard.history as h
-        from xlscorecard.model import FinancialYear, Indicator, Observation, Period, Source
+        from xlscorecard.core.model import FinancialYear, Indicator, Observation, Period, Source
         history = h.History({str(path)!r})
         original = history._db.execute
         calls = []
@@ -245,7 +245,7 @@ def test_a_second_run_waits_for_the_first_and_then_records(tmp_path):
 RECORDER = textwrap.dedent("""
     import sys
     from xlscorecard.history import History
-    from xlscorecard.model import Indicator, Observation, Period, Source
+    from xlscorecard.core.model import Indicator, Observation, Period, Source
     path, quarter, times = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     period = Period.quarter(2020, quarter)
     months = [Period.month(2020, 3 * q) for q in range(1, quarter + 1)]

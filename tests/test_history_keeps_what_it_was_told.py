@@ -9,7 +9,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from xlscorecard.consolidate import consolidate
+from xlscorecard.pipeline import consolidate
 from xlscorecard.history import History
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks" / "2020-21-Q3"

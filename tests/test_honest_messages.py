@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from return_builders import workbook_from_rows
-from xlscorecard.model import Severity
+from xlscorecard.core.model import Severity
 from xlscorecard.readers import read_return
 
 REPO = Path(__file__).resolve().parents[1]

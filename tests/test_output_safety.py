@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlscorecard.output import STALE_AFTER_SECONDS, TEMP_PREFIX, _host, atomic_output
+from xlscorecard.outputs.atomic import STALE_AFTER_SECONDS, TEMP_PREFIX, _host, atomic_output
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -174,7 +174,7 @@ def test_a_scorecard_opened_during_the_run_is_kept_beside_it_and_the_sentence_sa
     read). The new scorecard is kept under a free name, the records are written, and one
     sentence says exactly that (exit 4 on the command line)."""
     from xlscorecard.cli import ExitCode, _exit_code
-    from xlscorecard.consolidate import consolidate
+    from xlscorecard.pipeline import consolidate
     from xlscorecard.errors import PartlyWritten
     from xlscorecard.history import History
 

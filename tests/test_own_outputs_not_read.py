@@ -116,7 +116,7 @@ def test_status_does_not_count_a_scorecard_as_a_services_return(returns):
 
 def test_parquet_records_carry_the_mark(tmp_path):
     pytest.importorskip("pyarrow", reason="Parquet records need pyarrow")
-    from xlscorecard.records import write_records
+    from xlscorecard.outputs.records import write_records
     write_records([], tmp_path / "records.parquet")
     assert written_by_xlscorecard(tmp_path / "records.parquet") == "records"
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from xlscorecard.errors import PeriodError
-from xlscorecard.periods import FinancialYear, Period, PeriodKind, parse_period
+from xlscorecard.core.periods import FinancialYear, Period, PeriodKind, parse_period
 
 # text, kind, label
 TYPED = [

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlscorecard.errors import XlscorecardError
-from xlscorecard.model import Indicator, Observation, Period, Polarity, Rag
-from xlscorecard.scoring import quartile, rag, score_indicator, variance
+from xlscorecard.core.model import Indicator, Observation, Period, Polarity, Rag
+from xlscorecard.core.scoring import quartile, rag, score_indicator, variance
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 nonzero = finite.filter(lambda t: abs(t) > 1e-6)
@@ -71,7 +71,7 @@ values = st.one_of(st.none(), finite)
        st.sampled_from(["monthly", "quarterly", "annual"]),
        st.sampled_from(["2020/21 Q3", "Dec 2020", "Nov 2020", "2020/21", "2020/21 Q1"]))
 def test_scoring_any_history_gives_a_status(history, target, polarity, profile, frequency, period_text):
-    from xlscorecard.periods import parse_period
+    from xlscorecard.core.periods import parse_period
     ind = Indicator("P-1", "Property", polarity, frequency=frequency, profile=profile, annual_target=target)
     observations = [Observation("P-1", Period.month(y, m), v) for y, m, v in history]
     score = score_indicator(ind, observations, parse_period(period_text))

@@ -2,9 +2,9 @@
 
 import pytest
 
-from xlscorecard.model import Indicator, Observation, Period, Polarity, Rag, Source
-from xlscorecard.scoring import score_indicator
-from xlscorecard.summary import TargetSummary, headline, share, summarise
+from xlscorecard.core.model import Indicator, Observation, Period, Polarity, Rag, Source
+from xlscorecard.core.scoring import score_indicator
+from xlscorecard.core.summary import TargetSummary, headline, share, summarise
 
 from reference import Q2_FILE, back_solved_target, number, read_rows
 

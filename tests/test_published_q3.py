@@ -7,9 +7,9 @@ text. Nothing here is copied from xlscorecard's output.
 
 import pytest
 
-from xlscorecard.model import Dot, Period, Rag, parse_quartile
-from xlscorecard.scoring import score_indicator
-from xlscorecard.summary import (requires_improvement, strong_performance, summarise)
+from xlscorecard.core.model import Dot, Period, Rag, parse_quartile
+from xlscorecard.core.scoring import score_indicator
+from xlscorecard.core.summary import (requires_improvement, strong_performance, summarise)
 
 from reference import Q3_CUMULATIVE, Q3_FLAT, q3_rows
 
@@ -170,7 +170,7 @@ def test_requires_improvement_list_matches_the_published_table():
 
 def test_priority_one_quartile_counts_match_the_report_text():
     """Seed 003, Priority 1 comparative data: "9 indicators in the 4th quartile and 6 in the 3rd"."""
-    from xlscorecard.summary import priority_lookup
+    from xlscorecard.core.summary import priority_lookup
     scores = _scores_with_published_results()
     summary = summarise(scores, priority_lookup(r.indicator for r in SOLVED), ["1", "2", "3", "4", "5", "6"])
     priority_one = summary[0]
@@ -180,7 +180,7 @@ def test_priority_one_quartile_counts_match_the_report_text():
 
 def test_red_and_green_lists_per_priority():
     """Rule 8 also lists red and green indicators; Priority 6 has CS-14a red and CS-02 green."""
-    from xlscorecard.summary import by_rag
+    from xlscorecard.core.summary import by_rag
     six = [_score(r) for r in SOLVED if r.priority == "6"]
     assert [s.ref for s in by_rag(six, Rag.RED)] == ["CS-14a"]
     assert [s.ref for s in by_rag(six, Rag.GREEN)] == ["CS-02"]

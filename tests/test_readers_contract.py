@@ -8,7 +8,7 @@ import csv
 import pytest
 from return_builders import workbook_from_rows
 
-from xlscorecard.model import Severity
+from xlscorecard.core.model import Severity
 from xlscorecard.readers import LAYOUTS, read_return
 
 # One header per layout, and one data row builder: (ref or name, value cells) -> row.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from return_builders import build_q2_wide, build_q3_wide, workbook_from_rows
-from xlscorecard.model import Polarity, Severity
+from xlscorecard.core.model import Polarity, Severity
 from xlscorecard.readers import read_folder, read_return
 
 

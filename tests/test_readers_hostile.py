@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bad_inputs import BILLION_LAUGHS, EXTERNAL_ENTITY, SHEET, falsify_size, long_return, replace_member, zip_bomb
 
-from xlscorecard.model import Severity
+from xlscorecard.core.model import Severity
 from xlscorecard.readers import Limits, read_folder, read_return
 from xlscorecard.readers.safety import OLE_MAGIC
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from return_builders import workbook_from_rows
 
-from xlscorecard.model import Severity
+from xlscorecard.core.model import Severity
 from xlscorecard.readers import read_return
 from xlscorecard.readers.cells import read_cell
 from xlscorecard.readers.sheets import Cell

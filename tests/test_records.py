@@ -7,10 +7,10 @@ import os
 import pytest
 
 from xlscorecard.errors import OutputError
-from xlscorecard.model import Indicator, Observation, Period, Source
-from xlscorecard.output import TEMP_PREFIX, atomic_output
-from xlscorecard.records import COLUMNS, record_rows, write_records
-from xlscorecard.scoring import score_indicator
+from xlscorecard.core.model import Indicator, Observation, Period, Source
+from xlscorecard.outputs.atomic import TEMP_PREFIX, atomic_output
+from xlscorecard.outputs.records import COLUMNS, record_rows, write_records
+from xlscorecard.core.scoring import score_indicator
 
 from reference import q3_rows
 

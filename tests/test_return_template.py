@@ -13,10 +13,11 @@ from reference import q3_rows
 from return_builders import workbook_from_rows
 from xlscorecard.cli import cli
 from xlscorecard.errors import OutputError, ReturnError
-from xlscorecard.model import Indicator, Period, parse_period
+from xlscorecard.core.model import Indicator, Period, parse_period
 from xlscorecard.readers import read_folder
-from xlscorecard.return_template import (INDICATOR_COLUMNS, SPARE_ROWS, VALUE_COLUMNS, due_periods,
-                                         load_register, make_return_template, write_return_template)
+from xlscorecard.outputs.return_form import (INDICATOR_COLUMNS, SPARE_ROWS, VALUE_COLUMNS, due_periods,
+                                         write_return_template)
+from xlscorecard.pipeline import load_register, make_return_template
 
 DEC_2020 = Period.month(2020, 12)
 # A gap the officer explains with a note (the value cell left blank), for a row the CSV leaves empty.

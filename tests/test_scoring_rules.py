@@ -3,9 +3,9 @@
 import pytest
 
 from xlscorecard.errors import ScoringInputError, ValueParseError
-from xlscorecard.model import (Dot, Frequency, Indicator, Observation, Period, Polarity, Rag,
+from xlscorecard.core.model import (Dot, Frequency, Indicator, Observation, Period, Polarity, Rag,
                                TargetProfile, Trend, parse_quartile)
-from xlscorecard.scoring import (direction_of_travel, period_target, quartile, rag, score_indicator,
+from xlscorecard.core.scoring import (direction_of_travel, period_target, quartile, rag, score_indicator,
                                  trend, variance)
 
 HIGHER, LOWER = Polarity.HIGHER, Polarity.LOWER

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from xlscorecard.cli import cli
-from xlscorecard.model import Indicator, Observation, Period, Source
+from xlscorecard.core.model import Indicator, Observation, Period, Source
 from xlscorecard.readers.properties import workbook_saved_time
-from xlscorecard.tracker import deadline, track_returns
+from xlscorecard.core.deadlines import deadline, track_returns
 
 from helpers import find_row, header_columns
 from reference import Q3_FILE, read_rows
@@ -93,3 +93,15 @@ def test_the_scorecard_has_a_returns_sheet(tmp_path):
     assert ws.cell(row, columns["On time?"]).fill.fgColor.rgb == "FF00B050"
     assert ws.cell(row, columns["Still without a value"]).value == "ASC-20a"
     assert ws.cell(row, columns["Deadline"]).value == dt.datetime(2021, 1, 15)
+
+
+def test_the_bank_holiday_table_is_what_the_holidays_package_says():
+    """xlscorecard/core/bank_holidays.py is the `holidays` package's answer stored as data (so
+    a run does not load every country's calendar). When `holidays` is upgraded and learns a new
+    one-off holiday, this fails: run scripts/bank_holidays.py."""
+    import holidays
+
+    from xlscorecard.core.bank_holidays import ENGLAND_AND_WALES, FIRST_YEAR, LAST_YEAR
+
+    expected = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
+    assert ENGLAND_AND_WALES == frozenset(expected)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-import xlscorecard.writer as writer
-from xlscorecard.consolidate import assess, returns_position
-from xlscorecard.writer import ScorecardData, write_scorecard
+import xlscorecard.outputs.scorecard as writer
+from xlscorecard.pipeline import assess, returns_position
+from xlscorecard.outputs.scorecard import ScorecardData, write_scorecard
 
 from test_consolidate import SAMPLES as ALL_SAMPLES
 

@@ -10,10 +10,10 @@ import pytest
 from helpers import assert_sheet_matches, find_row, header_columns
 from q3_scorecard import q3_data
 from writer_fixtures import q3_book, q3_path  # noqa: F401  (pytest fixtures)
-from xlscorecard.model import Indicator, Observation, Period, Rag
-from xlscorecard.scoring import score_indicator
-from xlscorecard.writer import load_template, write_scorecard
-from xlscorecard.writer.sheet import MAX_SHEET_NAME, sheet_name
+from xlscorecard.core.model import Indicator, Observation, Period, Rag
+from xlscorecard.core.scoring import score_indicator
+from xlscorecard.outputs.scorecard import load_template, write_scorecard
+from xlscorecard.outputs.scorecard.sheet import MAX_SHEET_NAME, sheet_name
 
 P1, P2 = "P1 Children and young people", "P2 Health, independence, care"
 HEADER_ROW = 4  # "Ref", "Performance indicator", … (month names on row 5)

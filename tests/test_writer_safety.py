@@ -15,10 +15,10 @@ from xlsxwriter import Workbook
 
 from q3_scorecard import q3_data
 from xlscorecard.errors import OutputError
-from xlscorecard.model import Indicator, Observation, Period, Rag
-from xlscorecard.scoring import score_indicator
-from xlscorecard.writer import WORKBOOK_OPTIONS, load_template, write_scorecard
-from xlscorecard.writer.sheet import Sheet
+from xlscorecard.core.model import Indicator, Observation, Period, Rag
+from xlscorecard.core.scoring import score_indicator
+from xlscorecard.outputs.scorecard import WORKBOOK_OPTIONS, load_template, write_scorecard
+from xlscorecard.outputs.scorecard.sheet import Sheet
 
 HOSTILE_NAME = '=HYPERLINK("http://x")'
 

@@ -10,9 +10,9 @@ import openpyxl
 from helpers import find_row, header_columns
 from q3_scorecard import q3_data
 from writer_fixtures import q3_book, q3_path  # noqa: F401  (pytest fixtures)
-from xlscorecard.model import Finding, Severity, Source, SourceFile
-from xlscorecard.writer import write_scorecard
-from xlscorecard.writer.tables import ALL_INDICATOR_HEADERS
+from xlscorecard.core.model import Finding, Severity, Source, SourceFile
+from xlscorecard.outputs.scorecard import write_scorecard
+from xlscorecard.outputs.scorecard.tables import ALL_INDICATOR_HEADERS
 
 # Seed 003's exception tables (Q3 2020/21).
 STRONG = ["CYP-27a", "CYP-42", "ASC-17", "ASC-26", "G&P-12"]

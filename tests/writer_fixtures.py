@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from q3_scorecard import q3_data
-from xlscorecard.writer import write_scorecard
+from xlscorecard.outputs.scorecard import write_scorecard
 
 
 @pytest.fixture(scope="session")

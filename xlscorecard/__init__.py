@@ -1,10 +1,10 @@
 """xlscorecard: consolidate council performance returns into a RAG-coloured scorecard workbook."""
 
 from .errors import OutputError, PeriodError, ReturnError, XlscorecardError
-from .model import (Dot, Finding, FinancialYear, Frequency, Indicator, Observation, Period,
+from .core.model import (Dot, Finding, FinancialYear, Frequency, Indicator, Observation, Period,
                     Polarity, Rag, Score, Severity, Source, SourceFile, TargetProfile, Trend,
                     parse_period)
-from .scoring import score_indicator
+from .core.scoring import score_indicator
 
 __version__ = "0.1.0"
 

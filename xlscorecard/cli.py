@@ -10,10 +10,10 @@ import click
 
 from . import __version__
 from .errors import XlscorecardError
-from .checks import caveat_line, return_caveats
-from .model import PARTLY_READ, Severity
+from .core.checks import caveat_line, return_caveats
+from .core.model import PARTLY_READ, Severity
 from .cli_text import Progress, consolidation_summary, format_findings, format_layouts
-from .periods import parse_period
+from .core.periods import parse_period
 
 
 class ExitCode(enum.IntEnum):
@@ -201,7 +201,7 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
     Example:
         xlscorecard consolidate sample_workbooks/2020-21-Q3 --period "2020/21 Q3" --records q3.csv
     """
-    from .consolidate import consolidate
+    from .pipeline import consolidate
 
     with user_errors(ctx):
         with Progress() as progress:
@@ -229,7 +229,7 @@ def template_command(ctx, out, register_path, service, period_text):
         xlscorecard template --register register-2020-21.xlsx --service "Public Health" \\
             --period "2020/21 Q3" --out public-health-Q3.xlsx
     """
-    from .return_template import make_return_template
+    from .pipeline import make_return_template
 
     with user_errors(ctx):
         path = make_return_template(out, register_path=register_path, service=service, period=period_text)
@@ -253,7 +253,7 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
     Example:
         xlscorecard watch returns/ --period "2020/21 Q3" --out scorecard.xlsx
     """
-    from .consolidate import HISTORY_NAME, consolidate, default_scorecard_name
+    from .pipeline import HISTORY_NAME, consolidate, default_scorecard_name
     from .readers.listing import display
     from .watch import snapshot, watch
 
@@ -304,8 +304,8 @@ def explain_command(ctx, ref, returns_dir, period_text, register_path, history):
     Example:
         xlscorecard explain CYP-01 sample_workbooks/2020-21-Q3 --period "2020/21 Q3"
     """
-    from .consolidate import assess
-    from .explain import explain
+    from .pipeline import assess
+    from .core.explain import explain
 
     with user_errors(ctx):
         result = assess(returns_dir, period=period_text, register=register_path, history=history, record=False)
@@ -331,7 +331,7 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
     Example:
         xlscorecard status returns/ --period "2020/21 Q3" --deadline-days 10
     """
-    from .consolidate import assess, returns_position
+    from .pipeline import assess, returns_position
 
     with user_errors(ctx):
         result = assess(returns_dir, period=period_text, register=register_path, history=None)
@@ -368,11 +368,11 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
     Example:
         xlscorecard validate returns/ --period "2020/21 Q3" --layout
     """
-    from .readers import DEFAULT_LIMITS, read_folder  # the readers pull in openpyxl; other commands need not
+    from .pipeline import validate_folder  # the readers pull in openpyxl; other commands need not
 
     with user_errors(ctx):
-        result = read_folder(returns_dir, period=period_text, register_path=register_path,
-                             limits=reading_limits(max_unpacked_mb, max_ratio) or DEFAULT_LIMITS)
+        result = validate_folder(returns_dir, period=period_text, register=register_path,
+                                 limits=reading_limits(max_unpacked_mb, max_ratio))
     if show_layout:
         click.echo(format_layouts(result.sources))
     click.echo(format_findings(result.findings))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .checks import caveat_line, return_caveats
-from .model import Severity
+from .core.checks import caveat_line, return_caveats
+from .core.model import Severity
 
 
 class Progress:

@@ -30,7 +30,7 @@ from pathlib import Path
 from .errors import XlscorecardError
 from .history_schema import _MIGRATIONS, _SCHEMA, _SCHEMA_V1, SCHEMA_VERSION, _run_script  # noqa: F401 (re-exported)
 from .marks import APPLICATION_ID, SQLITE_MAGIC
-from .model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
+from .core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
 
 _NOTHING = object()
 # A history holds a few dozen distinct period labels, read back once per stored value.

@@ -36,8 +36,8 @@ _HEAD_BYTES = 1 << 16
 
 
 def records_header() -> bytes:
-    """The first line of a records CSV, as :mod:`xlscorecard.records` writes it (UTF-8 with BOM)."""
-    from .records import COLUMNS
+    """The first line of a records CSV, as :mod:`xlscorecard.outputs.records` writes it (UTF-8 with BOM)."""
+    from .outputs.records import COLUMNS
     return b"\xef\xbb\xbf" + ",".join(COLUMNS).encode("ascii") + b"\r\n"
 
 
@@ -92,7 +92,7 @@ def _workbook_mark(path: Path) -> str | None:
 
 def _json_records(head: bytes) -> bool:
     """Whether ``head`` starts a JSON list whose first object has exactly the records' keys."""
-    from .records import COLUMNS
+    from .outputs.records import COLUMNS
     text = head.decode("utf-8", "ignore").lstrip()[1:].lstrip()
     try:
         first, _ = json.JSONDecoder().raw_decode(text)

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 from .alongside import Alongside
 from .errors import OutputError, PartlyWritten
 from .history import History
-from .model import Observation, Period
-from .output import Staged
-from .records import record_rows, write_records_to
+from .core.model import Observation, Period
+from .outputs.atomic import Staged
+from .outputs.records import record_rows, write_records_to
 from .stopping import HeldStops
 
 if TYPE_CHECKING:
-    from .consolidate import Assessment
-    from .tracker import ServiceReturn
+    from .pipeline import Assessment
+    from .core.deadlines import ServiceReturn
 
 # Up to this many indicators the history is written by a second process while the scorecard is
 # (alongside.py). Above it, a hub's consolidation of hundreds of councils, the two processes'
@@ -126,7 +126,7 @@ def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
 
 
 def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"]) -> None:
-    from .writer import ScorecardData, load_template, write_scorecard
+    from .outputs.scorecard import ScorecardData, load_template, write_scorecard
 
     previous = result.previous
     data = ScorecardData(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import XlscorecardError
 from .marks import written_by_xlscorecard
-from .output import TEMP_PREFIX
+from .outputs.atomic import TEMP_PREFIX
 
 IGNORED_PREFIXES = ("~$", ".", TEMP_PREFIX)
 # Reading a return opens and closes it; only events that change a file count, or every run
@@ -86,16 +86,16 @@ def watch(folder: str | Path, on_change: Callable[[set[Path]], None], *, debounc
     stop = stop or threading.Event()
     pending: set[Path] = set()
     lock = threading.Lock()
-    identity = _identity(folder)
-    observer = _observe(folder, ignore, pending, lock)
-    if identity is None or observer is None:
-        raise _gone(folder)
-    if since is not None:
-        now = snapshot(folder)
-        with lock:
-            pending.update(p for p in set(now) | set(since)
-                           if now.get(p) != since.get(p) and is_return_candidate(p, ignore))
     try:
+        identity = _identity(folder)
+        observer = _observe(folder, ignore, pending, lock)
+        if identity is None or observer is None:
+            raise _gone(folder)
+        if since is not None:
+            now = snapshot(folder)
+            with lock:
+                pending.update(p for p in set(now) | set(since)
+                               if now.get(p) != since.get(p) and is_return_candidate(p, ignore))
         _watch_loop(folder, on_change, debounce, ignore, stop, poll, pending, lock, identity, observer, on_note)
     except FileNotFoundError:  # the folder went between two looks at it
         if _identity(folder) is None:

@@ -17,7 +17,7 @@ import enum
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..model import PARTLY_READ, Severity
+from ..core.model import PARTLY_READ, Severity
 from .cells import FindingCollector, parse_number_text
 from .sheets import SheetGrid, a1, column_letter
 from .synonyms import UNUSED_COLUMNS, header_key

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model import Finding, Severity, Source
+from ..core.model import Finding, Severity, Source
 from .sheets import Cell, a1, is_date_like
 from .synonyms import FIGURE_MARKERS, PLACEHOLDERS, SUPPRESSED_BELOW, SUPPRESSION_MARKERS
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import re
 
 from ..errors import PeriodError
-from ..periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month
+from ..core.periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month
 from .header import PeriodColumn, Table, find_financial_year, year_label
 
 # How far above the header row a year written over the months is looked for.

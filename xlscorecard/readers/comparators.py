@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import ComparatorValue, Severity, Source
+from ..core.model import ComparatorValue, Severity, Source
 from .cells import read_cell
 from .header import Table
 from .rows import ReadContext, SheetRecords, data_rows

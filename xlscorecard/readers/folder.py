@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ReturnError
-from ..model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
+from ..core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
 from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
 from .parallel import read_returns
@@ -60,6 +60,7 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     registers = {os.path.realpath(path) for path in register_files}
     returns = [path for path in files if os.path.realpath(path) not in registers]
     outside: set[str] = set()
+    claims: list = []
     results = read_returns(returns, hint, register, limits)
     try:  # closed at once if this stops (Ctrl+C): the reader processes end with it
         for path, result in results:
@@ -68,6 +69,7 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
             if on_file is not None:
                 on_file(Path(name))
             outside |= result.outside_register
+            claims.extend(result.claims)
             findings.extend(result.findings)
             sources.extend([result.source_file] if result.source_file else [])
             observations.extend(result.observations)
@@ -85,7 +87,7 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources),
                         tuple(comparators), frozenset(outside - (register.refs if register else frozenset())),
-                        register.refs if register else frozenset())
+                        register.refs if register else frozenset(), tuple(claims))
 
 
 def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from pathlib import Path
 
 from ..errors import PeriodError
-from ..periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month, parse_period
+from ..core.periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month, parse_period
 from .sheets import SheetGrid
 from .synonyms import field_for
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import ReturnError, UsageError
 from ..marks import written_by_xlscorecard
-from ..model import Finding, Severity, Source
+from ..core.model import Finding, Severity, Source
 
 _SPECIAL = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
             (stat.S_ISBLK, "a block device"))

@@ -7,7 +7,7 @@ so they give values only; the register supplies the rest.
 
 from __future__ import annotations
 
-from ..model import Severity
+from ..core.model import Severity
 from .claims import claim_from_row, report_period
 from .header import Table
 from .sheets import a1

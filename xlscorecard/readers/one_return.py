@@ -8,8 +8,8 @@ from pathlib import Path
 from dataclasses import replace
 
 from ..errors import ReturnError
-from ..model import Finding, Period, Severity, Source, SourceFile, parse_period
-from .claims import check_claims
+from ..core.model import Finding, Period, Severity, Source, SourceFile, parse_period
+from .properties import workbook_saved_time
 from .register import Register, reconcile
 from .registry import LAYOUTS
 from .results import ReturnResult
@@ -25,7 +25,7 @@ def describe_file(path: Path) -> SourceFile:
             digest.update(block)
     stat = path.stat()
     return SourceFile(str(path), stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc),
-                      digest.hexdigest())
+                      digest.hexdigest(), saved=workbook_saved_time(path))
 
 
 def read_return(path: str | Path, *, period_hint: Period | str | None = None,
@@ -80,12 +80,9 @@ def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> R
         indicators, register_findings = register.apply(indicators, str(path), outcome.indicator_sources,
                                                          outcome.stated_fields)
         findings.extend(register_findings)
-    # Claims are checked after the register is applied: its targets are the ones that count.
-    by_ref = {indicator.ref: indicator for indicator in indicators}
-    findings.extend(check_claims(outcome.claims, by_ref, observations))
     layout = ", ".join(outcome.layouts) or None
-    source_file = SourceFile(source_file.path, source_file.size, source_file.modified, source_file.sha256,
-                             len(observations), layout, tuple(table.line() for table in outcome.tables))
+    source_file = replace(source_file, records=len(observations), layout=layout,
+                          tables=tuple(table.line() for table in outcome.tables))
     return ReturnResult(tuple(indicators), tuple(observations), tuple(findings), source_file,
                         tuple(outcome.claims), tuple(outcome.comparators), tuple(outcome.tables),
                         tuple(outcome.unrecognised), outside)

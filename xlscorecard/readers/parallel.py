@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from ..model import Finding, Severity, Source
+from ..core.model import Finding, Severity, Source
 from ..stopping import ignore_stops
 from .one_return import describe_if_possible, read_return
 from .results import ReturnResult

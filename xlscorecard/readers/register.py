@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..model import NOT_IN_REGISTER, FinancialYear, Finding, Indicator, Observation, Severity, Source
+from ..core.model import NOT_IN_REGISTER, FinancialYear, Finding, Indicator, Observation, Severity, Source
 from .layout_report import TableReport
 from .template import INDICATORS_NAME
 

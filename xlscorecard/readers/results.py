@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import ComparatorValue, Finding, Indicator, Observation, Severity, SourceFile
-from .claims import PublishedClaim
+from ..core.model import PublishedClaim, ComparatorValue, Finding, Indicator, Observation, Severity, SourceFile
 from .layout_report import TableReport
 
 
@@ -39,6 +38,8 @@ class FolderResult:
     # the refs the register has (empty without a register).
     outside_register: frozenset[str] = field(default=frozenset())
     registered: frozenset[str] = field(default=frozenset())
+    # What the returns printed as their results, for the pipeline to check (core.checks).
+    claims: tuple[PublishedClaim, ...] = field(default=())
 
     @property
     def has_errors(self) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..errors import PeriodError, ValueParseError
-from ..model import (COMMENTARY_HEADINGS, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
+from ..core.model import (COMMENTARY_HEADINGS, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
                      TargetProfile, parse_quartile)
 from .accounting import Ledger, Role
 from .cells import FindingCollector, read_cell

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..model import Finding, Severity, Source
+from ..core.model import Finding, Severity, Source
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from defusedxml.ElementTree import iterparse
 
 from ..errors import ReturnError
-from ..model import Finding, Severity, Source
+from ..core.model import Finding, Severity, Source
 from .safety import Limits
 
 SPREADSHEETML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

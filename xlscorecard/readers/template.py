@@ -9,7 +9,7 @@ import datetime as dt
 from functools import lru_cache
 
 from ..errors import PeriodError
-from ..model import PARTLY_READ, Period, Severity, Source, parse_period
+from ..core.model import PARTLY_READ, Period, Severity, Source, parse_period
 from .cells import read_cell
 from .header import Table
 from .rows import (METADATA_FIELDS, ReadContext, SheetRecords, data_rows, indicator_from_row, ledger_role, number_at,

@@ -8,7 +8,7 @@ layout is recognised and walks its rows.
 
 from __future__ import annotations
 
-from ..model import PARTLY_READ, Severity
+from ..core.model import PARTLY_READ, Severity
 from .claims import claim_from_row, report_period
 from .header import Table
 from .rows import (ReadContext, SheetRecords, data_rows, has_values, indicator_from_row, observations_from_row,

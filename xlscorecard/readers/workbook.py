@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReturnError
-from ..model import PARTLY_READ, Finding, Indicator, Observation, Period, Severity, Source
+from ..core.model import PARTLY_READ, Finding, Indicator, Observation, Period, Severity, Source
 from . import fast_sheets, other_formats
 from .accounting import Ledger, Role, sweep
 from .cells import FindingCollector

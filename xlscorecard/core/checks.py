@@ -9,12 +9,13 @@ silently, because the cell that was meant to be scored is the one with the probl
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath as Path
 
-from .scoring import period_target
+from ..errors import XlscorecardError
+from .scoring import period_target, score_indicator
 from .model import (EARLIER_VALUE, NOT_IN_REGISTER, PARTLY_READ, RETURN_CAVEATS, Finding, Indicator, Observation,
-                    Score, Severity)
+                    PublishedClaim, Score, Severity)
 
 
 def earlier_value_findings(scores: Sequence[Score], observations: Iterable[Observation]) -> list[Finding]:
@@ -116,3 +117,44 @@ def caveat_line(path: str, kinds: dict[str, int]) -> str:
              NOT_IN_REGISTER: "{} refs or names not in the register",
              EARLIER_VALUE: "{} indicators scored on an earlier month because the period's cell is not a figure"}
     return f"{Path(path).name}: " + "; ".join(words[kind].format(count) for kind, count in kinds.items())
+
+
+# Variances are printed to two decimals; anything closer than this is the same figure.
+VARIANCE_TOLERANCE = 0.01
+
+
+def check_claims(claims: Iterable[PublishedClaim], indicators: Mapping[str, Indicator],
+                 observations: list[Observation]) -> list[Finding]:
+    """Compare each claim with the score computed from the same return's values."""
+    findings = []
+    by_ref: dict[str, list[Observation]] = {}
+    for observation in observations:
+        by_ref.setdefault(observation.ref, []).append(observation)
+    for claim in claims:
+        indicator = indicators.get(claim.ref)
+        if indicator is None:
+            continue
+        try:
+            score = score_indicator(indicator, by_ref.get(claim.ref, []), claim.period)
+        except XlscorecardError:
+            continue
+        if claim.variance is not None and score.variance is not None \
+                and abs(round(score.variance, 2) - claim.variance) > VARIANCE_TOLERANCE:
+            findings.append(Finding(
+                Severity.WARNING,
+                f"published % variance {claim.variance:.2f} differs from computed {score.variance:.2f} "
+                f"(value {score.value:g} for {score.value_period.label}, target {score.target:g})",
+                claim.variance_source, claim.ref, "computed figure used; check the return's target or formula"))
+        if claim.dot is not None and score.dot.value not in ("none", claim.dot):
+            findings.append(Finding(
+                Severity.WARNING, f"published DOT '{claim.dot}' differs from computed '{score.dot.value}'",
+                claim.dot_source, claim.ref, "computed DOT used"))
+        if claim.rag is not None and score.rag.value in ("green", "amber", "red") and score.rag.value != claim.rag:
+            findings.append(Finding(
+                Severity.WARNING, f"published RAG '{claim.rag}' differs from computed '{score.rag.value}'",
+                claim.rag_source, claim.ref, "computed RAG used"))
+        if claim.trend is not None and score.trend.value not in ("none", claim.trend):
+            findings.append(Finding(
+                Severity.WARNING, f"published trend '{claim.trend}' differs from computed '{score.trend.value}'",
+                claim.trend_source, claim.ref, "computed trend used"))
+    return findings

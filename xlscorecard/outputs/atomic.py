@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 
 TEMP_PREFIX = ".xlscorecard-tmp-"
 # A temporary file from another machine (on a shared drive) is only removed once it is this old.

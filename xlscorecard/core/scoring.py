@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from .errors import ScoringInputError
+from ..errors import ScoringInputError
 from .model import Dot, Indicator, Observation, Period, Polarity, Rag, Score, TargetProfile, Trend
 
 DEFAULT_TOLERANCE = 5.0

@@ -15,9 +15,9 @@ from typing import Any
 
 from xlsxwriter.format import Format
 
-from ..checks import caveat_line, return_caveats
-from ..model import COMMENTARY_HEADINGS, Indicator, Rag, Score
-from ..summary import requires_improvement, strong_performance
+from ...core.checks import caveat_line, return_caveats
+from ...core.model import COMMENTARY_HEADINGS, Indicator, Rag, Score
+from ...core.summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name

@@ -11,23 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from .bank_holidays import ENGLAND_AND_WALES, FIRST_YEAR, LAST_YEAR
 from .model import Indicator, Observation, Period, SourceFile
 
 DEFAULT_DEADLINE_DAYS = 10
 NO_SERVICE = "(no service named in the register)"
 
 
-@lru_cache(maxsize=16)
-def _bank_holidays(year: int) -> frozenset[dt.date]:
-    import holidays  # a well-kept table of UK bank holidays, with the one-off ones (jubilees, funerals)
-
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
 def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+    """A weekday that is not a bank holiday in England (the one-off ones included: jubilees,
+    the State Funeral), from the table :mod:`.bank_holidays` keeps of the `holidays` package."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"England's bank holidays are known here for {FIRST_YEAR}-{LAST_YEAR}, not {day.year}; "
+                         "run scripts/bank_holidays.py with a wider range")
+    return day.weekday() < 5 and day not in ENGLAND_AND_WALES
 
 
 def deadline(period: Period, working_days: int = DEFAULT_DEADLINE_DAYS) -> dt.date:
@@ -95,7 +93,6 @@ def track_returns(indicators: Iterable[Indicator], observations: Iterable[Observ
 
 
 def saved_times(sources: Sequence[SourceFile]) -> dict[str, dt.datetime]:
-    """When each return was last saved: its workbook property, else its file date (UTC)."""
-    from .readers.properties import workbook_saved_time
-
-    return {s.path: workbook_saved_time(s.path) or s.modified for s in sources}
+    """When each return was last saved: its workbook property (read when the file was first
+    described), else its file date (UTC)."""
+    return {s.path: s.saved or s.modified for s in sources}

@@ -3,8 +3,8 @@
 "December 459.4 against a target of 485 (lower is better): (485 − 459.4) / 485 = +5.28%,
 target met → green. September gave +8.91%, so the direction of travel is worse."
 
-Pure functions over an :class:`~xlscorecard.model.Indicator` and its
-:class:`~xlscorecard.model.Score`; used for the scorecard's cell comments, its flat table and
+Pure functions over an :class:`~xlscorecard.core.model.Indicator` and its
+:class:`~xlscorecard.core.model.Score`; used for the scorecard's cell comments, its flat table and
 ``xlscorecard explain``.
 """
 

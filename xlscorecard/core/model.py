@@ -13,11 +13,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .errors import ValueParseError
+from ..errors import ValueParseError
 from .periods import FinancialYear, Period, PeriodKind, parse_period
 
 __all__ = [
-    "ComparatorValue", "Dot", "Finding", "Frequency", "Indicator", "Observation", "Polarity", "Rag", "Score",
+    "ComparatorValue", "Dot", "Finding", "PublishedClaim", "Frequency", "Indicator", "Observation", "Polarity", "Rag", "Score",
     "Severity", "Source", "SourceFile", "TargetProfile", "Trend", "parse_quartile",
     "FinancialYear", "Period", "PeriodKind", "parse_period",
 ]
@@ -355,6 +355,23 @@ class Finding:
                 self.ref or "", self.message)
 
 
+@dataclass(frozen=True)
+class PublishedClaim:
+    """What a return printed for one indicator at ``period``: variance, DOT and trend, each
+    optional, with the cell each was printed in."""
+
+    ref: str
+    period: Period
+    variance: float | None = None
+    dot: str | None = None
+    trend: str | None = None
+    variance_source: Source | None = None
+    dot_source: Source | None = None
+    trend_source: Source | None = None
+    rag: str | None = None
+    rag_source: Source | None = None
+
+
 # Finding kinds that say a return was not read as a whole, with what each means to an officer.
 PARTLY_READ = "partly-read"
 NOT_IN_REGISTER = "not-in-register"
@@ -430,7 +447,8 @@ class SourceFile:
 
     ``modified`` is the file's modification time (timezone-aware UTC); ``layout`` names the
     reader that understood it, ``None`` when none did; ``records`` counts the observations it gave;
-    ``tables`` says, one line per table read, how it was read (layout, header, periods, cells).
+    ``tables`` says, one line per table read, how it was read (layout, header, periods, cells);
+    ``saved`` is when the workbook says it was last saved (``None`` when it does not say).
     """
 
     path: str
@@ -440,3 +458,4 @@ class SourceFile:
     records: int = 0
     layout: str | None = None
     tables: tuple[str, ...] = ()
+    saved: dt.datetime | None = None

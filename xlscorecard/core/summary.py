@@ -1,6 +1,6 @@
 """Summary statistics, the headline and the exception lists (SPEC rules 7 and 8).
 
-Pure functions over :class:`~xlscorecard.model.Score` records, producing the counts and the
+Pure functions over :class:`~xlscorecard.core.model.Score` records, producing the counts and the
 "49% (39)" shares exactly as the council's reports print them.
 """
 

@@ -1,6 +1,6 @@
 """Benchmarking: the council's rank and quartile in its comparator group (SPEC rule 6).
 
-Pure functions over :class:`~xlscorecard.model.ComparatorValue` rows. The council's own row is
+Pure functions over :class:`~xlscorecard.core.model.ComparatorValue` rows. The council's own row is
 found by its area code, or failing that by its name ("St Helens Borough Council" matches the
 area "St. Helens"). The quartile is about the table's data year, which is usually a year or more
 behind the scorecard; the scorecard always shows the two together.
@@ -35,7 +35,7 @@ class Benchmark:
     """Where the council stands in one comparator table.
 
     ``rank`` counts from the best (1) among ``size`` authorities including the council; ties share
-    the better rank. ``quartile`` is 1 (top 25%) to 4, as :func:`~xlscorecard.scoring.quartile`.
+    the better rank. ``quartile`` is 1 (top 25%) to 4, as :func:`~xlscorecard.core.scoring.quartile`.
     """
 
     ref: str

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..model import Indicator, Observation, Period, PeriodKind, Rag, Score
-from ..periods import MONTH_NAMES
+from ...core.model import Indicator, Observation, Period, PeriodKind, Rag, Score
+from ...core.periods import MONTH_NAMES
 from .data import PriorityGroup, Scorecard
 from .formats import FLAG_MARKS, Formats
 from .sheet import Sheet, sheet_name

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, UsageError
-from .output import TEMP_PREFIX, is_read_only, lock_file, write_problem
+from .outputs.atomic import TEMP_PREFIX, is_read_only, lock_file, write_problem
 from .readers.listing import Listing, display, file_kind, require_file
 
 
@@ -119,7 +119,7 @@ def _check_writable(out: Output) -> None:
         raise OutputError(f"{display(path)} is open in Excel (its lock file {display(lock.name)} is beside it): "
                           "close it and run again, or choose another file name; nothing was written")
     if out.kind == "records":
-        from .records import check_records_path
+        from .outputs.records import check_records_path
         check_records_path(path)
     elif out.kind == "history":
         from .history import check_history_file

@@ -13,8 +13,8 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
-from ..model import Rag
-from .template import Template
+from ...core.model import Rag
+from .style import Template
 
 VARIANCE_FORMAT = '0.00"%"'     # variances are stored as percentage points: 5.28 shows "5.28%"
 VALUE_FORMAT = "General"

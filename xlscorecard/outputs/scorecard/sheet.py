@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..errors import OutputError
+from ...errors import OutputError
 
 MAX_SHEET_NAME = 31
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
 
-from ..errors import OutputError
-from ..marks import WORKBOOK_PROPERTY
+from ...errors import OutputError
+from ...marks import WORKBOOK_PROPERTY
 from .data import ScorecardData, Scorecard
 from .fast_worksheet import ScorecardWorkbook, ScorecardWorksheet
 from .formats import Formats
@@ -19,7 +19,7 @@ from .priority_sheets import write_priority_sheets
 from .summary_sheet import write_summary_sheet
 from .tables import (write_all_indicators, write_commentary, write_data_quality, write_exceptions, write_returns,
                      write_sources)
-from .template import Template, load_template
+from .style import Template, load_template
 
 __all__ = ["ScorecardData", "Template", "load_template", "write_scorecard"]
 

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
+from ...errors import OutputError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -7,8 +7,8 @@ indicators with data, as in the Q2 2021/22 report; data gaps are a share of all 
 
 from __future__ import annotations
 
-from ..model import Rag
-from ..summary import share
+from ...core.model import Rag
+from ...core.summary import share
 from .data import Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name

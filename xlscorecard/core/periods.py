@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, total_ordering
 
-from .errors import PeriodError
+from ..errors import PeriodError
 
 ACCEPTED_PERIODS = (
     "a quarter ('2020/21 Q3', 'Q3 2020/21', 'Q3 20/21', 'Quarter 3 2020/21'), "

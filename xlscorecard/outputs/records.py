@@ -14,10 +14,10 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .errors import OutputError
-from .marks import PARQUET_KEY
-from .model import Indicator, Rag, Score
-from .output import atomic_output
+from ..errors import OutputError
+from ..marks import PARQUET_KEY
+from ..core.model import Indicator, Rag, Score
+from .atomic import atomic_output
 
 COLUMNS = (
     "ref", "indicator", "priority", "outcome", "tier", "polarity", "frequency", "period", "value",

@@ -6,8 +6,8 @@ holds its word (and symbol), taken from here so all sheets say the same thing.
 
 from __future__ import annotations
 
-from ..model import Dot, Indicator, Rag, Score, Trend
-from .template import Template
+from ...core.model import Dot, Indicator, Rag, Score, Trend
+from .style import Template
 
 
 def rag_word(template: Template, rag: Rag) -> str:

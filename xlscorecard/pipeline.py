@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from .errors import ReturnError
 from .history import History, PastRun, merge_with_history
-from .model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, SourceFile,
+from .core.model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, SourceFile,
                     parse_period)
-from .scoring import DEFAULT_TOLERANCE, score_indicator
-from .benchmark import Benchmark, benchmarks
-from .checks import earlier_value_findings, fraction_findings, period_target_findings
-from .summary import GroupSummary, summarise_group
-from .tracker import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
+from .core.scoring import DEFAULT_TOLERANCE, score_indicator
+from .core.ranking import Benchmark, benchmarks
+from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
+from .core.summary import GroupSummary, summarise_group
+from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
 
 if TYPE_CHECKING:
     from .readers.safety import Limits
@@ -160,6 +160,7 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
     else:
         scores = _score(indicators, observations, chosen, tolerance)
     outside_scores = _score(outside, observations, chosen, tolerance)
+    findings += claim_findings(read, [*indicators, *outside])
     findings += earlier_value_findings([*scores, *outside_scores], read.observations)
     findings += period_target_findings(indicators, read.observations, read.registered)
     findings += fraction_findings(scores)
@@ -178,7 +179,7 @@ def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
     if not comparators:
         return {}, []
     if area is None:
-        from .writer import load_template
+        from .outputs.scorecard import load_template
         area = load_template().council
     by_ref = {i.ref: i for i in indicators}
     ranked = benchmarks(comparators, {ref: i.polarity for ref, i in by_ref.items()}, area)
@@ -211,7 +212,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     :func:`default_scorecard_name` in the current folder and ``history`` to a file beside it.
     ``on_listed`` is called with the number of files to read, before reading them.
 
-    All or nothing: every output is checked before any work (:mod:`xlscorecard.outputs`); the
+    All or nothing: every output is checked before any work (:mod:`xlscorecard.preflight`); the
     scorecard and records are written to temporary files, the history is committed, and only
     then are the files moved into place. If a step fails, no file is replaced and the history is
     not changed. Raises :class:`~xlscorecard.errors.UsageError` when an output is an input,
@@ -220,7 +221,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     :class:`~xlscorecard.errors.PartlyWritten` in the one case where something was: the history
     was committed but a file could not then be moved into place.
     """
-    from .outputs import check_outputs, inputs_of, output
+    from .preflight import check_outputs, inputs_of, output
     from .publish import publish
     from .readers.listing import list_folder
 
@@ -298,6 +299,22 @@ def _with_history(store: History, indicators: Sequence[Indicator], observations:
     return merged + [o for o in observations if o.ref not in known]
 
 
+def claim_findings(read, indicators: Iterable[Indicator]) -> list[Finding]:
+    """The results the returns printed (variance, DOT, trend, RAG) checked against the scores
+    computed from their values, with the register's targets."""
+    return check_claims(read.claims, {i.ref: i for i in indicators}, list(read.observations))
+
+
+def validate_folder(returns_dir: str | Path, *, period: Period | str | None = None,
+                    register: str | Path | None = None, limits: "Limits | None" = None):
+    """``xlscorecard validate``: the folder read, with the returns' printed results checked."""
+    from .readers import DEFAULT_LIMITS, read_folder
+
+    read = read_folder(returns_dir, period=period, register_path=register, limits=limits or DEFAULT_LIMITS)
+    claims = claim_findings(read, read.indicators)
+    return replace(read, findings=tuple(sorted([*read.findings, *claims], key=Finding.sort_key))) if claims else read
+
+
 def unscored(refs, observations: Iterable[Observation], period: Period) -> list[tuple[str, str, Score]]:
     """Refs with values and nothing to score them with (no polarity): their latest value up to
     the period, shown as read."""
@@ -330,3 +347,38 @@ def _first_problem(findings: Iterable[Finding]) -> str | None:
         return None
     first = errors[0]
     return f"{Path(first.source.path).name if first.source.path else ''}: {first.message}".strip(": ")
+
+
+# -- the return form: the register read, the form written -----------------------------------
+
+def load_register(path: str | Path) -> tuple[Indicator, ...]:
+    """The indicators of a register workbook, read as ``consolidate`` reads it.
+
+    Raises :class:`ReturnError` when the register cannot be read or describes no indicator.
+    """
+    from .readers import DEFAULT_LIMITS, read_register  # the readers are only needed when a register is given
+    from .readers.listing import require_file
+
+    require_file(path, "register")
+
+    register, findings, _ = read_register([Path(path)], None, DEFAULT_LIMITS)
+    errors = [finding for finding in findings if finding.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        raise ReturnError(f"the register {Path(path).name} could not be read: {first.message}"
+                          + (f" ({first.action})" if first.action else ""))
+    if not len(register):
+        raise ReturnError(f"the register {Path(path).name} describes no indicators; it needs an Indicators sheet "
+                          "with Ref, Name and Polarity columns (see templates/README.md)")
+    return register.indicators
+
+
+def make_return_template(out: str | Path, *, register_path: str | Path | None = None, service: str | None = None,
+                         period: Period | str | None = None) -> Path:
+    """``xlscorecard template``: a return for ``service``, pre-filled from the register when given.
+    The template is never written over the register (a usage error, before any work)."""
+    from .outputs.return_form import write_return_template
+    from .preflight import check_outputs, inputs_of, output
+    check_outputs([output("template", out, "--out")], inputs_of(register=register_path))
+    indicators = load_register(register_path) if register_path is not None else ()
+    return write_return_template(out, indicators=indicators, service=service, period=period)

@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..benchmark import Benchmark
-from ..explain import Forecast, explain, year_end_forecast
-from ..tracker import ServiceReturn
-from ..model import Finding, Indicator, Observation, Period, Score, SourceFile
-from ..summary import GroupSummary, headline, summarise
-from .template import Template
+from ...core.ranking import Benchmark
+from ...core.explain import Forecast, explain, year_end_forecast
+from ...core.deadlines import ServiceReturn
+from ...core.model import Finding, Indicator, Observation, Period, Score, SourceFile
+from ...core.summary import GroupSummary, headline, summarise
+from .style import Template
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ because no row of it looks like a header (never two column names on one row).
 
 from __future__ import annotations
 
-from .periods import Period
+from ..core.periods import Period
 
 
 def instructions_title(service: str | None, period: Period | None) -> str:

@@ -23,11 +23,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .errors import OutputError, ReturnError
-from .output import atomic_output
-from .model import Frequency, Indicator, Period, Polarity, Severity, TargetProfile
-from .periods import PeriodKind, parse_period
-from .return_template_text import INSTRUCTIONS, instructions_title
+from ..errors import OutputError, ReturnError
+from .atomic import atomic_output
+from ..core.model import Frequency, Indicator, Period, Polarity, Severity, TargetProfile
+from ..core.periods import PeriodKind, parse_period
+from .return_form_text import INSTRUCTIONS, instructions_title
 
 __all__ = ["INDICATOR_COLUMNS", "VALUE_COLUMNS", "due_periods", "load_register", "make_return_template",
            "select_indicators", "write_return_template"]
@@ -315,37 +315,3 @@ def write_return_template(path: str | Path, *, indicators: Sequence[Indicator] =
         raise OutputError(f"could not write {path}: {error.strerror or error}; if it is open in Excel, close it "
                           "and run again") from error
     return path
-
-
-# -- the register and the one call the command line makes -------------------------------------
-
-def load_register(path: str | Path) -> tuple[Indicator, ...]:
-    """The indicators of a register workbook, read as ``consolidate`` reads it.
-
-    Raises :class:`ReturnError` when the register cannot be read or describes no indicator.
-    """
-    from .readers import DEFAULT_LIMITS, read_register  # the readers are only needed when a register is given
-    from .readers.listing import require_file
-
-    require_file(path, "register")
-
-    register, findings, _ = read_register([Path(path)], None, DEFAULT_LIMITS)
-    errors = [finding for finding in findings if finding.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        raise ReturnError(f"the register {Path(path).name} could not be read: {first.message}"
-                          + (f" ({first.action})" if first.action else ""))
-    if not len(register):
-        raise ReturnError(f"the register {Path(path).name} describes no indicators; it needs an Indicators sheet "
-                          "with Ref, Name and Polarity columns (see templates/README.md)")
-    return register.indicators
-
-
-def make_return_template(out: str | Path, *, register_path: str | Path | None = None, service: str | None = None,
-                         period: Period | str | None = None) -> Path:
-    """``xlscorecard template``: a return for ``service``, pre-filled from the register when given.
-    The template is never written over the register (a usage error, before any work)."""
-    from .outputs import check_outputs, inputs_of, output
-    check_outputs([output("template", out, "--out")], inputs_of(register=register_path))
-    indicators = load_register(register_path) if register_path is not None else ()
-    return write_return_template(out, indicators=indicators, service=service, period=period)
