@@ -79,26 +79,6 @@ def test_a_restated_earlier_value_is_a_finding_and_the_new_value_is_kept(tmp_pat
     assert (finding.source.path, finding.source.cell) == ("cyp.xlsx", "B4")
 
 
-def test_restatements_are_what_recording_would_report_without_writing(tmp_path):
-    with History(tmp_path / "h.sqlite") as history:
-        history.record(Q2, [CIN], [obs(SEP, 441.8)])
-        history.record(Q3, [CIN], [obs(SEP, 441.8), obs(DEC, 459.4)])  # a first Q3 run: not "earlier"
-        rerun = [obs(SEP, 445.0), obs(DEC, 460.0)]
-        before = stored_rows(tmp_path / "h.sqlite")
-        predicted = history.restatements(Q3, [CIN], rerun)
-        assert stored_rows(tmp_path / "h.sqlite") == before
-        recorded = history.record(Q3, [CIN], rerun)
-    # Q3's own earlier rows are replaced, not restated; Q2's September (441.8) is restated by the re-run.
-    assert [f.message for f in predicted] == [f.message for f in recorded] == [
-        "CYP-01 Sep 2020 restated: 441.8 before, 445.0 now"]
-    with History(tmp_path / "other.sqlite") as history:
-        history.record(Q2, [CIN], [obs(SEP, 441.8)])
-        predicted = history.restatements(Q3, [CIN], [obs(SEP, 445.0), obs(DEC, 459.4)])
-        recorded = history.record(Q3, [CIN], [obs(SEP, 445.0), obs(DEC, 459.4)])
-    assert [f.message for f in predicted] == [f.message for f in recorded]
-    assert len(predicted) == 1 and "441.8" in predicted[0].message
-
-
 def test_reading_past_values_skips_the_covered_ones_and_keeps_the_order(tmp_path):
     """The returns give some periods again: only the others are read, in period order, the
     same as reading everything and dropping the covered ones."""

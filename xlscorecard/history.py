@@ -108,11 +108,10 @@ class History:
         if self._identity() == (0, 0, 0):
             _run_script(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
 
-    def _write(self, work, on_locked: Callable[[], None] | None = None,
-               before_commit: Callable[[], None] | None = None):
+    def _write(self, work, before_commit: Callable[[object], None] | None = None):
         """Run ``work(db)`` in one immediate transaction: all of it lands, or none.
-        ``on_locked`` is called once the file is this run's to write; ``before_commit`` once the
-        work is done, and the transaction is rolled back if it raises."""
+        ``before_commit`` is called with the work's result once it is done, and the transaction
+        is rolled back if it raises."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -121,11 +120,9 @@ class History:
                                    "run again when it has finished") from error
             raise HistoryError(self._not_updated(error)) from error
         try:
-            if on_locked is not None:
-                on_locked()
             result = work(self._db)
             if before_commit is not None:
-                before_commit()
+                before_commit(result)
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             self._rollback()
@@ -150,17 +147,15 @@ class History:
     # -- writing --------------------------------------------------------------------------
     def record(self, period: Period, indicators: Iterable[Indicator], observations: Iterable[Observation],
                *, met_or_within_pct: int | None = None, recorded_at: dt.datetime | None = None,
-               on_locked: Callable[[], None] | None = None,
-               before_commit: Callable[[], None] | None = None) -> list[Finding]:
+               before_commit: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
         """Store one consolidation; return findings for values restated for earlier periods.
 
         Re-running the same period replaces that period's rows (it is idempotent). One value is
         kept per indicator and period (a second one for the same period replaces the first). A
         value for an earlier period that differs from the one the history holds (whatever file
         gave either) is recorded as a restatement and reported as a warning, and the new value
-        is kept. ``on_locked`` is called once no other run can write the file until this one
-        has; ``before_commit`` when everything is written but not yet committed: if it raises,
-        nothing is.
+        is kept. ``before_commit`` is called with those findings when everything is written but
+        not yet committed: if it raises, nothing is.
         """
         indicators = list(indicators)
         fy_of = _years(indicators, period)
@@ -196,21 +191,9 @@ class History:
                        (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
             return findings
 
-        return self._write(work, on_locked, before_commit)
+        return self._write(work, before_commit)
 
     # -- reading --------------------------------------------------------------------------
-    def restatements(self, period: Period, indicators: Iterable[Indicator],
-                     observations: Iterable[Observation]) -> list[Finding]:
-        """The findings :meth:`record` would return for these observations, without writing:
-        a run can show them in its scorecard while the history is being written."""
-        restated_from = _restater(self._db, period, list(indicators))
-        findings = []
-        for o in observations:
-            before = restated_from(o)
-            if before is not _NOTHING:
-                findings.append(_restatement(o, before, period))
-        return findings
-
     def renamed(self, period: Period, indicators: Iterable[Indicator]) -> list[Finding]:
         """A finding for each indicator whose name differs from the one the latest other run
         recorded for it in the same framework year: it is still the same indicator, and keeps

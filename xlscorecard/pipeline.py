@@ -117,16 +117,15 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     may unpack to and how much of it is read (default: the readers' ``DEFAULT_LIMITS``).
     Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
-    return _assess(returns_dir, period=period, register=register, history=history,
-                   record="now" if record else "no", tolerance=tolerance, on_file=on_file, area=area,
-                   limits=limits)[0]
+    return _assess(returns_dir, period=period, register=register, history=history, record=record,
+                   tolerance=tolerance, on_file=on_file, area=area, limits=limits)[0]
 
 
-def _assess(returns_dir, *, period, register, history, record: str, tolerance, on_file, area,
+def _assess(returns_dir, *, period, register, history, record: bool, tolerance, on_file, area,
             limits, listing=None) -> tuple[Assessment, list[Observation]]:
-    """:func:`assess`, and the returns' own observations (what a run records). ``record`` is
-    ``"now"``, ``"no"``, or ``"later"``: the caller records; the findings the recording would
-    give (restated values) are included already."""
+    """:func:`assess`, and the returns' own observations (what a run records). With ``record``
+    false an existing history is only read: :func:`consolidate` records the run itself, once
+    its outputs are written (publish.py)."""
     from .readers import DEFAULT_LIMITS, read_folder  # imported here: `xlscorecard --help` stays fast
 
     folder = Path(returns_dir)
@@ -146,17 +145,15 @@ def _assess(returns_dir, *, period, register, history, record: str, tolerance, o
     findings += benchmark_findings
     observations = list(read.observations)
     previous = None
-    if history is not None and (record == "now" or Path(history).exists()):
+    if history is not None and (record or Path(history).exists()):
         with History(history) as store:
             observations = _with_history(store, indicators, observations, chosen)
             findings += store.renamed(chosen, indicators)
             previous = store.run(chosen.previous())
             scores = _score(indicators, observations, chosen, tolerance)
-            if record == "now":
+            if record:
                 findings += store.record(chosen, indicators, read.observations,
                                          met_or_within_pct=summarise_group("Total", scores).target.met_or_within_pct)
-            elif record == "later":
-                findings += store.restatements(chosen, indicators, read.observations)
     else:
         scores = _score(indicators, observations, chosen, tolerance)
     outside_scores = _score(outside, observations, chosen, tolerance)
@@ -235,14 +232,14 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     if on_listed is not None:
         on_listed(len(listing.files))
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
-                               record="later", tolerance=tolerance, on_file=on_file, area=area, limits=limits,
+                               record=False, tolerance=tolerance, on_file=on_file, area=area, limits=limits,
                                listing=listing)
     if out is None:  # its name was known only once the period was: checked now, still before writing
         out = folder / default_scorecard_name(result.period)
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
     out = Path(out)
-    publish(result, returned, out, Path(records) if records is not None else None, history_path, template,
-            returns_position(result, deadline_days))
+    result = publish(result, returned, out, Path(records) if records is not None else None, history_path, template,
+                     lambda written: returns_position(written, deadline_days))
     return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
                          result.scores, result.findings, result.sources, result.total, result.previous, out,
                          Path(records) if records is not None else None, history_path)

@@ -1,12 +1,12 @@
 """Writing a run's outputs all or nothing, once its returns are read and scored.
 
-The scorecard and the records are written to temporary files beside their targets while the
-history records the run (in a second process when that is safe and pays: alongside.py). Only
-when both files are written is the history let commit, and only once it has are the files
-moved into place. So if any step fails, no file is replaced and the history is not changed.
-The one case where part is written, a file that cannot be moved into place after the history
-committed (a colleague opened the scorecard in Excel during the run), is a
-:class:`~xlscorecard.errors.PartlyWritten` whose one sentence says what was written and what not.
+The history records the run in one transaction. Before it commits, the scorecard and the
+records are written to temporary files beside their targets, with the restated values the
+recording found among their findings; only when both are written does the history commit, and
+only once it has are the files moved into place. So if any step fails, no file is replaced and
+the history is not changed. The one case where part is written, a file that cannot be moved into
+place after the history committed (a colleague opened the scorecard in Excel during the run), is
+a :class:`~xlscorecard.errors.PartlyWritten` whose one sentence says what was written and what not.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .alongside import Alongside
 from .errors import OutputError, PartlyWritten
 from .history import History
-from .core.model import Observation, Period
+from .core.model import Finding, Observation, Period
 from .outputs.atomic import Staged
 from .outputs.records import record_rows, write_records_to
 from .stopping import HeldStops
@@ -29,27 +29,28 @@ if TYPE_CHECKING:
     from .pipeline import Assessment
     from .core.deadlines import ServiceReturn
 
-# Up to this many indicators the history is written by a second process while the scorecard is
-# (alongside.py). Above it, a hub's consolidation of hundreds of councils, the two processes'
-# memory would grow to about twice one's (2.0 GB against 1.3 GB at 200,000 indicators, bench/),
-# so the history is written after the scorecard, in this process.
-ALONGSIDE_MAX_INDICATORS = 20_000
-
 
 def publish(result: "Assessment", returned: list[Observation], out: Path, records: Path | None,
-                   history_path: Path | None, template, returns: Sequence["ServiceReturn"]) -> None:
-    """Write the scorecard and records to temporary files while the history is recorded (in a
-    second process, alongside.py), let the history commit once both are written, then move them
-    into place. A stop (Ctrl+C, SIGTERM) is held back from the commit until the files are placed."""
+            history_path: Path | None, template,
+            returns_of: Callable[["Assessment"], Sequence["ServiceReturn"]]) -> "Assessment":
+    """Record the run in the history; before it commits, write the scorecard and records to
+    temporary files (with the restatements the recording found); then move them into place.
+    A stop (Ctrl+C, SIGTERM) is held back from the commit until the files are placed. Returns
+    the assessment as written, its findings including the restatements."""
     held = HeldStops()
     staged: list[Staged] = []
+    written = result
 
-    def record(ready: Callable[[], None], go: Callable[[], None]) -> None:
-        if history_path is None:
-            ready()
-            go()
-            return
-        _record_history(history_path, result, returned, ready, go)
+    def write_outputs(restated: list[Finding]) -> None:
+        nonlocal written
+        if restated:
+            written = replace(result, findings=tuple(sorted([*result.findings, *restated], key=Finding.sort_key)))
+        with staged[0].writing() as temporary:
+            _write_scorecard(temporary, written, template, returns_of(written))
+        if records is not None:
+            with staged[1].writing() as temporary:
+                write_records_to(record_rows(written.indicators, written.scores), temporary, records.suffix)
+        held.start()  # from the commit to the last file placed, a stop waits
 
     creating = HeldStops()  # a stop between making a temporary file and listing it would leave it behind
     try:
@@ -60,12 +61,10 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
                 staged.append(Staged(records))
         finally:
             creating.release()
-        with Alongside(record, fork=len(result.indicators) <= ALONGSIDE_MAX_INDICATORS, on_go=held.start):
-            with staged[0].writing() as temporary:
-                _write_scorecard(temporary, result, template, returns)
-            if records is not None:
-                with staged[1].writing() as temporary:
-                    write_records_to(record_rows(result.indicators, result.scores), temporary, records.suffix)
+        if history_path is None:
+            write_outputs([])
+        else:
+            _record_history(history_path, result, returned, write_outputs)
         _place(staged, history_path, result.period)
     finally:
         for file in staged:
@@ -76,15 +75,18 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
         except KeyboardInterrupt as stop:  # it came once the history was let commit: the files were placed
             stop.finished = committed
             raise
+    return written
 
 
-def _record_history(path: Path, result: "Assessment", returned: list[Observation], ready, go) -> None:
-    """Record the run in the history at ``path``, committing only if ``go()`` returns. A history
-    this run created is removed again if the run records nothing in it."""
+def _record_history(path: Path, result: "Assessment", returned: list[Observation],
+                    before_commit: Callable[[list[Finding]], None]) -> None:
+    """Record the run in the history at ``path``, calling ``before_commit`` with the findings
+    the recording gives before it commits. A history this run created is removed again if the
+    run records nothing in it."""
     created = not path.exists()
     try:
         with History(path) as store:
-            store.record(result.period, result.indicators, returned, on_locked=ready, before_commit=go,
+            store.record(result.period, result.indicators, returned, before_commit=before_commit,
                          met_or_within_pct=result.total.target.met_or_within_pct)
     except BaseException:
         if created:
