@@ -31,7 +31,7 @@ def members(path) -> dict[str, bytes]:
 
 
 def test_the_fast_worksheet_is_the_default():
-    assert writer.WORKSHEET_CLASS is ScorecardWorksheet
+    assert writer.worksheet_class() is ScorecardWorksheet
 
 
 def test_an_ordinary_scorecard_is_the_same_file_as_xlsxwriter_writes(data, tmp_path, monkeypatch):
@@ -113,3 +113,18 @@ def test_a_large_scorecard_is_zipped_fast_with_the_same_parts(data, tmp_path, mo
     with zipfile.ZipFile(row_by_row) as archive:
         assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
     assert row_by_row.stat().st_size > row_by_row_default.stat().st_size * 1.05
+
+
+def test_without_the_internals_it_needs_the_scorecard_is_written_by_stock_xlsxwriter(data, tmp_path, monkeypatch):
+    """An xlsxwriter that lacks a private member the fast worksheet replaces: no error, and stock
+    xlsxwriter's worksheet writes the scorecard (the same bytes, as the test above shows)."""
+    from xlscorecard.outputs.scorecard import fast_worksheet
+
+    assert fast_worksheet.rendering_ok() and fast_worksheet.zipping_ok()
+    monkeypatch.delattr(Worksheet, "_calculate_spans")
+    assert not fast_worksheet.rendering_ok() and writer.worksheet_class() is Worksheet
+    monkeypatch.undo()
+    monkeypatch.setattr(writer, "rendering_ok", lambda: False)
+    assert writer.worksheet_class() is Worksheet
+    written = write_scorecard(data, tmp_path / "stock.xlsx")
+    assert members(written)["xl/worksheets/sheet2.xml"].count(b"<c r=") > 500

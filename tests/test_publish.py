@@ -57,3 +57,38 @@ def test_restated_values_reach_the_scorecard(tmp_path):
     assert f"{september.value + 1}" in restated[0].message
     quality = load_workbook(tmp_path / "b.xlsx")["Data quality"]
     assert any("restated" in str(cell.value) for row in quality.iter_rows() for cell in row)
+
+
+def test_the_templates_tolerance_and_council_reach_the_scoring_and_the_ranking(tmp_path):
+    """[scoring] tolerance_pct = 50 makes every red within 50% amber; without --tolerance the
+    template's setting is the framework default (the samples give 29 / 8 / 21 / 2 at 5)."""
+    template = tmp_path / "wide.toml"
+    template.write_text('[scoring]\ntolerance_pct = 50.0\n[council]\nname = "Anytown Council"\n', encoding="utf-8")
+    plain = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "a.xlsx", use_history=False)
+    wide = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "b.xlsx", use_history=False,
+                       template=template)
+    within_50 = [s for s in plain.scores if s.rag.value == "red" and s.variance is not None and s.variance >= -50]
+    assert (plain.total.target.within_tolerance, plain.total.target.off_target) == (8, 21)
+    assert wide.total.target.within_tolerance == 8 + len(within_50) > 8
+    assert wide.total.target.off_target == 21 - len(within_50)
+    given = consolidate(Q3_SAMPLES, period="2020/21 Q3", out=tmp_path / "c.xlsx", use_history=False,
+                        template=template, tolerance=5)
+    assert given.total.target.off_target == 21  # --tolerance wins over the template
+
+
+def test_the_council_named_by_the_template_is_found_in_a_comparator_table(tmp_path):
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for path in Q3_SAMPLES.iterdir():
+        (returns / path.name).write_bytes(path.read_bytes())
+    (returns / "comparators-CYP-01.csv").write_text(
+        "Area code,Area name,Value\nE1,Anytown Council,400\nE2,Othertown,450\nE3,Elsewhere,500\nE4,Faraway,550\n",
+        encoding="utf-8")
+    template = tmp_path / "anytown.toml"
+    template.write_text('[council]\nname = "Anytown Council"\n', encoding="utf-8")
+    plain = consolidate(returns, period="2020/21 Q3", out=tmp_path / "a.xlsx", use_history=False)
+    assert [f.ref for f in plain.findings if "has no row for St Helens" in f.message] == ["CYP-01"]
+    result = consolidate(returns, period="2020/21 Q3", out=tmp_path / "s.xlsx", use_history=False, template=template)
+    assert not [f for f in result.findings if "has no row for" in f.message]
+    # Anytown's 400 is the lowest of the four, and lower is better for CYP-01: the 1st quartile.
+    assert next(s for s in result.scores if s.ref == "CYP-01").quartile == 1

@@ -231,9 +231,12 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     check_outputs(outputs, inputs)
     if on_listed is not None:
         on_listed(len(listing.files))
+    from .outputs.scorecard import load_template
+
+    style = load_template(template)  # the council's name and its framework-wide tolerance, as the template sets them
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
-                               record=False, tolerance=tolerance, on_file=on_file, area=area, limits=limits,
-                               listing=listing)
+                               record=False, tolerance=style.tolerance if tolerance is None else tolerance,
+                               on_file=on_file, area=area or style.council, limits=limits, listing=listing)
     if out is None:  # its name was known only once the period was: checked now, still before writing
         out = folder / default_scorecard_name(result.period)
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.worksheet import Worksheet
 
 from ...errors import OutputError
 from ...marks import WORKBOOK_PROPERTY
 from .data import ScorecardData, Scorecard
-from .fast_worksheet import ScorecardWorkbook, ScorecardWorksheet
+from .fast_worksheet import ScorecardWorkbook, ScorecardWorksheet, rendering_ok
 from .formats import Formats
 from .priority_sheets import write_priority_sheets
 from .summary_sheet import write_summary_sheet
@@ -35,8 +36,16 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "str
 # writes its rows top to bottom, which that mode needs (tests/test_writer_large.py).
 LARGE_SCORECARD_INDICATORS = 20_000
 LARGE_WORKBOOK_OPTIONS = {**WORKBOOK_OPTIONS, "in_memory": False, "constant_memory": True}
-# Renders rows several times faster than xlsxwriter's own worksheet, to the same bytes.
-WORKSHEET_CLASS = ScorecardWorksheet
+# Renders rows several times faster than xlsxwriter's own worksheet, to the same bytes; stock
+# xlsxwriter's worksheet where this xlsxwriter lacks the internals it needs.
+WORKSHEET_CLASS = None
+
+
+def worksheet_class() -> type:
+    """The worksheet the scorecard is written with (WORKSHEET_CLASS when set, for tests)."""
+    if WORKSHEET_CLASS is not None:
+        return WORKSHEET_CLASS
+    return ScorecardWorksheet if rendering_ok() else Worksheet
 # Above this many indicators the parts are zipped at zlib's fastest level: compressing is then
 # a tenth of the writing time, and the file about a third larger. A council's scorecard keeps
 # xlsxwriter's default, where the difference is a few milliseconds.
@@ -54,7 +63,7 @@ def write_scorecard(data: ScorecardData, path: str | Path, template: Template | 
     large = len(card.data.indicators) > LARGE_SCORECARD_INDICATORS
     workbook = ScorecardWorkbook(str(path), LARGE_WORKBOOK_OPTIONS if large else WORKBOOK_OPTIONS,
                                  compress_level=1 if len(card.data.indicators) > FAST_ZIP_INDICATORS else None)
-    workbook.worksheet_class = WORKSHEET_CLASS
+    workbook.worksheet_class = worksheet_class()
     workbook.set_properties({
         "title": f"Performance Scorecard, {card.period.long_label}",
         "subject": f"{card.council} performance against target",

@@ -16,10 +16,42 @@ import threading
 import zipfile
 
 import xlsxwriter.workbook
-from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
-from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple, Worksheet
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+# This module overrides xlsxwriter's private rendering (setup.cfg bounds xlsxwriter to the minor
+# versions tests/test_fast_worksheet.py compares byte for byte). Where a version lacks what it
+# needs, the scorecard is written by stock xlsxwriter instead, with no error (rendering_ok()).
+try:
+    from xlsxwriter.utility import _preserve_whitespace
+    from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple
+except ImportError:  # pragma: no cover - only on an xlsxwriter outside the tested range
+    _preserve_whitespace = None
+    CellBlankTuple = CellDatetimeTuple = CellNumberTuple = CellStringTuple = None
 
 _NUMBER_KINDS = (CellNumberTuple, CellDatetimeTuple)
+# The private members of xlsxwriter's Worksheet the fast rendering calls or replaces.
+WORKSHEET_INTERNALS = ("_write_string", "_write_number", "_write_blank", "_write_rows", "_write_single_row",
+                       "_calculate_spans", "_write_cell", "_write_row", "_write_empty_row", "_escape_data",
+                       "_escape_control_characters")
+WORKSHEET_ATTRIBUTES = ("table", "row_spans", "row_info", "col_info", "comments", "str_table", "previous_row",
+                        "dim_rowmin", "dim_rowmax", "dim_colmin", "dim_colmax", "constant_memory", "fh")
+
+
+def rendering_ok() -> bool:
+    """Whether this xlsxwriter has the internals the fast worksheet uses."""
+    if _preserve_whitespace is None or CellStringTuple is None:
+        return False
+    if not all(callable(getattr(Worksheet, name, None)) for name in WORKSHEET_INTERNALS):
+        return False
+    probe = Worksheet()
+    return all(hasattr(probe, name) for name in WORKSHEET_ATTRIBUTES)
+
+
+def zipping_ok() -> bool:
+    """Whether this xlsxwriter zips through ``xlsxwriter.workbook.ZipFile`` in ``_store_workbook``."""
+    return hasattr(xlsxwriter.workbook, "ZipFile") and callable(getattr(xlsxwriter.workbook.Workbook,
+                                                                        "_store_workbook", None))
 _COLUMN_NAMES: list[str] = [xl_col_to_name(col) for col in range(702)]  # A to ZZ
 
 
@@ -231,6 +263,8 @@ class ScorecardWorkbook(xlsxwriter.workbook.Workbook):
     def _store_workbook(self) -> None:
         # xlsxwriter makes its ZipFile by its module's name for it, and the members' ZipInfo
         # (whose level wins over the archive's); both are swapped for the call, under a lock.
+        if not zipping_ok():  # pragma: no cover - only on an xlsxwriter outside the tested range
+            return super()._store_workbook()
         level = self.compress_level
         with _ZIP_SWAP:
             original = xlsxwriter.workbook.ZipFile
