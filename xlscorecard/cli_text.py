@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ class Progress:
 
     def start(self, count: int) -> None:
         if count > 5:
-            self._bar = click.progressbar(length=count, label="Reading returns", file=click.get_text_stream("stderr"),
+            self._bar = click.progressbar(length=count, label="Reading returns", file=sys.stderr,
                                           item_show_func=lambda path: path.name if path else "")
             self._bar.__enter__()
 

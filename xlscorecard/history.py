@@ -30,7 +30,7 @@ from pathlib import Path
 from .errors import XlscorecardError
 from .history_schema import _MIGRATIONS, _SCHEMA, _SCHEMA_V1, SCHEMA_VERSION, _run_script  # noqa: F401 (re-exported)
 from .marks import APPLICATION_ID, SQLITE_MAGIC
-from .core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
+from .core.model import same_words, FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
 
 _NOTHING = object()
 # A history holds a few dozen distinct period labels, read back once per stored value.
@@ -208,7 +208,7 @@ class History:
         for indicator in indicators:
             fy = (indicator.framework_year or period.fy).label
             before = last.get((fy, indicator.ref))
-            if before is not None and not _same_name(before[0], indicator.name):
+            if before is not None and not same_words(before[0], indicator.name):
                 findings.append(Finding(
                     Severity.WARNING, f"name changed within {fy}: {before[0]!r} in the history (run for "
                     f"{before[1]}), {indicator.name!r} now", Source(str(self.path)), indicator.ref,
@@ -288,7 +288,7 @@ class _SameIndicator:
         known = self._known.get((fy, ref))
         if known is None:
             name = self._names.get((fy, ref))
-            known = (fy == self._own.get(ref) or name is None or _same_name(name, self._wanted[ref].name))
+            known = (fy == self._own.get(ref) or name is None or same_words(name, self._wanted[ref].name))
             self._known[(fy, ref)] = known
         return known
 
@@ -326,8 +326,6 @@ def merge_with_history(current: Sequence[Observation], past: Iterable[Observatio
     return list(current) + [o for o in past if (o.ref, o.period) not in covered]
 
 
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())
 
 
 def _restatement(o: Observation, old: float | None, run: Period) -> Finding:

@@ -23,6 +23,15 @@ __all__ = [
 ]
 
 
+def same_words(a: str, b: str) -> bool:
+    """Whether two texts say the same, ignoring case and spacing (a name, a service).
+
+    >>> same_words("Public  Health", "public health")
+    True
+    """
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
 def _key(text: object) -> str:
     """Lower-case words only, so ``'Lower is better?'`` and ``'lower  is better'`` match."""
     return " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
@@ -94,9 +103,6 @@ class Frequency(_Vocabulary):
             return any(m % 3 == 0 for m in range(period.first_fy_month, period.last_fy_month + 1))
         return period.last_fy_month == 12
 
-    @property
-    def periods_per_year(self) -> int:
-        return {"monthly": 12, "quarterly": 4, "annual": 1}[self.value]
 
 
 _FREQUENCY_SPELLINGS = {

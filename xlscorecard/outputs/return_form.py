@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import OutputError, ReturnError
 from .atomic import atomic_output
-from ..core.model import Frequency, Indicator, Period, Polarity, Severity, TargetProfile
+from ..core.model import same_words, Frequency, Indicator, Period, Polarity, Severity, TargetProfile
 from ..core.periods import PeriodKind, parse_period
 from .return_form_text import INSTRUCTIONS, instructions_title
 
@@ -134,10 +134,6 @@ VALUE_COLUMNS: tuple[Column, ...] = (
 
 # -- which rows to pre-fill ------------------------------------------------------------------
 
-def _same_service(a: str, b: str) -> bool:
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())
-
-
 def select_indicators(indicators: Iterable[Indicator], *, service: str | None = None,
                       period: Period | None = None) -> list[Indicator]:
     """The indicators a service's return should list, in register order.
@@ -153,7 +149,7 @@ def select_indicators(indicators: Iterable[Indicator], *, service: str | None = 
         chosen = [i for i in chosen if i.framework_year is None or i.framework_year == period.fy]
     if service is None or not chosen:
         return chosen
-    matching = [i for i in chosen if i.service is not None and _same_service(i.service, service)]
+    matching = [i for i in chosen if i.service is not None and same_words(i.service, service)]
     if not matching:
         known = sorted({i.service for i in chosen if i.service})
         listed = "; ".join(known) if known else "none (the register has no Service column)"

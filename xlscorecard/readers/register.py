@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..core.model import NOT_IN_REGISTER, FinancialYear, Finding, Indicator, Observation, Severity, Source
+from ..core.model import same_words, NOT_IN_REGISTER, FinancialYear, Finding, Indicator, Observation, Severity, Source
 from .layout_report import TableReport
 from .template import INDICATORS_NAME
 
@@ -55,7 +55,7 @@ def name_key(name: str) -> str:
 def same_text(a: object, b: object) -> bool:
     """Whether two register or return values say the same (texts ignoring case and spacing)."""
     if isinstance(a, str) and isinstance(b, str):
-        return " ".join(a.lower().split()) == " ".join(b.lower().split())
+        return same_words(a, b)
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b

@@ -7,7 +7,6 @@ writers only ever look them up: ``formats["header"]``, ``formats["rag_value", Ra
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from xlsxwriter.format import Format
@@ -113,7 +112,3 @@ class Formats:
     def colour(self, table: str, key: str, part: str = "fill") -> str:
         """A template colour as ``#RRGGBB``, for charts."""
         return "#" + self.template.style(table, key)[part]
-
-    @property
-    def styles(self) -> Mapping[str, Any]:
-        return self.template.settings
