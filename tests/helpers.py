@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 from typing import Any
 
@@ -16,6 +18,11 @@ _READERS = {
     "number_format": lambda cell: cell.number_format,
     "type": lambda cell: cell.data_type,
 }
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_workbooks"
+Q3_SAMPLES = SAMPLES / "2020-21-Q3"
+Q2_2122_SAMPLES = SAMPLES / "2021-22-Q2"
 
 
 def assert_sheet_matches(ws: Worksheet, expected: dict[str, dict[str, Any]]) -> None:

@@ -19,7 +19,7 @@ from xlscorecard.core.model import ComparatorValue, Polarity
 from xlscorecard.readers import read_return
 
 from helpers import find_row, header_columns
-from test_consolidate import Q3_SAMPLES
+from helpers import Q3_SAMPLES
 
 ST_HELENS = ("E08000013", "St. Helens")
 # Eleven DfE statistical neighbours: nine have fewer children in need per 10,000 than St Helens.

@@ -13,7 +13,7 @@ from xlscorecard.core.model import COMMENTARY_HEADINGS
 from xlscorecard.readers import read_return
 
 from helpers import find_row, header_columns
-from test_consolidate import Q3_SAMPLES
+from helpers import Q3_SAMPLES
 
 DATA = Path(__file__).parent / "data"
 WHY, HOW = COMMENTARY_HEADINGS["why_performing_well"], COMMENTARY_HEADINGS["how_sustained"]

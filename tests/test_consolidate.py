@@ -18,14 +18,10 @@ from openpyxl import load_workbook
 
 from xlscorecard.cli import cli
 
-from helpers import bracket_count, find_row, header_columns
+from helpers import Q2_2122_SAMPLES, Q3_SAMPLES, ROOT, SAMPLES, bracket_count, find_row, header_columns
 from reference import number, read_rows
 from test_published_q3 import PUBLISHED_TARGET_SUMMARY
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_workbooks"
-Q3_SAMPLES = SAMPLES / "2020-21-Q3"
-Q2_2122_SAMPLES = SAMPLES / "2021-22-Q2"
 
 
 def run(*args):

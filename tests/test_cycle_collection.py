@@ -9,7 +9,7 @@ import pytest
 from xlscorecard.pipeline import assess, without_cycle_collection
 from xlscorecard.errors import ReturnError
 
-from test_consolidate import SAMPLES
+from helpers import SAMPLES
 
 
 def test_the_collector_is_paused_during_the_work_and_restored_after():

@@ -137,7 +137,7 @@ def test_explain_command_on_the_sample_returns():
     from click.testing import CliRunner
 
     from xlscorecard.cli import cli
-    from test_consolidate import Q3_SAMPLES
+    from helpers import Q3_SAMPLES
 
     result = CliRunner().invoke(cli, ["explain", "cyp-01", str(Q3_SAMPLES), "--period", "2020/21 Q3"])
     assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ from xlscorecard.pipeline import assess, returns_position
 from xlscorecard.outputs.scorecard import ScorecardData, write_scorecard
 from xlscorecard.outputs.scorecard.fast_worksheet import ScorecardWorksheet
 
-from test_consolidate import SAMPLES as ALL_SAMPLES
+from helpers import SAMPLES as ALL_SAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import xlscorecard.publish as publish_module
 from xlscorecard.pipeline import consolidate
 from xlscorecard.history import History, HistoryError
 
-from test_consolidate import SAMPLES
+from helpers import SAMPLES
 
 Q3_SAMPLES = SAMPLES / "2020-21-Q3"
 

@@ -15,7 +15,7 @@ from xlscorecard.core.deadlines import deadline, track_returns
 
 from helpers import find_row, header_columns
 from reference import Q3_FILE, read_rows
-from test_consolidate import Q3_SAMPLES
+from helpers import Q3_SAMPLES
 
 Q3 = Period.quarter(2020, 3)
 

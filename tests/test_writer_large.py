@@ -11,7 +11,7 @@ import xlscorecard.outputs.scorecard as writer
 from xlscorecard.pipeline import assess, returns_position
 from xlscorecard.outputs.scorecard import ScorecardData, write_scorecard
 
-from test_consolidate import SAMPLES as ALL_SAMPLES
+from helpers import SAMPLES as ALL_SAMPLES
 
 SAMPLES = ALL_SAMPLES / "2020-21-Q3"
 

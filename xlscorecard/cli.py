@@ -167,7 +167,9 @@ def reading_limits(max_unpacked_mb: float | None, max_ratio: float | None):
 
 
 def deadline_option():
-    return click.option("--deadline-days", type=click.IntRange(min=0), default=10, show_default=True,
+    from .core.deadlines import DEFAULT_DEADLINE_DAYS
+
+    return click.option("--deadline-days", type=click.IntRange(min=0), default=DEFAULT_DEADLINE_DAYS, show_default=True,
                         help="Working days after the period ends that services have to send their returns.")
 
 
