@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,31 +50,6 @@ def without_cycle_collection(function):
     return paused
 
 
-@dataclass(frozen=True)
-class Consolidation:
-    """What a consolidation read, scored and wrote.
-
-    ``period_inferred`` is True when the period was taken from the returns rather than given.
-    ``previous`` is the previous reporting period's run from the history, when there was one.
-    """
-
-    period: Period
-    period_inferred: bool
-    indicators: tuple[Indicator, ...]
-    observations: tuple[Observation, ...]
-    scores: tuple[Score, ...]
-    findings: tuple[Finding, ...]
-    sources: tuple[SourceFile, ...]
-    total: GroupSummary
-    previous: PastRun | None
-    scorecard: Path | None
-    records: Path | None
-    history: Path | None
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
-
-
 def default_scorecard_name(period: Period) -> str:
     """``scorecard-2020-21-Q3.xlsx``."""
     return f"scorecard-{period.slug}.xlsx"
@@ -82,7 +57,11 @@ def default_scorecard_name(period: Period) -> str:
 
 @dataclass(frozen=True)
 class Assessment:
-    """A folder of returns read and scored, before anything is written."""
+    """A folder of returns read and scored, before anything is written.
+
+    ``period_inferred`` is True when the period was taken from the returns rather than given.
+    ``previous`` is the previous reporting period's run from the history, when there was one.
+    """
 
     period: Period
     period_inferred: bool
@@ -101,6 +80,18 @@ class Assessment:
     @property
     def total(self) -> GroupSummary:
         return summarise_group("Total", self.scores)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+@dataclass(frozen=True)
+class Consolidation(Assessment):
+    """An assessment, written: where the scorecard, the records and the history went."""
+
+    scorecard: Path | None = None
+    records: Path | None = None
+    history: Path | None = None
 
 
 @without_cycle_collection
@@ -243,9 +234,8 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     out = Path(out)
     result = publish(result, returned, out, Path(records) if records is not None else None, history_path, template,
                      lambda written: returns_position(written, deadline_days))
-    return Consolidation(result.period, result.period_inferred, result.indicators, result.observations,
-                         result.scores, result.findings, result.sources, result.total, result.previous, out,
-                         Path(records) if records is not None else None, history_path)
+    return Consolidation(**{f.name: getattr(result, f.name) for f in fields(Assessment)}, scorecard=out,
+                         records=Path(records) if records is not None else None, history=history_path)
 
 
 def infer_period(observations: Iterable[Observation]) -> Period:
