@@ -435,9 +435,9 @@ def test_the_scorecard_shows_a_marked_figure_with_its_marker_and_the_caveats_and
     quality = book["Data quality"]
     texts = [str(c.value) for row in quality.iter_rows() for c in row if c.value is not None]
     assert "Returns read with caveats (details in the findings below):" in texts
-    assert any(t.startswith("childrens.xlsx: ") and "1 refs or names not in the register" in t for t in texts)
+    assert any(t.startswith("childrens.xlsx: ") and "1 ref or name not in the register" in t for t in texts)
     assert any(t.startswith("Not in the register (1)") for t in texts) and "CYP-002" in texts
-    assert "childrens.xlsx: 1 refs or names not in the register" in output
+    assert "childrens.xlsx: 1 ref or name not in the register" in output
     sources = book["Sources"]
     how = [str(c.value) for row in sources.iter_rows() for c in row if c.value and "legacy wide: header" in str(c.value)]
     assert len(how) == 1 and "C\u2013K = Apr 2020 \u2026 Dec 2020" in how[0]

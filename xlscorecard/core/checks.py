@@ -113,10 +113,12 @@ def return_caveats(findings: Iterable[Finding]) -> list[tuple[str, dict[str, int
 def caveat_line(path: str, kinds: dict[str, int]) -> str:
     """``housing.xlsx: only partly read (12 cells no rule could place); 2 refs or names not in
     the register``."""
-    words = {PARTLY_READ: "only partly read ({} cells or rows no rule could place)",
-             NOT_IN_REGISTER: "{} refs or names not in the register",
-             EARLIER_VALUE: "{} indicators scored on an earlier month because the period's cell is not a figure"}
-    return f"{Path(path).name}: " + "; ".join(words[kind].format(count) for kind, count in kinds.items())
+    words = {PARTLY_READ: ("only partly read (1 cell or row no rule could place)",
+                           "only partly read ({} cells or rows no rule could place)"),
+             NOT_IN_REGISTER: ("1 ref or name not in the register", "{} refs or names not in the register"),
+             EARLIER_VALUE: ("1 indicator scored on an earlier month because the period's cell is not a figure",
+                             "{} indicators scored on an earlier month because the period's cell is not a figure")}
+    return f"{Path(path).name}: " + "; ".join(words[kind][count != 1].format(count) for kind, count in kinds.items())
 
 
 # Variances are printed to two decimals; anything closer than this is the same figure.

@@ -290,7 +290,8 @@ def _outside_register(sheet: Sheet, card: Scorecard, formats: Formats, row: int)
     rows = [[Cell(ref, formats["text_bold"]), Cell(name, formats["text_wrap"]),
              Cell(s.value_period.label if s.value_period else s.period.label, formats["text"]),
              Cell(s.value, formats["value"]), Cell(s.target, formats["value"]),
-             Cell(rag_word(card.template, s.rag), formats["rag_status", s.rag]),
+             Cell(s.gap_reason if s.rag is Rag.NO_TARGET and s.gap_reason else rag_word(card.template, s.rag),
+                  formats["rag_status", s.rag]),
              Cell(str(s.source) if s.source else None, formats["text_wrap"])] for ref, name, s in outside]
     return _rows(sheet, row + 2, rows, {1: WRAP_WIDTH, 6: 36}) + 1
 
