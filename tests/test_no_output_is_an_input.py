@@ -15,7 +15,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_workbooks" / "2020-21-Q3"
-TEMPLATE = REPO / "xlscorecard" / "templates" / "scorecard.toml"
+TEMPLATE = REPO / "templates" / "scorecard.toml"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 

@@ -39,3 +39,16 @@ def test_period_command_bad_input_is_one_clear_error():
 def test_version_option():
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0 and xlscorecard.__version__ in result.output
+
+
+def test_the_templates_folder_is_real_files_shipped_in_the_package():
+    """templates/ holds real files (a symlink becomes a text file in a default Windows checkout),
+    and the default template the package loads is templates/scorecard.toml."""
+    from xlscorecard.outputs.scorecard.style import default_template_text
+
+    folder = Path(__file__).resolve().parents[1] / "templates"
+    assert folder.is_dir() and not folder.is_symlink()
+    assert not (folder / "scorecard.toml").is_symlink()
+    assert default_template_text() == (folder / "scorecard.toml").read_text(encoding="utf-8")
+    setup = (folder.parent / "setup.py").read_text(encoding="utf-8")
+    assert '"xlscorecard.templates": "templates"' in setup and '"xlscorecard.templates"]' in setup

@@ -1,8 +1,8 @@
 """The scorecard template: colours, fonts, words, columns and priorities, read from TOML.
 
-The default template ships inside the package (``xlscorecard/templates/scorecard.toml``) and is
-found through :mod:`importlib.resources`, so it works from a source checkout, an editable
-install and a wheel alike. A council's own template only needs the keys it changes: it is
+The default template is ``templates/scorecard.toml`` at the top of the repository, shipped in
+the package as ``xlscorecard.templates`` (setup.py), and found from a wheel, an editable install
+and a source checkout alike (:func:`default_template_text`). A council's own template only needs the keys it changes: it is
 merged over the default, table by table.
 """
 
@@ -72,10 +72,19 @@ class Template:
         return self.style(table, key).get("symbol", "")
 
 
+def default_template_text() -> str:
+    """The bundled ``scorecard.toml``: the package ``xlscorecard.templates`` of an installed wheel
+    (setup.py maps the top-level templates/ folder to it), else, in an editable install or a
+    source checkout, the templates/ folder itself."""
+    try:
+        return resources.files("xlscorecard.templates").joinpath(DEFAULT_TEMPLATE).read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        return (Path(__file__).resolve().parents[3] / "templates" / DEFAULT_TEMPLATE).read_text(encoding="utf-8")
+
+
 def load_template(path: str | Path | None = None) -> Template:
     """The default template, with the tables of the TOML file at ``path`` merged over it."""
-    default = tomllib.loads(resources.files("xlscorecard").joinpath("templates", DEFAULT_TEMPLATE)
-                            .read_text(encoding="utf-8"))
+    default = tomllib.loads(default_template_text())
     if path is None:
         return _checked(default)
     try:
