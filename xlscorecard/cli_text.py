@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -74,7 +75,7 @@ def format_findings(findings) -> str:
     header = ("severity", "file", "where", "ref", "finding")
     rows = [header] + [
         (f.severity.label, Path(f.source.path).name if f.source.path else "",
-         f"{f.source.sheet}!{f.source.cell}" if f.source.sheet and f.source.cell else (f.source.sheet or f.source.cell or ""),
+         str(replace(f.source, path=None)),
          f.ref or "", f.message + (f" -> {f.action}" if f.action else ""))
         for f in findings
     ]

@@ -62,3 +62,11 @@ class UsageError(XlscorecardError):
 class PartlyWritten(OutputError):
     """The history was committed, but a new file could not then be moved into place: the message
     says exactly what was written and what was not."""
+
+
+class HistoryError(XlscorecardError):
+    """The history file is not one xlscorecard can safely use."""
+
+
+class DamagedWorkbook(ReturnError):
+    """openpyxl could not parse a workbook that passed the safety checks."""

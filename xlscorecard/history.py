@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import XlscorecardError
+from .errors import HistoryError, XlscorecardError  # noqa: F401 (HistoryError: raised and re-exported here)
 from .history_schema import _MIGRATIONS, _SCHEMA, _SCHEMA_V1, SCHEMA_VERSION, _run_script  # noqa: F401 (re-exported)
 from .marks import APPLICATION_ID, SQLITE_MAGIC
 from .core.model import same_words, FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, parse_period
@@ -40,10 +40,6 @@ _RUN_ORDER = "SELECT period FROM runs ORDER BY period_end, recorded_at, period"
 # What SQLite's messages mean to the person running the tool.
 _SQLITE_REASONS = (("disk is full", "the disk is full"), ("readonly", "the file or its folder is read-only"),
                    ("disk i/o error", "a disk input/output error"), ("unable to open", "it cannot be opened"))
-
-
-class HistoryError(XlscorecardError):
-    """The history file is not one xlscorecard can safely use."""
 
 
 @dataclass(frozen=True)

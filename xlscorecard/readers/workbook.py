@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ReturnError
+from ..errors import DamagedWorkbook
 from ..core.model import PARTLY_READ, Finding, Indicator, Observation, Period, Severity, Source
 from . import fast_sheets, other_formats
 from .accounting import Ledger, Role, sweep
@@ -38,10 +38,6 @@ SLOW_READER_SHARE = 0.3
 NO_HEADER = "no sheet has a header xlscorecard recognises"
 # A sheet can hold several tables one under another (one per priority, or per printed page).
 MAX_TABLES_PER_SHEET = 50
-
-
-class DamagedWorkbook(ReturnError):
-    """openpyxl could not parse a workbook that passed the safety checks."""
 
 
 @contextmanager
