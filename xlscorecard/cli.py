@@ -320,6 +320,35 @@ def explain_command(ctx, ref, returns_dir, period_text, register_path, history):
         click.echo(explain(indicator, score, result.tolerance))
 
 
+@cli.command("export", epilog=EXIT_CODES_HELP)
+@click.option("--history", type=click.Path(dir_okay=False), default="xlscorecard-history.sqlite", show_default=True,
+              help="The history file consolidate keeps (beside the scorecard by default).")
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="The records file to write: .csv, .json or .parquet.")
+@click.pass_context
+def export_command(ctx, history, out):
+    """Write every period the history holds as one records file, in the columns of --records.
+
+    One row per indicator and reporting period, oldest first, as each period's scorecard scored
+    it: a time series for Power BI or a pivot table, without appending files by hand.
+
+    \b
+    Example:
+        xlscorecard export --history xlscorecard-history.sqlite --out all-periods.parquet
+    """
+    from .export import export_history
+
+    with user_errors(ctx):
+        done = export_history(history, out)
+    held = ", ".join(p.label for p in done.periods) or "none"
+    click.echo(f"Periods: {held}")
+    click.echo(f"Records: {done.rows} {'row' if done.rows == 1 else 'rows'} written to {done.path}")
+    if done.without_records:
+        click.echo(f"Warning: {', '.join(p.label for p in done.without_records)} "
+                   f"{'was' if len(done.without_records) == 1 else 'were'} recorded by an earlier xlscorecard "
+                   "that kept no records; consolidate again to include them", err=True)
+
+
 @cli.command("status")
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
 @period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")

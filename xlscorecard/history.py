@@ -13,16 +13,18 @@ indicator and period, whatever file or folder they came from. A re-run of a peri
 that run's values, and reads the others' only: a return removed from the folder does not come
 back from the rows being replaced. Where several runs gave a value for the same period, the
 latest run's (by its period) is the one read back, so a restated value is not silently undone
-by a later run that does not give that period again.
+by a later run that does not give that period again. Each run also keeps its records rows as
+scored, so that ``xlscorecard export`` can give every period in the records' columns.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -143,6 +145,7 @@ class History:
     # -- writing --------------------------------------------------------------------------
     def record(self, period: Period, indicators: Iterable[Indicator], observations: Iterable[Observation],
                *, met_or_within_pct: int | None = None, recorded_at: dt.datetime | None = None,
+               records: Sequence[Mapping] | None = None,
                before_commit: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
         """Store one consolidation; return findings for values restated for earlier periods.
 
@@ -151,7 +154,8 @@ class History:
         value for an earlier period that differs from the one the history holds (whatever file
         gave either) is recorded as a restatement and reported as a warning, and the new value
         is kept. ``before_commit`` is called with those findings when everything is written but
-        not yet committed: if it raises, nothing is.
+        not yet committed: if it raises, nothing is. ``records`` are the run's records rows
+        (:func:`xlscorecard.outputs.records.record_rows`, as plain values), kept for ``export``.
         """
         indicators = list(indicators)
         fy_of = _years(indicators, period)
@@ -183,6 +187,10 @@ class History:
 
             db.executemany("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
             db.executemany("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?)", restated)
+            db.execute("DELETE FROM records WHERE run_period = ?", (period.label,))
+            db.executemany("INSERT INTO records VALUES (?, ?, ?)",
+                           [(period.label, n, json.dumps(row, ensure_ascii=False, sort_keys=True))
+                            for n, row in enumerate(records or ())])
             db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
                        (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
             return findings
@@ -264,6 +272,20 @@ class History:
         row = self._db.execute("SELECT period, met_or_within_pct FROM runs WHERE period = ?",
                                (period.label,)).fetchone()
         return PastRun(parse_period(row[0]), row[1]) if row else None
+
+    def records(self) -> tuple[list[dict], list[Period]]:
+        """Every run's records rows, oldest period first, and the runs that stored none (recorded
+        by an xlscorecard before records were kept, or with nothing to report)."""
+        stored: dict[str, list[dict]] = {}
+        for run, text in self._db.execute("SELECT run_period, record FROM records ORDER BY run_period, position"):
+            stored.setdefault(run, []).append(json.loads(text))
+        rows, missing = [], []
+        for past in self.runs():
+            if past.period.label in stored:
+                rows += stored[past.period.label]
+            else:
+                missing.append(past.period)
+        return rows, missing
 
     def runs(self) -> list[PastRun]:
         rows = self._db.execute("SELECT period, met_or_within_pct FROM runs ORDER BY period_end").fetchall()

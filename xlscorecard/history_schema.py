@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA_V1 = """
 CREATE TABLE indicators (
@@ -89,6 +89,17 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     INSERT OR IGNORE INTO names SELECT DISTINCT o.framework_year, o.ref, o.run_period, i.name
         FROM observations o JOIN indicators i ON i.framework_year = o.framework_year AND i.ref = o.ref
+    """,
+    # 3 -> 4: each run's records as it scored them (JSON, the records file's columns), so that
+    # `xlscorecard export` gives every period in the same columns without the registers of
+    # earlier years. Runs recorded before this have none (export names them).
+    """
+    CREATE TABLE records (
+        run_period TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        PRIMARY KEY (run_period, position)
+    )
     """,
 )
 # A new history file gets the first schema and every migration at once.

@@ -35,10 +35,16 @@ _MAX_PROPERTIES_BYTES = 1 << 20
 _HEAD_BYTES = 1 << 16
 
 
-def records_header() -> bytes:
-    """The first line of a records CSV, as :mod:`xlscorecard.outputs.records` writes it (UTF-8 with BOM)."""
+def records_header(columns: tuple[str, ...] | None = None) -> bytes:
+    """The first line of a records CSV, as :mod:`xlscorecard.outputs.records` writes it (UTF-8
+    with BOM), for its present columns or for ``columns``."""
     from .outputs.records import COLUMNS
-    return b"\xef\xbb\xbf" + ",".join(COLUMNS).encode("ascii") + b"\r\n"
+    return b"\xef\xbb\xbf" + ",".join(columns or COLUMNS).encode("ascii") + b"\r\n"
+
+
+def _records_columns() -> tuple[tuple[str, ...], ...]:
+    from .outputs.records import COLUMNS, EARLIER_COLUMNS
+    return (COLUMNS, *EARLIER_COLUMNS)
 
 
 def written_by_xlscorecard(path: str | os.PathLike) -> str | None:
@@ -60,7 +66,7 @@ def written_by_xlscorecard(path: str | os.PathLike) -> str | None:
         return "history" if head[68:72] == struct.pack(">I", APPLICATION_ID) else None
     if head.startswith(b"PK\x03\x04"):
         return _workbook_mark(path)
-    if head.startswith(records_header()):
+    if any(head.startswith(records_header(columns)) for columns in _records_columns()):
         return "records"
     if head.lstrip().startswith(b"[") and _json_records(head):
         return "records"
@@ -92,13 +98,12 @@ def _workbook_mark(path: Path) -> str | None:
 
 def _json_records(head: bytes) -> bool:
     """Whether ``head`` starts a JSON list whose first object has exactly the records' keys."""
-    from .outputs.records import COLUMNS
     text = head.decode("utf-8", "ignore").lstrip()[1:].lstrip()
     try:
         first, _ = json.JSONDecoder().raw_decode(text)
     except ValueError:
         return False
-    return isinstance(first, dict) and tuple(first) == COLUMNS
+    return isinstance(first, dict) and tuple(first) in _records_columns()
 
 
 def _parquet_marked(handle) -> bool:

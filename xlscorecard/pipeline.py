@@ -76,6 +76,8 @@ class Assessment:
     # Refs the returns gave that the register does not have, as (ref, name, score): scored on the
     # return's own details when it gives them, kept apart from the framework's (Data quality sheet).
     outside_register: tuple[tuple[str, str, Score], ...] = ()
+    # The folder the returns were read from: the records give source files relative to it.
+    returns_dir: Path | None = None
 
     @property
     def total(self) -> GroupSummary:
@@ -157,7 +159,7 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     findings.sort(key=Finding.sort_key)
     return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
                        tuple(findings), tuple(read.sources), previous, tolerance, ranked,
-                       tuple(outside_register)),
+                       tuple(outside_register), folder),
             read.observations)
 
 

@@ -22,7 +22,8 @@ from .errors import OutputError, PartlyWritten
 from .history import History
 from .core.model import Finding, Observation, Period
 from .outputs.atomic import Staged
-from .outputs.records import record_rows, write_records_to
+from .outputs.records import as_plain, record_rows, write_records_to
+from .outputs.scorecard.style import load_template
 from .stopping import HeldStops
 
 if TYPE_CHECKING:
@@ -40,16 +41,21 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
     held = HeldStops()
     staged: list[Staged] = []
     written = result
+    loaded = load_template(template) if template is not None else None
+    # The same rows go to the records file and into the history (for `export`); restatements
+    # change the findings, never the scores, so they are made once, before recording.
+    rows = [as_plain(row) for row in record_rows(result.indicators, result.scores, base=result.returns_dir,
+                                                 priority_names=_priority_names(result, loaded))]
 
     def write_outputs(restated: list[Finding]) -> None:
         nonlocal written
         if restated:
             written = replace(result, findings=tuple(sorted([*result.findings, *restated], key=Finding.sort_key)))
         with staged[0].writing() as temporary:
-            _write_scorecard(temporary, written, template, returns_of(written))
+            _write_scorecard(temporary, written, loaded, returns_of(written))
         if records is not None:
             with staged[1].writing() as temporary:
-                write_records_to(record_rows(written.indicators, written.scores), temporary, records.suffix)
+                write_records_to(rows, temporary, records.suffix)
         held.start()  # from the commit to the last file placed, a stop waits
 
     creating = HeldStops()  # a stop between making a temporary file and listing it would leave it behind
@@ -64,7 +70,7 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
         if history_path is None:
             write_outputs([])
         else:
-            _record_history(history_path, result, returned, write_outputs)
+            _record_history(history_path, result, returned, rows, write_outputs)
         _place(staged, history_path, result.period)
     finally:
         for file in staged:
@@ -78,7 +84,7 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
     return written
 
 
-def _record_history(path: Path, result: "Assessment", returned: list[Observation],
+def _record_history(path: Path, result: "Assessment", returned: list[Observation], rows: list[dict],
                     before_commit: Callable[[list[Finding]], None]) -> None:
     """Record the run in the history at ``path``, calling ``before_commit`` with the findings
     the recording gives before it commits. A history this run created is removed again if the
@@ -87,7 +93,7 @@ def _record_history(path: Path, result: "Assessment", returned: list[Observation
     try:
         with History(path) as store:
             store.record(result.period, result.indicators, returned, before_commit=before_commit,
-                         met_or_within_pct=result.total.target.met_or_within_pct)
+                         met_or_within_pct=result.total.target.met_or_within_pct, records=rows)
     except BaseException:
         if created:
             _remove_if_unused(path)
@@ -127,11 +133,11 @@ def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
     raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {done}")
 
 
-def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"]) -> None:
-    from .outputs.scorecard import ScorecardData, load_template, write_scorecard
+def _scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()):
+    from .outputs.scorecard import ScorecardData
 
     previous = result.previous
-    data = ScorecardData(
+    return ScorecardData(
         period=result.period, indicators=result.indicators, scores=result.scores,
         observations=result.observations, findings=result.findings, sources=result.sources,
         tolerance=result.tolerance,
@@ -139,5 +145,17 @@ def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequen
         previous_label=previous.period.long_label if previous else None, returns=returns,
         benchmarks=result.benchmarks, outside_register=result.outside_register,
     )
-    loaded = load_template(template) if template is not None else None
-    write_scorecard(data, path, loaded)
+
+
+def _priority_names(result: "Assessment", template) -> dict[str, str]:
+    """Each priority's name as the scorecard's sheets give it."""
+    from .outputs.scorecard.data import Scorecard
+
+    card = Scorecard(_scorecard_data(result), template or load_template())
+    return {group.key: group.name for group in card.groups}
+
+
+def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"]) -> None:
+    from .outputs.scorecard import write_scorecard
+
+    write_scorecard(_scorecard_data(result, returns), path, template)
