@@ -133,7 +133,7 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_with_replacement_charact
     assert run.returncode == 0, run.stderr
     with (out / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["ref"] == "CC-01")
-    assert (row["value"], row["source_file"]) == ("1.0", str(returns / "r\ufffdsum\ufffd-Q3.csv"))
+    assert (row["value"], row["source_file"]) == ("1.0", "r\ufffdsum\ufffd-Q3.csv")  # relative to the returns folder
     checked = xlscorecard("validate", returns, "--period", "2020/21 Q3", cwd=out)
     assert checked.returncode in (0, 1) and "Traceback" not in checked.stderr + checked.stdout
     assert "UnicodeEncodeError" not in checked.stdout
