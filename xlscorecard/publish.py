@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 def publish(result: "Assessment", returned: list[Observation], out: Path, records: Path | None,
             history_path: Path | None, template,
-            returns_of: Callable[["Assessment"], Sequence["ServiceReturn"]]) -> "Assessment":
+            returns_of: Callable[["Assessment"], Sequence["ServiceReturn"]], profile: str = "print") -> "Assessment":
     """Record the run in the history; before it commits, write the scorecard and records to
     temporary files (with the restatements the recording found); then move them into place.
     A stop (Ctrl+C, SIGTERM) is held back from the commit until the files are placed. Returns
@@ -46,7 +46,7 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
         if restated:
             written = replace(result, findings=tuple(sorted([*result.findings, *restated], key=Finding.sort_key)))
         with staged[0].writing() as temporary:
-            _write_scorecard(temporary, written, template, returns_of(written))
+            _write_scorecard(temporary, written, template, returns_of(written), profile)
         if records is not None:
             with staged[1].writing() as temporary:
                 write_records_to(record_rows(written.indicators, written.scores), temporary, records.suffix)
@@ -127,7 +127,8 @@ def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
     raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {done}")
 
 
-def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"]) -> None:
+def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"],
+                     profile: str = "print") -> None:
     from .outputs.scorecard import ScorecardData, load_template, write_scorecard
 
     previous = result.previous
@@ -140,4 +141,8 @@ def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequen
         benchmarks=result.benchmarks, outside_register=result.outside_register,
     )
     loaded = load_template(template) if template is not None else None
-    write_scorecard(data, path, loaded)
+    if profile == "publish":  # the accessible workbook for the council's website (outputs/publish_workbook)
+        from .outputs.publish_workbook import write_publish_workbook
+        write_publish_workbook(data, path, loaded)
+    else:
+        write_scorecard(data, path, loaded)
