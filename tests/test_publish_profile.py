@@ -341,3 +341,19 @@ def test_an_unknown_profile_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(cli, ["consolidate", str(Q3_SAMPLES), "--profile", "web", "--out",
                                       str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "web" in result.output
+
+
+def test_watch_takes_the_profile_too(tmp_path, monkeypatch):
+    """`watch --profile publish` consolidates to the publish workbook (the watching itself is
+    stopped at once: tests/test_watch.py covers it)."""
+    import xlscorecard.watch
+
+    def stop_at_once(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(xlscorecard.watch, "watch", stop_at_once)
+    out = tmp_path / "watched.xlsx"
+    result = CliRunner().invoke(cli, ["watch", str(Q3_SAMPLES), "--period", "2020/21 Q3", "--out", str(out),
+                                      "--profile", "publish"])
+    assert "Scorecard:" in result.output, result.output
+    assert load_workbook(out).sheetnames[:3] == ["Cover", "Contents", "Notes"]

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
-from ...errors import OutputError
 from ...marks import WORKBOOK_PROPERTY
-from ..scorecard import WORKBOOK_OPTIONS, ScorecardData
+from ..scorecard import WORKBOOK_OPTIONS, ScorecardData, close_workbook
 from ..scorecard.data import Scorecard
 from ..scorecard.style import Template, load_template
 from .content import PublishContent
@@ -51,14 +49,7 @@ def write_publish_workbook(data: ScorecardData, path: str | Path, template: Temp
     writer.table_sheet(_contents(card, [notes, *tables]))
     for sheet in (notes, *tables):
         writer.table_sheet(sheet)
-    try:
-        workbook.close()
-    except (FileCreateError, OSError) as error:
-        cause = error.__cause__ if isinstance(error, FileCreateError) else error
-        if isinstance(cause, PermissionError):
-            raise OutputError(f"cannot write {path}: permission denied. If the workbook is open in Excel, "
-                              f"close {path.name} and run again.") from error
-        raise OutputError(f"cannot write {path}: {cause or error}. Check that the folder exists.") from error
+    close_workbook(workbook, path)
     return path
 
 

@@ -37,8 +37,7 @@ class PublishContent:
         self.card = card
         self.taken = taken
         self.notes = Notes(card)
-        period = card.period.long_label
-        self.in_period = period
+        self.in_period = card.period.long_label
 
     def sheets(self) -> list[TableSheet]:
         card = self.card
@@ -60,12 +59,18 @@ class PublishContent:
 
     # -- the three summary tables ------------------------------------------------------------
 
-    def _with_share(self, header: str, count: int, of: int) -> tuple[list[Column], list]:
-        return [Column(header, "count"), Column(f"{header} (%)", "percent", NOT_APPLICABLE)], \
-            [count, percent(count, of) if of else Missing(NOT_APPLICABLE)]
+    @staticmethod
+    def _shares(base: tuple[str, int] | None, parts, of: int) -> tuple[list[Column], list]:
+        """Columns and cells for the ``base`` count (when given) then, for each (header, count)
+        of ``parts``, the count and its whole-number percentage of ``of``."""
+        headers, values = ([Column(base[0], "count")], [base[1]]) if base else ([], [])
+        for header, count in parts:
+            headers += [Column(header, "count"), Column(f"{header} (%)", "percent", NOT_APPLICABLE)]
+            values += [count, percent(count, of) if of else Missing(NOT_APPLICABLE)]
+        return headers, values
 
     def _summary_sheet(self, name, table_name, title, about, statements, cells) -> TableSheet:
-        columns, rows = [Column("Priority", width=45)], []
+        columns, rows = [Column("Priority", width=50)], []
         for summary in self.card.summaries:
             headers, values = cells(summary)
             if len(columns) == 1:
@@ -79,14 +84,13 @@ class PublishContent:
 
         def cells(s):
             t = s.target
-            headers, values = [Column("Indicators", "count"), Column("Indicators with data", "count")], \
-                [t.total, t.with_data]
-            for rag, count, of in ((Rag.GREEN, t.on_target, t.with_data), (Rag.AMBER, t.within_tolerance, t.with_data),
-                                   (Rag.RED, t.off_target, t.with_data), (Rag.GAP, t.gaps, t.total)):
-                more_headers, more = self._with_share(words[rag], count, of)
-                headers += more_headers
-                values += more
-            return headers + [Column(words[Rag.NO_TARGET], "count")], values + [t.no_target]
+            headers, values = self._shares(("Indicators", t.total), [], 0)
+            more_headers, more = self._shares(("Indicators with data", t.with_data), [
+                (words[Rag.GREEN], t.on_target), (words[Rag.AMBER], t.within_tolerance),
+                (words[Rag.RED], t.off_target)], t.with_data)
+            gap_headers, gaps = self._shares(None, [(words[Rag.GAP], t.gaps)], t.total)  # of all indicators
+            return [*headers, *more_headers, *gap_headers, Column(words[Rag.NO_TARGET], "count")], \
+                [*values, *more, *gaps, t.no_target]
 
         return self._summary_sheet(
             "Target summary", "Performance_against_target",
@@ -101,25 +105,21 @@ class PublishContent:
         card, n = self.card, self.notes
 
         def cells(s):
-            headers, values = [Column("Indicators where direction of travel can be determined", "count")], \
-                [s.dot.determinable]
-            for label, count in (("Direction of travel better", s.dot.improved), ("Direction of travel worse", s.dot.worse),
-                                 ("Direction of travel same", s.dot.same)):
-                more_headers, more = self._with_share(label, count, s.dot.determinable)
-                headers, values = headers + more_headers, values + more
-            headers.append(Column("Indicators where trend can be determined", "count"))
-            values.append(s.trend.determinable)
-            for label, count in (("Trend improving", s.trend.improved), ("Trend declining", s.trend.worse),
-                                 ("Trend same", s.trend.same)):
-                more_headers, more = self._with_share(label, count, s.trend.determinable)
-                headers, values = headers + more_headers, values + more
-            return headers, values
+            dot_headers, dots = self._shares(
+                ("Indicators where direction of travel can be determined", s.dot.determinable),
+                [("Direction of travel better", s.dot.improved), ("Direction of travel worse", s.dot.worse),
+                 ("Direction of travel same", s.dot.same)], s.dot.determinable)
+            trend_headers, trends = self._shares(
+                ("Indicators where trend can be determined", s.trend.determinable),
+                [("Trend improving", s.trend.improved), ("Trend declining", s.trend.worse),
+                 ("Trend same", s.trend.same)], s.trend.determinable)
+            return dot_headers + trend_headers, dots + trends
 
         return self._summary_sheet(
             "Direction summary", "Direction_of_travel_and_trend",
             f"Direction of travel and trend by priority, {self.in_period}",
             "how many indicators improved or worsened since the last period and since a year earlier",
-            [f"One row per priority, and the total of all priorities in the last row.",
+            ["One row per priority, and the total of all priorities in the last row.",
              f"Direction of travel compares the latest value with {card.period.previous().long_label}; "
              f"trend compares it with the same period a year earlier {n.mark('direction')}.",
              f"Percentages are of the indicators where each can be determined {n.mark('percentages')}."], cells)
@@ -128,12 +128,9 @@ class PublishContent:
         n = self.notes
 
         def cells(s):
-            headers, values = [Column("Indicators with a quartile", "count")], [s.quartiles.with_data]
-            for number, count in enumerate(s.quartiles.counts, start=1):
-                more_headers, more = self._with_share(quartile_word(self.card.template, number), count,
-                                                      s.quartiles.with_data)
-                headers, values = headers + more_headers, values + more
-            return headers, values
+            return self._shares(("Indicators with a quartile", s.quartiles.with_data),
+                                [(quartile_word(self.card.template, number), count)
+                                 for number, count in enumerate(s.quartiles.counts, start=1)], s.quartiles.with_data)
 
         return self._summary_sheet(
             "Comparative summary", "Comparative_performance",
@@ -167,10 +164,13 @@ class PublishContent:
                   "Reporting period", "Latest value", "Value period", "Target for value", "Variance %", "Status",
                   "DOT", "Trend", "Quartile"}
 
+        widths = {"Indicator": 40, "Priority name": 30, "Outcome": 30, "Gap reason": 36, "Note": 40, "Explanation": 70}
+
         def column(name: str) -> Column:
             kind = _FIELDS[name][0]
             return Column(renamed.get(name, headers.get(name, name)), "status" if name == "Status" else kind,
-                          NOT_AVAILABLE if name in not_known else NOT_APPLICABLE, optional=name not in always)
+                          NOT_AVAILABLE if name in not_known else NOT_APPLICABLE, widths.get(name),
+                          optional=name not in always)
 
         columns = [*map(column, before), *(Column(f"Value {values.header(p)} {p.label[-4:]}"
                                                   if values.monthly else f"Value {p.label}", "value", NOT_APPLICABLE)
