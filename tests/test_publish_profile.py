@@ -61,7 +61,16 @@ def with_extras(tmp_path_factory) -> Path:
     return consolidate(folder, tmp_path_factory.mktemp("out") / "extras.xlsx", "--profile", "publish")
 
 
-@pytest.fixture(params=["samples", "with_extras"])
+@pytest.fixture(scope="module")
+def nothing_found(tmp_path_factory) -> Path:
+    """Seed 003's table scored in code: no findings and no returns tracker, so the Data quality
+    table is the one row that says so, and there is no Returns sheet."""
+    from q3_scorecard import q3_data
+    from xlscorecard.outputs.publish_workbook import write_publish_workbook
+    return write_publish_workbook(q3_data(findings=()), tmp_path_factory.mktemp("code") / "in-code.xlsx")
+
+
+@pytest.fixture(params=["samples", "with_extras", "nothing_found"])
 def published(request) -> Path:
     return request.getfixturevalue(request.param)
 
@@ -217,13 +226,14 @@ def test_the_xml_has_the_first_sheet_active_and_the_cursor_in_a1_everywhere(publ
             assert sheet.find(f"{MAIN}legacyDrawing") is None, f"{name} has comments"
 
 
-def test_the_xml_has_no_comments_and_the_document_title(published):
+def test_the_xml_has_no_comments_and_the_document_title_and_language(published):
     with zipfile.ZipFile(published) as archive:
         names = archive.namelist()
         assert not [n for n in names if "comments" in n or n.endswith(".vml")], names
         core = ElementTree.fromstring(archive.read("docProps/core.xml"))
         titles = [e.text for e in core.iter("{http://purl.org/dc/elements/1.1/}title")]
         assert titles == [TITLE]
+        assert [e.text for e in core.iter("{http://purl.org/dc/elements/1.1/}language")] == ["en-GB"]
 
 
 def _cells_by_row(sheet) -> dict[int, dict[int, str | None]]:
@@ -317,6 +327,16 @@ def test_the_indicators_table_has_one_row_per_indicator_with_its_status_in_words
     statuses = [ws.cell(row, header["Status"]).value for row in rows.values()]
     assert (statuses.count("On target"), statuses.count("Within 5%"), statuses.count("Off target"),
             statuses.count("Data gap")) == (29, 8, 21, 2)
+
+
+def test_nothing_found_is_said_in_words_and_the_workbook_is_never_read_as_a_return(nothing_found):
+    from xlscorecard.marks import written_by_xlscorecard
+    workbook = load_workbook(nothing_found)
+    assert "Returns" not in workbook.sheetnames
+    quality = workbook["Data quality"]
+    first_col, first_row, last_col, last_row = range_boundaries(the_table(quality).ref)
+    assert last_row == first_row + 1 and quality.cell(last_row, 1).value == "None this period"
+    assert written_by_xlscorecard(nothing_found) == "scorecard"
 
 
 def test_the_extras_have_their_sheets(with_extras):

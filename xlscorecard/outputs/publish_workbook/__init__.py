@@ -10,18 +10,22 @@ frozen panes, cell comments, arrows.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
 from ...marks import WORKBOOK_PROPERTY
-from ..scorecard import WORKBOOK_OPTIONS, ScorecardData, close_workbook
+from ..scorecard import WORKBOOK_OPTIONS, ScorecardData, cannot_write, close_workbook
 from ..scorecard.data import Scorecard
 from ..scorecard.style import Template, load_template
 from .content import PublishContent
 from .layout import NOT_APPLICABLE, long_date, NOT_AVAILABLE, ONE_TABLE, Column, Link, PublishFormats, PublishSheets, TableSheet
 
 __all__ = ["write_publish_workbook"]
+
+LANGUAGE = "en-GB"
 
 
 def write_publish_workbook(data: ScorecardData, path: str | Path, template: Template | None = None) -> Path:
@@ -32,7 +36,8 @@ def write_publish_workbook(data: ScorecardData, path: str | Path, template: Temp
     """
     path = Path(path)
     card = Scorecard(data, template or load_template())
-    workbook = Workbook(str(path), WORKBOOK_OPTIONS)
+    written = io.BytesIO()  # the language is added to the finished file before it is saved
+    workbook = Workbook(written, WORKBOOK_OPTIONS)
     title = f"{card.council} performance indicators, {card.period.long_label}"
     workbook.set_properties({
         "title": title, "subject": f"{card.council} performance against target, {card.period.long_label}",
@@ -50,7 +55,26 @@ def write_publish_workbook(data: ScorecardData, path: str | Path, template: Temp
     for sheet in (notes, *tables):
         writer.table_sheet(sheet)
     close_workbook(workbook, path)
+    try:
+        path.write_bytes(with_language(written.getvalue(), LANGUAGE))
+    except OSError as error:
+        raise cannot_write(path, error) from error
     return path
+
+
+def with_language(xlsx: bytes, language: str) -> bytes:
+    """The workbook with its document language set (``dc:language`` in docProps/core.xml), which
+    the guidance asks for beside the title and XlsxWriter does not write. Every other part, and
+    each part's date and compression, is kept as it was, so the bytes stay reproducible."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml" and b"<dc:language>" not in data:
+                data = data.replace(b"</cp:coreProperties>",
+                                    f"<dc:language>{language}</dc:language></cp:coreProperties>".encode())
+            target.writestr(entry, data)
+    return out.getvalue()
 
 
 def _cover(card: Scorecard, tables: list[TableSheet]):

@@ -90,8 +90,13 @@ def close_workbook(workbook, path: Path) -> None:
     try:
         workbook.close()
     except (FileCreateError, OSError) as error:
-        cause = error.__cause__ if isinstance(error, FileCreateError) else error
-        if isinstance(cause, PermissionError):
-            raise OutputError(f"cannot write {path}: permission denied. If the scorecard is open in Excel, "
-                              f"close {path.name} and run again.") from error
-        raise OutputError(f"cannot write {path}: {cause or error}. Check that the folder exists.") from error
+        raise cannot_write(path, error) from error
+
+
+def cannot_write(path: Path, error: Exception) -> OutputError:
+    """The error to raise when ``path`` cannot be written, saying what to do."""
+    cause = error.__cause__ if isinstance(error, FileCreateError) else error
+    if isinstance(cause, PermissionError):
+        return OutputError(f"cannot write {path}: permission denied. If the scorecard is open in Excel, "
+                           f"close {path.name} and run again.")
+    return OutputError(f"cannot write {path}: {cause or error}. Check that the folder exists.")
