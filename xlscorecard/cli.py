@@ -166,6 +166,12 @@ def reading_limits(max_unpacked_mb: float | None, max_ratio: float | None):
     return DEFAULT_LIMITS.with_caps(max_unpacked_mb, max_ratio)
 
 
+def profile_option():
+    return click.option("--profile", type=click.Choice(["print", "publish"]), default="print", show_default=True,
+                        help="print: the scorecard for managers and committees; publish: an accessible workbook "
+                             "for the council's website (cover, contents, notes, one table a sheet).")
+
+
 def deadline_option():
     from .core.deadlines import DEFAULT_DEADLINE_DAYS
 
@@ -193,10 +199,11 @@ def deadline_option():
 @click.option("--area", help="The council's area code (e.g. E08000013) or name in comparator tables "
               "(default: the council named in the template).")
 @click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
+@profile_option()
 @limits_options
 @click.pass_context
 def consolidate_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history,
-                        tolerance, template_path, deadline_days, area, strict, max_unpacked_mb, max_ratio):
+                        tolerance, template_path, deadline_days, area, strict, profile, max_unpacked_mb, max_ratio):
     """Read every return in RETURNS_DIR, score it and write the scorecard workbook.
 
     \b
@@ -211,7 +218,7 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
                                  records=records, history=history, use_history=not no_history,
                                  tolerance=tolerance, template=template_path, on_file=progress.advance,
                                  on_listed=progress.start, deadline_days=deadline_days, area=area,
-                                 limits=reading_limits(max_unpacked_mb, max_ratio))
+                                 limits=reading_limits(max_unpacked_mb, max_ratio), profile=profile)
     click.echo(consolidation_summary(result))
     if strict and (result.count(Severity.ERROR) or return_caveats(result.findings)):
         raise SystemExit(int(ExitCode.FINDINGS))
@@ -246,9 +253,11 @@ def template_command(ctx, out, register_path, service, period_text):
 @click.option("--records", type=click.Path(dir_okay=False), help="Records file to keep up to date.")
 @click.option("--debounce", type=click.FloatRange(min=0), default=2.0, show_default=True,
               help="Seconds of quiet after a change before consolidating.")
+@profile_option()
 @limits_options
 @click.pass_context
-def watch_command(ctx, returns_dir, period_text, register_path, out, records, debounce, max_unpacked_mb, max_ratio):
+def watch_command(ctx, returns_dir, period_text, register_path, out, records, debounce, profile, max_unpacked_mb,
+                  max_ratio):
     """Consolidate now, then again whenever a return is added or changed (Ctrl+C to stop).
 
     \b
@@ -265,7 +274,8 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
         try:
             with user_errors(ctx):
                 result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
-                                     records=records, limits=reading_limits(max_unpacked_mb, max_ratio))
+                                     records=records, limits=reading_limits(max_unpacked_mb, max_ratio),
+                                     profile=profile)
             click.echo(consolidation_summary(result))
             return result
         except click.ClickException as error:

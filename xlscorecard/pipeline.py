@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ReturnError
+from .errors import ReturnError, UsageError
 from .history import History, PastRun, merge_with_history
 from .core.model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, SourceFile,
                     parse_period)
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from .readers.safety import Limits
 
 HISTORY_NAME = "xlscorecard-history.sqlite"
+# The scorecard's layouts: "print" for managers, cabinet and paper; "publish" for the website,
+# following the Government Analysis Function's guidance on accessible spreadsheets.
+PROFILES = ("print", "publish")
 
 
 def without_cycle_collection(function):
@@ -195,8 +198,12 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
                 history: str | Path | None = None, use_history: bool = True, tolerance: float | None = None,
                 template: str | Path | None = None, on_file: Callable[[Path], None] | None = None,
                 deadline_days: int = DEFAULT_DEADLINE_DAYS, area: str | None = None,
-                limits: "Limits | None" = None, on_listed: Callable[[int], None] | None = None) -> Consolidation:
+                limits: "Limits | None" = None, on_listed: Callable[[int], None] | None = None,
+                profile: str = "print") -> Consolidation:
     """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
+
+    ``profile`` is the scorecard's layout: ``"print"`` (the scorecard for managers and committees)
+    or ``"publish"`` (the accessible workbook for the council's website, :data:`PROFILES`).
 
     ``period`` may be omitted when the returns agree on one latest period. ``out`` defaults to
     :func:`default_scorecard_name` in the current folder and ``history`` to a file beside it.
@@ -215,6 +222,8 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     from .publish import publish
     from .readers.listing import list_folder
 
+    if profile not in PROFILES:
+        raise UsageError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILES)}")
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
     listing = list_folder(returns_dir)
@@ -235,7 +244,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
     out = Path(out)
     result = publish(result, returned, out, Path(records) if records is not None else None, history_path, template,
-                     lambda written: returns_position(written, deadline_days))
+                     lambda written: returns_position(written, deadline_days), profile)
     return Consolidation(**{f.name: getattr(result, f.name) for f in fields(Assessment)}, scorecard=out,
                          records=Path(records) if records is not None else None, history=history_path)
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 def publish(result: "Assessment", returned: list[Observation], out: Path, records: Path | None,
             history_path: Path | None, template,
-            returns_of: Callable[["Assessment"], Sequence["ServiceReturn"]]) -> "Assessment":
+            returns_of: Callable[["Assessment"], Sequence["ServiceReturn"]], profile: str = "print") -> "Assessment":
     """Record the run in the history; before it commits, write the scorecard and records to
     temporary files (with the restatements the recording found); then move them into place.
     A stop (Ctrl+C, SIGTERM) is held back from the commit until the files are placed. Returns
@@ -52,7 +52,7 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
         if restated:
             written = replace(result, findings=tuple(sorted([*result.findings, *restated], key=Finding.sort_key)))
         with staged[0].writing() as temporary:
-            _write_scorecard(temporary, written, loaded, returns_of(written))
+            _write_scorecard(temporary, written, loaded, returns_of(written), profile)
         if records is not None:
             with staged[1].writing() as temporary:
                 write_records_to(rows, temporary, records.suffix)
@@ -155,7 +155,12 @@ def _priority_names(result: "Assessment", template) -> dict[str, str]:
     return {group.key: group.name for group in card.groups}
 
 
-def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"]) -> None:
-    from .outputs.scorecard import write_scorecard
-
-    write_scorecard(_scorecard_data(result, returns), path, template)
+def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"],
+                     profile: str = "print") -> None:
+    data = _scorecard_data(result, returns)
+    if profile == "publish":  # the accessible workbook for the council's website (outputs/publish_workbook)
+        from .outputs.publish_workbook import write_publish_workbook
+        write_publish_workbook(data, path, template)
+    else:
+        from .outputs.scorecard import write_scorecard
+        write_scorecard(data, path, template)

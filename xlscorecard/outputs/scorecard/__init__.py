@@ -81,12 +81,22 @@ def write_scorecard(data: ScorecardData, path: str | Path, template: Template | 
     write_returns(workbook, card, formats, taken)
     write_data_quality(workbook, card, formats, taken)
     write_sources(workbook, card, formats, taken)
+    close_workbook(workbook, path)
+    return path
+
+
+def close_workbook(workbook, path: Path) -> None:
+    """Write the workbook out, as an :class:`OutputError` naming the file when it cannot be."""
     try:
         workbook.close()
     except (FileCreateError, OSError) as error:
-        cause = error.__cause__ if isinstance(error, FileCreateError) else error
-        if isinstance(cause, PermissionError):
-            raise OutputError(f"cannot write {path}: permission denied. If the scorecard is open in Excel, "
-                              f"close {path.name} and run again.") from error
-        raise OutputError(f"cannot write {path}: {cause or error}. Check that the folder exists.") from error
-    return path
+        raise cannot_write(path, error) from error
+
+
+def cannot_write(path: Path, error: Exception) -> OutputError:
+    """The error to raise when ``path`` cannot be written, saying what to do."""
+    cause = error.__cause__ if isinstance(error, FileCreateError) else error
+    if isinstance(cause, PermissionError):
+        return OutputError(f"cannot write {path}: permission denied. If the scorecard is open in Excel, "
+                           f"close {path.name} and run again.")
+    return OutputError(f"cannot write {path}: {cause or error}. Check that the folder exists.")

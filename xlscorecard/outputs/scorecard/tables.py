@@ -170,7 +170,7 @@ def _exception_row(card: Scorecard, formats: Formats, score: Score, first: bool)
 
 # -- All indicators -----------------------------------------------------------------------------
 
-_RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indicator, Score], Any]], ...] = (
+RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indicator, Score], Any]], ...] = (
     ("Ref", "text", lambda c, g, i, s: i.ref),
     ("Indicator", "text", lambda c, g, i, s: i.name),
     ("Priority", "text", lambda c, g, i, s: g.key),
@@ -206,7 +206,7 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
     ("Source sheet", "text", lambda c, g, i, s: s.source.sheet if s.source else None),
     ("Source cell", "text", lambda c, g, i, s: s.source.cell if s.source else None),
 )
-ALL_INDICATOR_HEADERS = tuple(name for name, _, _ in _RECORD_FIELDS)
+ALL_INDICATOR_HEADERS = tuple(name for name, _, _ in RECORD_FIELDS)
 _CAPPED = {"Explanation": 60, "Priority name": 30, "Indicator": 50, "Outcome": 30, "Gap reason": 40, "Note": 40, "Source file": 40}
 
 
@@ -233,14 +233,14 @@ def write_all_indicators(workbook, card: Scorecard, formats: Formats, taken: set
         if row_by_row:
             sheet.put(0, col, header, formats["header"])
         sheet.measure(col, header)
-    fields = [(col, formats[role], get) for col, (_, role, get) in enumerate(_RECORD_FIELDS)]
+    fields = [(col, formats[role], get) for col, (_, role, get) in enumerate(RECORD_FIELDS)]
     for row, (group, indicator, score) in enumerate(records, start=1):
         sheet.put_cells(row, [(col, get(card, group, indicator, score), fmt, True) for col, fmt, get in fields])
     last_row = max(len(records), 1)
     if row_by_row:
-        sheet.ws.autofilter(0, 0, last_row, len(_RECORD_FIELDS) - 1)
+        sheet.ws.autofilter(0, 0, last_row, len(RECORD_FIELDS) - 1)
     else:
-        sheet.ws.add_table(0, 0, last_row, len(_RECORD_FIELDS) - 1, {
+        sheet.ws.add_table(0, 0, last_row, len(RECORD_FIELDS) - 1, {
             "name": "AllIndicators", "style": "Table Style Light 9",
             "columns": [{"header": h, "header_format": formats["header"]} for h in ALL_INDICATOR_HEADERS],
         })
@@ -339,7 +339,7 @@ def write_returns(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
             Cell(service.service, formats["text_bold"]), Cell(", ".join(service.data_owners), formats["text_wrap"]),
             Cell(", ".join(service.due), formats["text_wrap"]),
             Cell("\n".join(Path(f).name for f in service.files) or "none", formats["text_wrap"]),
-            Cell(_utc(service.received) if service.received else None, formats["datetime"]),
+            Cell(utc_naive(service.received) if service.received else None, formats["datetime"]),
             Cell(dt.datetime.combine(service.deadline, dt.time()), formats["date"]),
             Cell(word, formats["rag_status", rag]), Cell(", ".join(service.missing), formats["text_wrap"])])
     _rows(sheet, HEADER_ROW + 1, rows, {1: 26, 2: WRAP_WIDTH, 3: 36, 7: 30})
@@ -359,13 +359,13 @@ def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
     _header(sheet, formats, HEADER_ROW, SOURCE_COLUMNS)
     rows = [[Cell(s.path, formats["text_wrap"]), Cell(s.layout or "not understood", formats["text"]),
              Cell(s.records, formats["count"]), Cell(s.size, formats["count"]),
-             Cell(_utc(s.modified), formats["datetime"]), Cell(s.sha256, formats["mono"]),
+             Cell(utc_naive(s.modified), formats["datetime"]), Cell(s.sha256, formats["mono"]),
              Cell("\n".join(s.tables) or None, formats["text_wrap"])] for s in sources]
     _rows(sheet, HEADER_ROW + 1, rows or [[Cell("No returns were listed.", formats["note"])]], {0: 40, 6: 80})
     _finish(sheet, card, SOURCE_COLUMNS, HEADER_ROW)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
+def utc_naive(moment: dt.datetime) -> dt.datetime:
     """Excel has no time zones: show modification times in UTC, as the header says."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.timezone.utc)
