@@ -127,11 +127,12 @@ def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
     raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {done}")
 
 
-def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"]) -> None:
-    from .outputs.scorecard import ScorecardData, load_template, write_scorecard
+def scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()):
+    """What the scorecard (and the committee report, from the same consolidation) lays out."""
+    from .outputs.scorecard import ScorecardData
 
     previous = result.previous
-    data = ScorecardData(
+    return ScorecardData(
         period=result.period, indicators=result.indicators, scores=result.scores,
         observations=result.observations, findings=result.findings, sources=result.sources,
         tolerance=result.tolerance,
@@ -139,5 +140,10 @@ def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequen
         previous_label=previous.period.long_label if previous else None, returns=returns,
         benchmarks=result.benchmarks, outside_register=result.outside_register,
     )
+
+
+def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"]) -> None:
+    from .outputs.scorecard import load_template, write_scorecard
+
     loaded = load_template(template) if template is not None else None
-    write_scorecard(data, path, loaded)
+    write_scorecard(scorecard_data(result, returns), path, loaded)
