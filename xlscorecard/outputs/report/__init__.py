@@ -73,7 +73,6 @@ def write_report(data: ScorecardData, path: str | Path, template: Template | Non
     if docx_template is None:
         page_number_footer(report, f"{card.council} - {TITLE}, {card.period.long_label}")
     fill_contents(report, contents_anchor)
-    report.share_headers()
     set_properties(document, title=f"{TITLE}, {card.period.long_label}", subject=f"{card.council} performance",
                    author=card.council, when=card.created)
     save(document, path)

@@ -3,7 +3,6 @@ and words, paragraphs and headings, portrait and landscape sections."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -102,18 +101,6 @@ class ReportContext:
         scale = width / sum(relative)
         return Grid(self.document, [w * scale for w in relative], font_size=font_size,
                     header_fill=self.header_fill, header_font=self.header_font)
-
-    def share_headers(self) -> None:
-        """Every section shows the headers and footers of the last one (where python-docx put
-        the template's): a section that has none of its own gets a copy of the references."""
-        sections = self.document.sections
-        last = sections[-1]._sectPr
-        references = [e for e in last if e.tag in (qn("w:headerReference"), qn("w:footerReference"))]
-        for section in list(sections)[:-1]:
-            sect = section._sectPr
-            if sect.find(qn("w:headerReference")) is None and sect.find(qn("w:footerReference")) is None:
-                for n, reference in enumerate(references):
-                    sect.insert(n, copy.deepcopy(reference))
 
     # -- how statuses look -------------------------------------------------------------------
 
