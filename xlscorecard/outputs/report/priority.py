@@ -18,9 +18,9 @@ from .words import due_sentence, number, variance
 
 # The report's table prints what the seed's does, in the template's order (a column the
 # template leaves out stays out); relative widths.
-COLUMN_WIDTHS = {"ref": 1.5, "indicator": 4.3, "polarity": 1.3, "outturn": 1.3, "target": 1.3,
-                 "variance": 1.5, "status": 1.9, "dot": 1.5, "trend": 1.7, "comparative": 2.2}
-VALUE_WIDTH = 1.15
+COLUMN_WIDTHS = {"ref": 1.5, "indicator": 3.7, "polarity": 1.2, "outturn": 1.45, "target": 1.45,
+                 "variance": 1.5, "status": 2.2, "dot": 1.5, "trend": 1.6, "comparative": 2.2}
+VALUE_WIDTH = 1.25
 NO_COMMENTARY = "The returns gave no commentary under this heading for this priority."
 
 
