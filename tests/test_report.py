@@ -361,3 +361,23 @@ def test_the_default_name_follows_the_period(tmp_path, monkeypatch):
     result = run("report", Q3_SAMPLES, "--period", PERIOD, "--no-history")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "report-2020-21-Q3.docx").is_file()
+
+
+def test_the_headline_compares_with_the_previous_period_from_the_history(tmp_path):
+    """Consolidate Q2 (recorded in the history), then report Q3: the headline says how Q2 did,
+    the share of Q2's scored records that were green or amber, and the history is not changed."""
+    history = tmp_path / "history.sqlite"
+    q2_records = tmp_path / "q2.csv"
+    result = run("consolidate", Q3_SAMPLES, "--period", "2020/21 Q2", "--out", tmp_path / "q2.xlsx",
+                 "--history", history, "--records", q2_records)
+    assert result.exit_code == 0, result.output
+    with q2_records.open(encoding="utf-8-sig", newline="") as handle:
+        rags = [r["rag"] for r in csv.DictReader(handle) if r["rag"] in ("green", "amber", "red")]
+    q2_pct = int(100 * sum(r in ("green", "amber") for r in rags) / len(rags) + 0.5)  # half up, as the reports
+    before = history.read_bytes()
+    result = run("report", Q3_SAMPLES, "--period", PERIOD, "--out", tmp_path / "r.docx", "--history", history)
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
+    assert (f"64% of indicator targets have been either exceeded, met fully, or met within 95% of target. "
+            f"This compares to {q2_pct}% in Quarter 2 2020/21.") in texts
+    assert history.read_bytes() == before
