@@ -58,7 +58,7 @@ def modules_under(package: str) -> list[Path]:
 
 
 def test_the_tree_has_the_pipelines_packages():
-    for package in ("core", "readers", "outputs", "outputs/scorecard"):
+    for package in ("core", "readers", "outputs", "outputs/scorecard", "outputs/report"):
         assert (PACKAGE / package / "__init__.py").exists(), package
     assert (PACKAGE / "pipeline.py").exists()
 

@@ -224,6 +224,52 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
         raise SystemExit(int(ExitCode.FINDINGS))
 
 
+@cli.command("report", epilog=EXIT_CODES_HELP)
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
+@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
+@register_option()
+@click.option("--out", type=click.Path(dir_okay=False), help="Word document to write "
+              "(default: report-<period>.docx in the current folder).")
+@click.option("--history", type=click.Path(dir_okay=False),
+              help="History file consolidate keeps, for direction of travel and the previous headline; only read "
+                   "(default: xlscorecard-history.sqlite beside the report, if there is one).")
+@click.option("--no-history", is_flag=True, help="Do not read a history file.")
+@click.option("--tolerance", type=click.FloatRange(min=0), metavar="PCT",
+              help="Percentage points below target that still count as amber (default 5).")
+@click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False),
+              help="The scorecard.toml the scorecard uses (council, colours, words, priorities, columns).")
+@click.option("--docx-template", type=click.Path(exists=True, dir_okay=False),
+              help="The council's Word template (.docx or .dotx): its styles, headers and page set-up are used.")
+@click.option("--introduction", type=click.Path(exists=True, dir_okay=False),
+              help="A UTF-8 text file with the introduction (default: a marked placeholder).")
+@click.option("--conclusion", type=click.Path(exists=True, dir_okay=False),
+              help="A UTF-8 text file with the conclusion (default: a marked placeholder).")
+@click.option("--area", help="The council's area code or name in comparator tables (as for consolidate).")
+@limits_options
+@click.pass_context
+def report_command(ctx, returns_dir, period_text, register_path, out, history, no_history, tolerance,
+                   template_path, docx_template, introduction, conclusion, area, max_unpacked_mb, max_ratio):
+    """Write the committee's Performance Report (Word) from the same consolidation as the scorecard.
+
+    \b
+    Example:
+        xlscorecard report sample_workbooks/2020-21-Q3 --period "2020/21 Q3" --introduction intro.txt
+    """
+    from .report import make_report
+
+    with user_errors(ctx):
+        path, result = make_report(returns_dir, period=period_text, register=register_path, out=out,
+                                   history=history, use_history=not no_history, tolerance=tolerance,
+                                   template=template_path, docx_template=docx_template,
+                                   introduction=introduction, conclusion=conclusion, area=area,
+                                   limits=reading_limits(max_unpacked_mb, max_ratio))
+    total = result.total.target
+    click.echo(f"Period: {result.period.long_label}")
+    click.echo(f"Green {total.on_target}, amber {total.within_tolerance}, red {total.off_target}, "
+               f"data gaps {total.gaps}, no target {total.no_target}")
+    click.echo(f"Report: {path}")
+
+
 @cli.command("template")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="The .xlsx return template to write.")
 @register_option()

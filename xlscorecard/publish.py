@@ -133,7 +133,8 @@ def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
     raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {done}")
 
 
-def _scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()):
+def scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()):
+    """What the scorecard (and the committee report, from the same consolidation) lays out."""
     from .outputs.scorecard import ScorecardData
 
     previous = result.previous
@@ -151,13 +152,13 @@ def _priority_names(result: "Assessment", template) -> dict[str, str]:
     """Each priority's name as the scorecard's sheets give it."""
     from .outputs.scorecard.data import Scorecard
 
-    card = Scorecard(_scorecard_data(result), template or load_template())
+    card = Scorecard(scorecard_data(result), template or load_template())
     return {group.key: group.name for group in card.groups}
 
 
 def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequence["ServiceReturn"],
                      profile: str = "print") -> None:
-    data = _scorecard_data(result, returns)
+    data = scorecard_data(result, returns)
     if profile == "publish":  # the accessible workbook for the council's website (outputs/publish_workbook)
         from .outputs.publish_workbook import write_publish_workbook
         write_publish_workbook(data, path, template)

@@ -119,6 +119,18 @@ COMMENTARY_TABLES = (
 )
 
 
+def commentary_tables(group: PriorityGroup) -> list[tuple[str, list[str], list[tuple[Score, dict[str, str]]]]]:
+    """A priority's narrative tables, as (heading, questions, [(score, what its return said)]):
+    every table of COMMENTARY_TABLES, with the indicators whose returns answered one of its
+    questions (none: an empty list). The Commentary sheet and the committee report both use it."""
+    tables = []
+    for heading, fields in COMMENTARY_TABLES:
+        questions = [COMMENTARY_HEADINGS[f] for f in fields]
+        chosen = [(s, dict(s.commentary)) for _, s in group.rows if any(q in dict(s.commentary) for q in questions)]
+        tables.append((heading, questions, chosen))
+    return tables
+
+
 COMMENTARY_COLUMNS = (Column("Ref"), Column("Indicator description", 30), Column("", 45), Column("", 45),
                       Column("", 45))
 
@@ -129,12 +141,7 @@ def write_commentary(workbook, card: Scorecard, formats: Formats, taken: set[str
     question. Only the indicators whose returns answered; no sheet when none did."""
     sections = []
     for group in card.groups:
-        tables = []
-        for heading, fields in COMMENTARY_TABLES:
-            questions = [COMMENTARY_HEADINGS[f] for f in fields]
-            chosen = [(s, dict(s.commentary)) for _, s in group.rows if any(q in dict(s.commentary) for q in questions)]
-            if chosen:
-                tables.append((heading, questions, chosen))
+        tables = [(heading, questions, chosen) for heading, questions, chosen in commentary_tables(group) if chosen]
         if tables:
             sections.append((group, tables))
     if not sections:
