@@ -92,5 +92,8 @@ def describe_columns(columns: list[PeriodColumn], hidden: frozenset[int] | set[i
             what = first.period.label
         else:
             what = f"{first.period.label} \u2026 {last.period.label}"
+        measures = list(dict.fromkeys(c.measure for c in run if c.measure))
+        if measures and first.period is not None:  # "E–V = Apr 2020 … Dec 2020 (target, actual)"
+            what += f" ({', '.join(measures)})"
         parts.append(f"{where} = {what}" + (", hidden" if first.col in hidden else ""))
     return "; ".join(parts)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..errors import PeriodError, ValueParseError
-from ..core.model import (COMMENTARY_HEADINGS, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
+from ..core.model import (COMMENTARY_HEADINGS, PARTLY_READ, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
                      TargetProfile, parse_quartile)
 from .accounting import Ledger, Role
 from .cells import FindingCollector, read_cell
@@ -171,6 +171,16 @@ def _titles_a_table(table: Table, row: int) -> bool:
     return False
 
 
+MAX_REF_LENGTH = 30
+UNREFERENCED_VALUES = (Severity.WARNING, "row has values but no indicator ref", "row skipped", PARTLY_READ)
+
+
+def row_ref(table: Table, row: int) -> str | None:
+    """The row's indicator ref; long text in the ref column is a note or a heading, not a ref."""
+    text = table.grid.text(row, table.col("ref"))
+    return text if text and len(text) <= MAX_REF_LENGTH else None
+
+
 def parse_tier(text: str | None) -> int | None:
     match = _TIER.fullmatch(text.strip()) if text else None
     return int(match[1]) if match else None
@@ -301,6 +311,23 @@ def observation_of(reading, ref: str, period: Period, source: Source, target: fl
     if reading.value is None and gap_note is None and target is None and not commentary:
         return None
     return Observation(ref, period, reading.value, target, gap_note, source, reading.raw, commentary, flag)
+
+
+def single_value(table: Table, row: int, col: int, ref: str, period: Period, context: ReadContext, *,
+                 target_col: int | None = None, note_col: int | None = None) -> Observation | None:
+    """The observation of a row that holds one period's value in column ``col`` (a long-form row,
+    a row of a sheet for one period), with the row's period target, note and narrative."""
+    grid, ledger = table.grid, context.ledger
+    reading = read_cell(grid.cell(row, col))
+    if reading.problem:
+        context.collector.problem(reading.problem, grid.name, row, col, ref=ref, raw=reading.raw)
+    note = grid.text(row, note_col) if note_col else ""
+    ledger.field(row, note_col)
+    target = number_at(table, row, target_col, context, ref)
+    observation = observation_of(reading, ref, period, Source(grid.path, grid.name, a1(row, col)), target,
+                                 note or None, row_commentary(table, row, context))
+    ledger.mark(row, col, ledger_role(observation))
+    return observation
 
 
 def observations_from_row(table: Table, row: int, ref: str, context: ReadContext) -> list[Observation]:
