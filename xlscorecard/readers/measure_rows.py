@@ -94,7 +94,6 @@ def _labelled_rows(table: Table, context: ReadContext, records: SheetRecords) ->
         if not table.has("ref"):
             context.named_by_name.add(key)
         context.saw_ref(table, row, _key_col(table), key)
-        context.ledger.field(row, table.col("measure_type"))
         found.append(LabelledRow(row, key, measure, block))
     return found
 
@@ -143,6 +142,8 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
 def _read_indicator(table: Table, context: ReadContext, ref: str, rows: dict[str, list[LabelledRow]], period,
                     records: SheetRecords) -> None:
     [actual] = rows["actual"]
+    for labelled in (row for found in rows.values() for row in found):
+        context.ledger.field(labelled.row, table.col("measure_type"))
     observations = wide_observations(table, actual.row, ref, context)
     # The details the actual row gives; the other rows may say them again (a name carrying its
     # label, "Rate - Target", is the key, not a detail).

@@ -125,6 +125,8 @@ def read(table: Table, context: ReadContext) -> SheetRecords:
     if found.period is None:
         records = SheetRecords()
         rows = list(data_rows(table, records))
+        if not rows:
+            return records  # a header alone: nothing unread ("no values" is said for the file)
         for row in rows:
             context.ledger.report_row(row)
         context.collector.add(Severity.ERROR, f"{NO_PERIOD}: {found.problem}", sheet=grid.name, cell=a1(*found.cell),
