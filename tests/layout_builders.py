@@ -81,8 +81,10 @@ def _put(ws, row: int, values, start_col: int = 1) -> None:
             ws.cell(row, start_col + offset, value)
 
 
-def sheet_per_period(path: Path, records, tabs=TAB_NAMES, title: str = "Performance return") -> Path:
-    """A tab per month: ``Ref | Indicator | Value | Target | Note``, and a RAG on December's."""
+def sheet_per_period(path: Path, records, tabs=TAB_NAMES, title: str = "Performance return",
+                     polarity: bool = False) -> Path:
+    """A tab per month: ``Ref | Indicator | Value | Target | Note``, and a RAG on December's;
+    with ``polarity`` a Polarity column too (a return that describes its indicators)."""
     wb = Workbook()
     wb.remove(wb.active)
     for index, tab in enumerate(tabs):
@@ -91,11 +93,13 @@ def sheet_per_period(path: Path, records, tabs=TAB_NAMES, title: str = "Performa
         december = index == len(MONTHS) - 1
         if december:
             ws["A2"] = DECEMBER_CELL
-        _put(ws, 4, ["Ref", "Indicator", "Value", "Target", "Note"] + (["RAG"] if december else []))
+        _put(ws, 4, ["Ref", "Indicator", "Value", "Target", "Note", "RAG" if december else None]
+             + (["Polarity"] if polarity else []))
         for row, record in enumerate(records, start=5):
             _put(ws, row, [record["ref"], record["indicator"], month_text(record, index),
                            target_if_valued(record, index), note_for(record, index),
-                           published_rag(record) if december else None])
+                           published_rag(record) if december else None]
+                 + ([record["polarity"]] if polarity else []))
     wb.save(path)
     return path
 
