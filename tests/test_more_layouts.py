@@ -29,6 +29,12 @@ def published_values(records) -> dict[tuple[str, str], float]:
             if build_samples.number(r[m]) is not None}
 
 
+def published_targets(records) -> dict[tuple[str, str], float]:
+    """The target each printed figure was scored against, by ref and month."""
+    return {(r["ref"], MONTH_LABELS[i]): target_for(r, i) for r in records for i, m in enumerate(MONTHS)
+            if build_samples.number(r[m]) is not None}
+
+
 def values_read(result) -> dict[tuple[str, str], float]:
     return {(o.ref, o.period.label): o.value for o in result.observations if o.value is not None}
 
@@ -161,9 +167,7 @@ def test_a_published_rag_on_a_periods_tab_is_checked(tmp_path):
 def test_target_and_actual_under_each_month_are_the_value_and_its_period_target(tmp_path, words):
     result = read_return(side_by_side(tmp_path / "childrens.xlsx", CYP, words=words))
     assert values_read(result) == published_values(CYP)
-    expected = {(r["ref"], MONTH_LABELS[i]): target_for(r, i) for r in CYP for i, m in enumerate(MONTHS)
-                if build_samples.number(r[m]) is not None}
-    assert targets_read(result) == expected
+    assert targets_read(result) == published_targets(CYP)
     dec = next(o for o in result.observations if (o.ref, o.period.label) == ("CYP-01", "Dec 2020"))
     assert dec.source.cell == "V5"  # December's Actual, beside its Target in U
     assert result.tables[0].layout == "target and actual side by side"
@@ -232,9 +236,7 @@ def test_two_actual_columns_under_one_month_are_an_error_and_neither_is_read(tmp
 def test_a_target_row_and_an_actual_row_per_indicator(tmp_path, style):
     result = read_return(target_actual_rows(tmp_path / "childrens.xlsx", CYP, style=style))
     assert values_read(result) == published_values(CYP)
-    expected = {(r["ref"], MONTH_LABELS[i]): target_for(r, i) for r in CYP for i, m in enumerate(MONTHS)
-                if build_samples.number(r[m]) is not None}
-    assert targets_read(result) == expected
+    assert targets_read(result) == published_targets(CYP)
     assert {i.ref for i in result.indicators} == {r["ref"] for r in CYP}
     assert result.tables[0].layout == "target and actual rows"
     assert not not_info(result)

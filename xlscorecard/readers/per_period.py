@@ -20,9 +20,10 @@ from typing import NamedTuple
 from ..errors import PeriodError
 from ..core.model import PARTLY_READ, FinancialYear, Observation, Period, Severity
 from .header import PeriodColumn, Table, period_label
-from .rows import ReadContext, SheetRecords, data_rows, single_value
+from .rows import ReadContext, SheetRecords, data_rows
 from .sheets import a1
 from .synonyms import PERIOD_CELL_LABELS, header_key
+from .template import single_value
 from .wide import read_rows
 
 NAME = "sheet per period"

@@ -313,23 +313,6 @@ def observation_of(reading, ref: str, period: Period, source: Source, target: fl
     return Observation(ref, period, reading.value, target, gap_note, source, reading.raw, commentary, flag)
 
 
-def single_value(table: Table, row: int, col: int, ref: str, period: Period, context: ReadContext, *,
-                 target_col: int | None = None, note_col: int | None = None) -> Observation | None:
-    """The observation of a row that holds one period's value in column ``col`` (a long-form row,
-    a row of a sheet for one period), with the row's period target, note and narrative."""
-    grid, ledger = table.grid, context.ledger
-    reading = read_cell(grid.cell(row, col))
-    if reading.problem:
-        context.collector.problem(reading.problem, grid.name, row, col, ref=ref, raw=reading.raw)
-    note = grid.text(row, note_col) if note_col else ""
-    ledger.field(row, note_col)
-    target = number_at(table, row, target_col, context, ref)
-    observation = observation_of(reading, ref, period, Source(grid.path, grid.name, a1(row, col)), target,
-                                 note or None, row_commentary(table, row, context))
-    ledger.mark(row, col, ledger_role(observation))
-    return observation
-
-
 def observations_from_row(table: Table, row: int, ref: str, context: ReadContext) -> list[Observation]:
     """One observation per value column that has a number or a note (or held something else).
 
