@@ -316,3 +316,14 @@ def test_the_q3_samples_rebuilt_in_each_layout_give_the_published_counts(tmp_pat
     read = read_folder(folder, period=Q3)
     assert {s.layout for s in read.sources if "register" not in s.path} == {layout.split(",")[0]}
     assert len(published_values(published_rows())) == len([o for o in read.observations if o.value is not None])
+
+
+def test_a_rag_row_is_the_published_rag_of_each_month_and_is_checked(tmp_path):
+    _rows(tmp_path / "r.xlsx", [["CYP-01", "Rate", "Target", "Lower", 485, 485, 485],
+                                ["CYP-01", "Rate", "Actual", "Lower", 453.7, 467, 459.4],
+                                ["CYP-01", "Rate", "RAG", None, "Green", "Green", "Red"]],
+          header=("Ref", "Indicator", "Measure type", "Polarity", "Oct", "Nov", "Dec"))
+    result = assess(tmp_path, period=Q3, record=False)
+    [claim] = [f for f in result.findings if "published RAG" in f.message]
+    assert "'red' differs from computed 'green'" in claim.message and claim.source.cell == "G4"
+    assert not [f for f in result.findings if f.severity is not Severity.INFO and f is not claim]

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from pathlib import Path
 
 from ..errors import PeriodError
-from ..core.periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month, parse_period
+from ..core.periods import MONTH_SPELLINGS, FinancialYear, Period, PeriodKind, calendar_month_to_fy_month, parse_period
 from .sheets import SheetGrid
 from .synonyms import MEASURE_WORDS, field_for, header_key
 
@@ -242,6 +242,10 @@ def _classify(top: str, below: str) -> _Heading | None:
     if name:
         return _Heading(top, field=name)
     top_label = _period_label(top) if top else None
+    if below and isinstance(top_label, Period) and top_label.kind is PeriodKind.YEAR:
+        name = field_for(f"{top} {below}")
+        if name:  # "21/22" above "Target": the year's target, "19/20" above "Outturn": last year's outturn
+            return _Heading(f"{top} {below}", True, field=name)
     measure = measure_word(below) if top_label is not None and below else None
     if measure:  # "Apr" above "Target", "Q3 20/21" above "Actual"
         return _period_heading(f"{top} {below}", top_label, measure, True)

@@ -25,12 +25,14 @@ NAME = "target and actual side by side"
 
 
 def sniff(table: Table) -> bool:
-    return (table.has("ref") or table.has("name")) and any(c.measure == "actual" for c in table.period_columns)
+    return (table.has("ref") or table.has("name")) and any(c.measure in ("target", "actual")
+                                                           for c in table.period_columns)
 
 
-def measure_view(table: Table, measure: str) -> Table:
-    """The table as if its only value columns were those of ``measure``."""
-    return replace(table, period_columns=[c for c in table.period_columns if c.measure == measure])
+def value_view(table: Table) -> Table:
+    """The table as if its only value columns were the actuals (and any plain month columns
+    beside them, which hold values as a wide table's do)."""
+    return replace(table, period_columns=[c for c in table.period_columns if c.measure in (None, "actual")])
 
 
 def with_targets(table: Table, row: int, ref: str, observations: list[Observation], context: ReadContext,
@@ -74,7 +76,7 @@ def period_claims(table: Table, row: int, ref: str, context: ReadContext, column
 
 
 def read(table: Table, context: ReadContext) -> SheetRecords:
-    actuals = measure_view(table, "actual")
+    actuals = value_view(table)
     targets = [c for c in table.period_columns if c.measure == "target"]
 
     def observe(table: Table, row: int, ref: str, context: ReadContext) -> list[Observation]:
