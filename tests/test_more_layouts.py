@@ -239,6 +239,7 @@ def test_a_target_row_and_an_actual_row_per_indicator(tmp_path, style):
     assert targets_read(result) == published_targets(CYP)
     assert {i.ref for i in result.indicators} == {r["ref"] for r in CYP}
     assert result.tables[0].layout == "target and actual rows"
+    assert ("ref in A, target or actual in C" in result.tables[0].line()) == (style == "column")
     assert not not_info(result)
 
 

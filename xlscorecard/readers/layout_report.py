@@ -54,6 +54,8 @@ def table_report(table: Table, layout: str, ledger: Ledger, last_row: int, rows_
     counts = ledger.counts()
     key_name = "ref" if table.has("ref") else "name" if table.has("name") else None
     key = f"{key_name} in {column_letter(table.col(key_name))}" if key_name else "no ref or name column"
+    if table.has("measure_type"):  # target and actual rows
+        key += f", target or actual in {column_letter(table.col('measure_type'))}"
     columns = describe_columns(table.period_columns, grid.hidden_cols)
     if not columns and table.has("period"):
         columns = f"each row's period in {column_letter(table.col('period'))}"
