@@ -99,10 +99,10 @@ def test_a_bare_month_takes_the_year_of_the_period_asked_for(tmp_path):
 @pytest.mark.parametrize("above", [["Period: December 2020"], ["Reporting period - Q3 2020/21"],
                                    ["Month", "Dec 2020"], ["Period:", None, "December 2020"]])
 def test_a_period_cell_above_the_table_gives_the_period_of_a_tab_named_otherwise(tmp_path, above):
-    path = _book(tmp_path / "return.xlsx", {"Data": [above, [], ["Ref", "Indicator", "Value"], ["CYP-01", "Rate", 459.4]]})
-    result = read_return(path)
+    table = [above, [], ["Ref", "Indicator", "Value"], ["CYP-01", "Rate", 459.4]]
+    result = read_return(_book(tmp_path / "return.xlsx", {"Data": table}))
     [observation] = result.observations
-    assert observation.period.label in ("Dec 2020", "2020/21 Q3") and observation.value == 459.4
+    assert observation.value == 459.4 and observation.source.cell == "C4"
     assert observation.period.label == ("2020/21 Q3" if "Q3" in above[0] else "Dec 2020")
     assert not not_info(result)
 
@@ -198,6 +198,7 @@ def test_period_and_measure_in_one_header_cell_and_the_month_written_once(tmp_pa
         ["Ref", "Indicator", "Nov", None, "Dec", None], [None, None, "Target", "Actual", "Target", "Actual"],
         ["CYP-01", "Rate", 485, 467, 485, 459.4]]})
     assert targets_read(read_return(written_once)) == targets_read(result)
+    assert read_return(written_once).tables[0].headers[-1] == "Dec Actual"
     assert values_read(read_return(written_once)) == values_read(result)
 
 

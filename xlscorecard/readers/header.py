@@ -171,13 +171,15 @@ def measure_word(text: str) -> str | None:
 
 
 _ONE_WORD_MEASURES = "|".join(sorted((w for w in MEASURE_WORDS if " " not in w), key=len, reverse=True))
-_MEASURE_AFTER = re.compile(rf"(?P<period>.*?[\w\)])[\s:\-\u2013(\[]+(?P<measure>{_ONE_WORD_MEASURES})[\)\]]?\.?", re.I)
+_MEASURE_AFTER = re.compile(
+    rf"(?P<period>.*?[\w\)])[\s:\-\u2013(\[]+(?P<measure>{_ONE_WORD_MEASURES})[\)\]]?\.?", re.I)
 _MEASURE_BEFORE = re.compile(rf"(?P<measure>{_ONE_WORD_MEASURES})[\s:\-\u2013]+(?P<period>\w.*)", re.I)
 
 
 # In an indicator's name the measure must be set off ("Calls answered - Target", "(Actual)"):
 # "Calls answered within target" is a name.
-_MEASURE_SET_OFF = re.compile(rf"(?P<period>.*?\S)\s*(?:[:\-\u2013|]\s*|[(\[]\s*)(?P<measure>{_ONE_WORD_MEASURES})\s*[\)\]]?", re.I)
+_MEASURE_SET_OFF = re.compile(
+    rf"(?P<period>.*?\S)\s*(?:[:\-\u2013|]\s*|[(\[]\s*)(?P<measure>{_ONE_WORD_MEASURES})\s*[\)\]]?", re.I)
 
 
 def split_measure(text: str, set_off: bool = False) -> tuple[str, str] | None:
@@ -292,10 +294,11 @@ def _candidate(grid: SheetGrid, row: int, tops: list[str], belows: list[str]) ->
         heading = _classify(top, below)
         if top:
             running_year = heading.year if heading is not None else None
-            running_period = heading if heading is not None and heading.measure and heading.used_below else None
+            running_period = (top, heading) if heading is not None and heading.measure and heading.used_below else None
         elif heading is None and running_period is not None and measure_word(below):
             # "Apr" written once over "Target | Actual": the month runs right over its measures
-            heading = running_period._replace(text=f"{running_period.text} {below}", measure=measure_word(below))
+            month, over = running_period
+            heading = over._replace(text=f"{month} {below}", measure=measure_word(below))
         elif heading is not None and running_year is not None and heading.month is not None and heading.used_below:
             heading = heading._replace(year=running_year)
         if heading is not None and heading.field in ("ref",) and heading.field in table.fields:
