@@ -30,7 +30,15 @@ LAYOUT_HEADERS = {
     "long values": ["Ref", "Period", "Value", "Note"],
     "template indicators": ["Ref", "Name", "Polarity", "Frequency", "Annual target"],
     "comparator table": ["Area code", "Area name", "Value"],
+    "sheet per period": ["Ref", "Indicator", "Value", "Target", "Note", "RAG"],
+    # "Oct|Target": "Oct" over "Target", a two-row header; "Nov Tgt": both in one cell.
+    "target and actual side by side": ["Ref", "Indicator", "Oct|Target", "|Actual", "Nov Tgt", "Nov Act",
+                                       "Dec|Plan", "Dec|Outturn", "Dec|RAG"],
+    "target and actual rows": ["Ref", "Indicator", "Measure type", *MONTHS],
 }
+# The sheet's name: a period for a sheet per period, else a name that only gives the year.
+SHEET_TITLES = {"sheet per period": "Dec"}
+MEASURE_LABELS = st.sampled_from(["Target", "Actual", "Actual", "Tgt", "RAG", "Forecast", None])
 EXTRA_HEADERS = ["Data source", "Numerator", "Comments", "Tier", "Outcome", "Unit", "Lead officer", "Jan (est.)",
                  "Trend", "DOT", "% Variance from Target", "Comparative Performance", "Baseline", None]
 CELLS = st.one_of(
@@ -44,7 +52,9 @@ CELLS = st.one_of(
 def _key_cell(layout: str, row: int):
     return {"legacy wide": f"PI-{row:02d}", "monthly measure grid": f"Measure number {row}",
             "long values": f"PI-{row:02d}", "template indicators": f"PI-{row:02d}",
-            "comparator table": f"E080000{row:02d}"}[layout]
+            "comparator table": f"E080000{row:02d}", "sheet per period": f"PI-{row:02d}",
+            "target and actual side by side": f"PI-{row:02d}",
+            "target and actual rows": f"PI-{row // 2:02d}"}[layout]  # a target and an actual row each
 
 
 @st.composite
@@ -58,21 +68,31 @@ def returns(draw):
         cells[0] = draw(st.sampled_from([_key_cell(layout, row), _key_cell(layout, row), None]))
         if layout == "long values":
             cells[1] = draw(st.sampled_from(["Oct 2020", "Nov 2020", "2020/21 Q3", "Dec 2020", "sometime"]))
+        if layout == "target and actual rows":
+            cells[2] = draw(MEASURE_LABELS)
         body.append(cells)
     strays = draw(st.lists(st.tuples(st.integers(0, n_rows + 1), st.integers(0, len(header) + 1), CELLS),
                            max_size=3))
     return layout, header, body, strays
 
 
-def _write(path, header, body, strays, title_rows: int):
+def _write(path, header, body, strays, title_rows: int, title: str = "Return 2020-21"):
+    """The return; a header text ``'Oct|Target'`` is ``Oct`` with ``Target`` in the row under it."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Return 2020-21"
+    ws.title = title
     ws.cell(1, 1, "CYP-01 Performance return 2020/21")
     top = 1 + title_rows
+    two_rows = any(text and "|" in text for text in header)
     for col, text in enumerate(header, start=1):
-        if text is not None:
-            ws.cell(top, col, text)
+        if text is None:
+            continue
+        above, _, below = text.partition("|") if "|" in text else (text, "", "")
+        if above:
+            ws.cell(top, col, above)
+        if below:
+            ws.cell(top + 1, col, below)
+    top += 1 if two_rows else 0
     for offset, cells in enumerate(body, start=1):
         for col, value in enumerate(cells, start=1):
             if value is not None:
@@ -90,9 +110,10 @@ def _write(path, header, body, strays, title_rows: int):
 def test_every_cell_of_a_recognised_table_ends_in_exactly_one_place(tmp_path, generated, title_rows):
     layout, header, body, strays = generated
     path = tmp_path / "return.xlsx"
-    _write(path, header, body, strays, title_rows)
+    _write(path, header, body, strays, title_rows, SHEET_TITLES.get(layout, "Return 2020-21"))
     outcome = read_tables(path, LAYOUTS, None, DEFAULT_LIMITS)
     assert outcome.ledgers, (layout, header, [f.message for f in outcome.findings])
+    assert layout in outcome.layouts, (layout, header, outcome.layouts)
     for table, ledger, last_row in outcome.ledgers:
         grid = table.grid
         cells = [key for key in grid.cells if table.first_data_row <= key[0] <= last_row]

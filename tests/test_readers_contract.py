@@ -4,6 +4,7 @@ text in numeric cells never raise, never invent values, and never lose a cell si
 from __future__ import annotations
 
 import csv
+import itertools
 
 import pytest
 from return_builders import workbook_from_rows
@@ -11,6 +12,8 @@ from return_builders import workbook_from_rows
 from xlscorecard.core.model import Severity
 from xlscorecard.readers import LAYOUTS, read_return
 
+# Rows of the target and actual layout are one indicator each only when their refs differ.
+ROW_NUMBERS = itertools.count(1)
 # One header per layout, and one data row builder: (ref or name, value cells) -> row.
 HEADERS = {
     "long values": (["Ref", "Period", "Value", "Note"], lambda values: ["A-1", "Dec 2020", values[0], None]),
@@ -22,7 +25,17 @@ HEADERS = {
                              lambda values: ["No. of audits", *values]),
     "comparator table": (["Ref", "Area code", "Area name", "Value"],
                          lambda values: ["A-1", "E08000013", "St Helens", values[0]]),
+    "sheet per period": (["Ref", "Indicator", "Value", "Target", "Note"],
+                         lambda values: ["A-1", "Indicator", values[0], None, None]),
+    "target and actual side by side": (["Ref", "Indicator", "Oct Target", "Oct Actual", "Nov Tgt", "Nov Act",
+                                        "Dec Plan", "Dec Outturn"],
+                                       lambda values: ["A-1", "Indicator", None, values[0], None, values[1], None,
+                                                       values[2]]),
+    "target and actual rows": (["Ref", "Indicator", "Measure type", "Oct", "Nov", "Dec"],
+                               lambda values: [f"A-{next(ROW_NUMBERS)}", "Indicator", "Actual", *values]),
 }
+# A sheet per period says its period above the table (a CSV has no tab name to say it).
+TITLES = {"sheet per period": "Period: December 2020"}
 FORMATS = ("xlsx", "csv")
 
 
@@ -40,7 +53,8 @@ def _write(path, rows):
 
 def _build(tmp_path, layout, fmt, data_rows):
     header, row_of = HEADERS[layout]
-    return _write(tmp_path / f"return 2020-21.{fmt}", [["Title 2020/21"], header, *[row_of(v) for v in data_rows]])
+    title = TITLES.get(layout, "Title 2020/21")
+    return _write(tmp_path / f"return 2020-21.{fmt}", [[title], header, *[row_of(v) for v in data_rows]])
 
 
 def _layouts_read(result):

@@ -190,8 +190,15 @@ def _band_row(grid, row: int, span: range) -> dict[int, FinancialYear | int]:
     return labels
 
 
+def _one_measure(columns: list[PeriodColumn]) -> list[PeriodColumn]:
+    """The columns of one measure (the first written), so that a month's Target and Actual
+    columns count as one month when the layout of the months is worked out."""
+    first = columns[0].measure if columns else None
+    return [c for c in columns if c.measure == first]
+
+
 def _is_quarterly(columns: list[PeriodColumn]) -> bool:
-    months = [c for c in columns if c.calendar_month is not None and c.period is None]
+    months = [c for c in _one_measure(columns) if c.calendar_month is not None and c.period is None]
     quarters = [c.quarter for c in months]
     return bool(months) and all(
         c.quarter_in_label and c.quarter is not None
@@ -201,7 +208,7 @@ def _is_quarterly(columns: list[PeriodColumn]) -> bool:
 
 def _descending(columns: list[PeriodColumn]) -> bool:
     """Months written newest first (``Dec Nov Oct …``)."""
-    months = [calendar_month_to_fy_month(c.calendar_month) for c in columns
+    months = [calendar_month_to_fy_month(c.calendar_month) for c in _one_measure(columns)
               if c.calendar_month is not None and c.period is None]
     steps = [b - a for a, b in zip(months, months[1:])]
     return sum(1 for s in steps if s < 0) > sum(1 for s in steps if s > 0)
@@ -219,8 +226,10 @@ def assign_periods(columns: list[PeriodColumn], fy: FinancialYear | None, calend
                    and c.band_calendar_year is None else c for c in columns]
     quarterly = _is_quarterly(columns)
     descending = _descending(columns)
-    resolved, current_fy, last_fy_month = [], fy, None
+    # Each measure's months run on their own ("Apr … Dec Target" then "Apr … Dec Actual" is one year).
+    resolved, years, last_months = [], {}, {}
     for column in columns:
+        current_fy, last_fy_month = years.get(column.measure, fy), last_months.get(column.measure)
         if column.period is not None or column.problem is not None:
             resolved.append(column)
             continue
@@ -244,6 +253,7 @@ def assign_periods(columns: list[PeriodColumn], fy: FinancialYear | None, calend
                 if wrapped:  # past March (September … April), or back past April when newest first
                     current_fy = FinancialYear(current_fy.start + (-1 if descending else 1))
             last_fy_month = fy_month
+            years[column.measure], last_months[column.measure] = current_fy, last_fy_month
         year_of = own_fy or current_fy
         calendar_year = year_of.start if column.calendar_month >= 4 else year_of.start + 1
         resolved.append(replace(column, period=Period.month(calendar_year, column.calendar_month)))
@@ -257,13 +267,14 @@ def _without_wrapped_repeats(columns: list[PeriodColumn], resolved: list[PeriodC
     written without one (January to March above belong to one of the two blocks)."""
     bare = [c for c in columns if c.period is None and c.band_fy is None and c.band_calendar_year is None
             and c.calendar_month is not None]
-    months = [c.calendar_month for c in bare]
+    months = [(c.calendar_month, c.measure) for c in bare]
     if len(set(months)) == len(months):
         return resolved
-    fy_months = [calendar_month_to_fy_month(m) for m in months]
+    fy_months = [calendar_month_to_fy_month(c.calendar_month) for c in _one_measure(bare)]
     steps = [b - a for a, b in zip(fy_months, fy_months[1:])]
     wrapped = any(s > 0 for s in steps) if _descending(columns) else any(s < 0 for s in steps)
-    doubtful = {c.col for c in bare} if wrapped else {c.col for c in bare if months.count(c.calendar_month) > 1}
+    doubtful = {c.col for c in bare} if wrapped else {
+        c.col for c in bare if months.count((c.calendar_month, c.measure)) > 1}
     return [replace(c, period=None, problem=REPEATED_MONTH) if c.col in doubtful else c for c in resolved]
 
 
@@ -273,9 +284,9 @@ def duplicate_columns(table: Table) -> list[list[PeriodColumn]]:
     groups: dict[object, list[PeriodColumn]] = {}
     for column in table.period_columns:
         if column.period is not None:
-            groups.setdefault(column.period, []).append(column)
+            groups.setdefault((column.period, column.measure), []).append(column)
         elif column.problem == REPEATED_MONTH:
-            groups.setdefault(("month", column.calendar_month), []).append(column)
+            groups.setdefault(("month", column.calendar_month, column.measure), []).append(column)
     clashes = [group for group in groups.values() if len(group) > 1 or group[0].problem == REPEATED_MONTH]
     clashing = {c.col for group in clashes for c in group}
     if clashing:

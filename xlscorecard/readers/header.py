@@ -17,9 +17,9 @@ from typing import NamedTuple
 from pathlib import Path
 
 from ..errors import PeriodError
-from ..core.periods import MONTH_SPELLINGS, FinancialYear, Period, calendar_month_to_fy_month, parse_period
+from ..core.periods import MONTH_SPELLINGS, FinancialYear, Period, PeriodKind, calendar_month_to_fy_month, parse_period
 from .sheets import SheetGrid
-from .synonyms import field_for
+from .synonyms import MEASURE_WORDS, field_for, header_key
 
 _ISO_DATE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])-\d{2}")
 _QUARTER_WORD = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])$")
@@ -44,6 +44,9 @@ class PeriodColumn:
     band_fy: FinancialYear | None = None
     band_calendar_year: int | None = None
     problem: str | None = None
+    # What the column holds when a period has several ("target", "actual", "rag": a
+    # "Target | Actual" sub-header under each month); ``None`` for a plain value column.
+    measure: str | None = None
 
 
 @dataclass
@@ -158,6 +161,51 @@ class _Heading(NamedTuple):
     quarter_in_label: bool = False
     period: Period | None = None
     year: FinancialYear | int | None = None
+    measure: str | None = None
+
+
+def measure_word(text: str) -> str | None:
+    """What a sub-header word says a period's column holds: ``'Tgt'`` -> ``'target'``,
+    ``'Outturn'`` -> ``'actual'`` (:data:`.synonyms.MEASURE_WORDS`); ``None`` for anything else."""
+    return MEASURE_WORDS.get(header_key(text)) if text else None
+
+
+_ONE_WORD_MEASURES = "|".join(sorted((w for w in MEASURE_WORDS if " " not in w), key=len, reverse=True))
+_MEASURE_AFTER = re.compile(
+    rf"(?P<period>.*?[\w\)])[\s:\-\u2013(\[]+(?P<measure>{_ONE_WORD_MEASURES})[\)\]]?\.?", re.I)
+_MEASURE_BEFORE = re.compile(rf"(?P<measure>{_ONE_WORD_MEASURES})[\s:\-\u2013]+(?P<period>\w.*)", re.I)
+
+
+# In an indicator's name the measure must be set off ("Calls answered - Target", "(Actual)"):
+# "Calls answered within target" is a name.
+_MEASURE_SET_OFF = re.compile(
+    rf"(?P<period>.*?\S)\s*(?:[:\-\u2013|]\s*|[(\[]\s*)(?P<measure>{_ONE_WORD_MEASURES})\s*[\)\]]?", re.I)
+
+
+def split_measure(text: str, set_off: bool = False) -> tuple[str, str] | None:
+    """A period (or, in a row's ref or name, the indicator) and a measure written in one cell,
+    as ``(the rest, measure)``; with ``set_off`` only a measure after a dash, colon or bracket.
+
+    >>> split_measure("Apr Target"), split_measure("Actual - Q3 20/21"), split_measure("Annual")
+    (('Apr', 'target'), ('Q3 20/21', 'actual'), None)
+    >>> split_measure("Calls answered within target", set_off=True), split_measure("Calls (Tgt)", set_off=True)
+    (None, ('Calls', 'target'))
+    """
+    for pattern in (_MEASURE_SET_OFF,) if set_off else (_MEASURE_AFTER, _MEASURE_BEFORE):
+        match = pattern.fullmatch(text.strip())
+        if match:
+            return match["period"].strip(), MEASURE_WORDS[match["measure"].lower()]
+    return None
+
+
+def _period_heading(text: str, label, measure: str | None, used_below: bool) -> _Heading | None:
+    """A value column for ``label`` (what :func:`period_label` made of the header) holding ``measure``."""
+    if isinstance(label, Period):
+        return _Heading(text, used_below, period=label, measure=measure)
+    if isinstance(label, tuple):
+        return _Heading(text, used_below, month=label[0], quarter=label[1], quarter_in_label=label[1] is not None,
+                        measure=measure)
+    return None
 
 
 _CALENDAR_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -196,6 +244,18 @@ def _classify(top: str, below: str) -> _Heading | None:
     if name:
         return _Heading(top, field=name)
     top_label = _period_label(top) if top else None
+    if below and isinstance(top_label, Period) and top_label.kind is PeriodKind.YEAR:
+        name = field_for(f"{top} {below}")
+        if name:  # "21/22" above "Target": the year's target, "19/20" above "Outturn": last year's outturn
+            return _Heading(f"{top} {below}", True, field=name)
+    measure = measure_word(below) if top_label is not None and below else None
+    if measure:  # "Apr" above "Target", "Q3 20/21" above "Actual"
+        return _period_heading(f"{top} {below}", top_label, measure, True)
+    split = split_measure(top) if top and top_label is None else None
+    if split:  # "Apr Target", "Actual Q3 20/21"
+        heading = _period_heading(top, _period_label(split[0]), split[1], False)
+        if heading is not None:
+            return heading
     if top and below and top_label is None:
         name = field_for(f"{top} {below}")  # "21/22" above "Target", "Reporting" above "Frequency"
         if name:
@@ -227,13 +287,18 @@ def _candidate(grid: SheetGrid, row: int, tops: list[str], belows: list[str]) ->
     which ends the header there (``end_col``)."""
     table = Table(grid, row, row + 1)
     used_below = False
-    running_year = None
+    running_year = running_period = None
     for col, (top, below) in enumerate(zip(tops, belows), start=1):
         if not top and not below:
             continue  # says nothing: most cells of most rows searched
         heading = _classify(top, below)
         if top:
             running_year = heading.year if heading is not None else None
+            running_period = (top, heading) if heading is not None and heading.measure and heading.used_below else None
+        elif heading is None and running_period is not None and measure_word(below):
+            # "Apr" written once over "Target | Actual": the month runs right over its measures
+            month, over = running_period
+            heading = over._replace(text=f"{month} {below}", measure=measure_word(below))
         elif heading is not None and running_year is not None and heading.month is not None and heading.used_below:
             heading = heading._replace(year=running_year)
         if heading is not None and heading.field in ("ref",) and heading.field in table.fields:
@@ -258,7 +323,7 @@ def _candidate(grid: SheetGrid, row: int, tops: list[str], belows: list[str]) ->
             table.period_columns.append(PeriodColumn(
                 col, heading.text, heading.month, heading.quarter, heading.quarter_in_label, heading.period,
                 heading.year if isinstance(heading.year, FinancialYear) else None,
-                heading.year if isinstance(heading.year, int) else None))
+                heading.year if isinstance(heading.year, int) else None, measure=heading.measure))
     table.first_data_row = row + 2 if used_below else row + 1
     return table
 
@@ -317,4 +382,5 @@ def find_financial_year(*texts: str, strict: bool = False) -> FinancialYear | No
     return None
 
 
-__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "period_label", "year_label"]
+__all__ = ["PeriodColumn", "Table", "find_financial_year", "find_table", "measure_word", "period_label",
+           "split_measure", "year_label"]

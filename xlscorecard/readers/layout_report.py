@@ -54,6 +54,8 @@ def table_report(table: Table, layout: str, ledger: Ledger, last_row: int, rows_
     counts = ledger.counts()
     key_name = "ref" if table.has("ref") else "name" if table.has("name") else None
     key = f"{key_name} in {column_letter(table.col(key_name))}" if key_name else "no ref or name column"
+    if table.has("measure_type"):  # target and actual rows
+        key += f", target or actual in {column_letter(table.col('measure_type'))}"
     columns = describe_columns(table.period_columns, grid.hidden_cols)
     if not columns and table.has("period"):
         columns = f"each row's period in {column_letter(table.col('period'))}"
@@ -92,5 +94,8 @@ def describe_columns(columns: list[PeriodColumn], hidden: frozenset[int] | set[i
             what = first.period.label
         else:
             what = f"{first.period.label} \u2026 {last.period.label}"
+        measures = list(dict.fromkeys(c.measure for c in run if c.measure))
+        if measures and first.period is not None:  # "E–V = Apr 2020 … Dec 2020 (target, actual)"
+            what += f" ({', '.join(measures)})"
         parts.append(f"{where} = {what}" + (", hidden" if first.col in hidden else ""))
     return "; ".join(parts)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..errors import PeriodError, ValueParseError
-from ..core.model import (COMMENTARY_HEADINGS, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
+from ..core.model import (COMMENTARY_HEADINGS, PARTLY_READ, FinancialYear, Frequency, Indicator, Observation, Period, Polarity, Severity, Source,
                      TargetProfile, parse_quartile)
 from .accounting import Ledger, Role
 from .cells import FindingCollector, read_cell
@@ -169,6 +169,16 @@ def _titles_a_table(table: Table, row: int) -> bool:
             continue
         return is_header_repeat(table, below)
     return False
+
+
+MAX_REF_LENGTH = 30
+UNREFERENCED_VALUES = (Severity.WARNING, "row has values but no indicator ref", "row skipped", PARTLY_READ)
+
+
+def row_ref(table: Table, row: int) -> str | None:
+    """The row's indicator ref; long text in the ref column is a note or a heading, not a ref."""
+    text = table.grid.text(row, table.col("ref"))
+    return text if text and len(text) <= MAX_REF_LENGTH else None
 
 
 def parse_tier(text: str | None) -> int | None:

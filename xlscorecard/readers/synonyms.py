@@ -60,7 +60,24 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "improvement_plan": ("what will be done to improve performance", "what will be done",
                          "improvement actions", "actions to improve"),
     "expected_impact": ("what is the expected impact", "expected impact"),
+    # Target and actual as rows: the column that says which a row is.
+    "measure_type": ("measure type", "value type", "data type", "target actual", "target or actual",
+                     "actual target", "row type"),
 }
+
+# What each value under a period is, when a period has more than one (a "Target | Actual"
+# sub-header under each month, "Apr Target" in one cell, or a "Target" / "Actual" row per
+# indicator). Compared after header_key.
+MEASURE_WORDS: dict[str, str] = {
+    **dict.fromkeys(["target", "tgt", "plan", "planned", "profiled target", "period target", "goal"], "target"),
+    **dict.fromkeys(["actual", "act", "actuals", "outturn", "result", "value", "performance"], "actual"),
+    **dict.fromkeys(["rag", "rag status", "rag rating"], "rag"),
+}
+
+# A sheet-per-period return says its period in a cell above the table: "Period: December 2020",
+# "Reporting period - Q3 2020/21", or "Month" in one cell and "Dec 2020" in the next.
+PERIOD_CELL_LABELS = ("period", "reporting period", "month", "quarter", "reporting month", "reporting quarter",
+                      "period covered", "data period")
 
 # Rows that are a heading over the rows below ("Tier 1", "Priority 2 - Promote good health"): the
 # field they set and a pattern whose group 1 is the value (matched at the start, case-insensitive).

@@ -9,7 +9,7 @@ import datetime as dt
 from functools import lru_cache
 
 from ..errors import PeriodError
-from ..core.model import PARTLY_READ, Period, Severity, Source, parse_period
+from ..core.model import PARTLY_READ, Observation, Period, Severity, Source, parse_period
 from .cells import read_cell
 from .header import Table
 from .rows import (METADATA_FIELDS, ReadContext, SheetRecords, data_rows, indicator_from_row, ledger_role, number_at,
@@ -61,6 +61,23 @@ def _period(value: object) -> Period:
 _period_of_text = lru_cache(maxsize=1024)(parse_period)
 
 
+def single_value(table: Table, row: int, col: int, ref: str, period: Period, context: ReadContext, *,
+                 target_col: int | None = None, note_col: int | None = None) -> Observation | None:
+    """The observation of a row that holds one period's value in column ``col`` (a long-form row,
+    a row of a sheet for one period), with the row's period target, note and narrative."""
+    grid, ledger = table.grid, context.ledger
+    reading = read_cell(grid.cell(row, col))
+    if reading.problem:
+        context.collector.problem(reading.problem, grid.name, row, col, ref=ref, raw=reading.raw)
+    note = grid.text(row, note_col) if note_col else ""
+    ledger.field(row, note_col)
+    target = number_at(table, row, target_col, context, ref)
+    observation = observation_of(reading, ref, period, Source(grid.path, grid.name, a1(row, col)), target,
+                                 note or None, row_commentary(table, row, context))
+    ledger.mark(row, col, ledger_role(observation))
+    return observation
+
+
 METADATA_REPEAT_DIFFERS = (Severity.WARNING, "indicator details differ from the first row for this ref",
                            "the first row's details used")
 
@@ -69,9 +86,10 @@ def _metadata_cols(table: Table) -> list[int]:
     return [table.col(name) for name in METADATA_FIELDS if table.has(name)]
 
 
-def _check_repeat(table: Table, row: int, ref: str, first_texts: dict, context: ReadContext) -> None:
-    """An export repeats the indicator's details on every row: the first row describes it, and a
-    later row that says otherwise is reported (a target changed half way down, say)."""
+def check_repeat(table: Table, row: int, ref: str, first_texts: dict, context: ReadContext) -> None:
+    """An export repeats the indicator's details on every row: the first row describes it (its
+    text in each metadata column is ``first_texts[(ref, column)]``), and a later row that says
+    otherwise is reported (a target changed half way down, say)."""
     for col in _metadata_cols(table):
         text = table.grid.text(row, col)
         if not text:
@@ -106,15 +124,8 @@ def read_values(table: Table, context: ReadContext) -> SheetRecords:
         context.saw_ref(table, row, ref_col, ref)
         ledger.field(row, period_col)
         ledger.field(row, name_col)
-        reading = read_cell(grid.cell(row, value_col))
-        if reading.problem:
-            context.collector.problem(reading.problem, grid.name, row, value_col, ref=ref, raw=reading.raw)
-        note = grid.text(row, note_col) if note_col else ""
-        ledger.field(row, note_col)
-        target = number_at(table, row, target_col, context, ref)
-        observation = observation_of(reading, ref, period, Source(grid.path, grid.name, a1(row, value_col)), target,
-                                     note or None, row_commentary(table, row, context))
-        ledger.mark(row, value_col, ledger_role(observation))
+        observation = single_value(table, row, value_col, ref, period, context, target_col=target_col,
+                                   note_col=note_col)
         if observation is not None:
             records.observations.append(observation)
             observed.setdefault(ref, []).append(observation)
@@ -126,6 +137,6 @@ def read_values(table: Table, context: ReadContext) -> SheetRecords:
                 records.indicators.append(indicator)
             first_texts.update(((ref, col), grid.text(row, col)) for col in _metadata_cols(table))
         elif describes:
-            _check_repeat(table, row, ref, first_texts, context)
+            check_repeat(table, row, ref, first_texts, context)
         records.rows_read += 1
     return records
