@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
+from .layout_file import folder_layout_file
 from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
 from .parallel import read_returns
@@ -29,8 +30,12 @@ CONFLICT = "conflict"
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
-                on_file: Callable[[Path], None] | None = None, listing: Listing | None = None) -> FolderResult:
+                on_file: Callable[[Path], None] | None = None, listing: Listing | None = None,
+                layouts_path: str | Path | None = None) -> FolderResult:
     """Read every return in ``folder`` (not its subfolders) into one :class:`FolderResult`.
+
+    The returns a layout file's rule matches are read by the rule (``layouts_path``, else the
+    folder's ``xlscorecard-layouts.toml``; see :mod:`.layout_file`), the others by detection.
 
     The register is ``register_path`` when given, else any file in the folder whose name
     contains "register". ``on_file`` is called with each file as it is about to be read (for a
@@ -41,6 +46,8 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     hint = None if period is None else parse_period(period)
     if register_path is not None:
         require_file(register_path, "register")
+    if layouts_path is not None:
+        require_file(layouts_path, "layouts")
     listing = listing or list_folder(folder)
     files = list(listing.files)
     findings: list[Finding] = list(listing.findings)
@@ -58,10 +65,12 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     observations: list[Observation] = []
     comparators: list = []
     registers = {os.path.realpath(path) for path in register_files}
-    returns = [path for path in files if os.path.realpath(path) not in registers]
+    layouts, layout_findings, layouts_in_folder = folder_layout_file(files, layouts_path, listing.name_of)
+    findings.extend(layout_findings)
+    returns = [path for path in files if os.path.realpath(path) not in registers and path != layouts_in_folder]
     outside: set[str] = set()
     claims: list = []
-    results = read_returns(returns, hint, register, limits)
+    results = read_returns(returns, hint, register, limits, layouts)
     try:  # closed at once if this stops (Ctrl+C): the reader processes end with it
         for path, result in results:
             name = listing.name_of(path)
