@@ -224,8 +224,12 @@ def _rule(entry: dict, index: int, layout_file: str) -> Rule:
     if long_form and "values" in entry:
         check.wrong("values", "give either columns.period and columns.value (one row per value) or values "
                               "(a column per period), not both")
-    elif not long_form and "values" not in entry and "columns" in entry and not _describes_indicators(columns):
-        check.wrong("values", "missing: which columns hold the values, e.g. values = \"E:M\"")
+    elif not long_form and "values" not in entry and "columns" in entry:
+        check.wrong("values", "missing: which columns hold the values, e.g. values = \"E:M\" (values = [] for an "
+                              "indicator sheet, which has none)")
+    elif not long_form and entry.get("values") == [] and not _describes_indicators(columns):
+        check.wrong("values", "is empty, but the columns describe no indicator (ref, name and polarity or target); "
+                              "give the columns that hold the values")
     if long_form and not any(name == "value" for name, _ in columns):
         check.wrong("columns", "columns.period is given but not columns.value (the column of the figures)")
     periods = _periods(check, entry, values)
@@ -308,7 +312,7 @@ def _column_list(check: _Checker, key: str, value) -> tuple[int, ...]:
     if isinstance(value, str):
         col = check.column(key, value)
         return (col,) if col is not None else ()
-    if isinstance(value, list):
+    if isinstance(value, list):  # (empty: an indicator sheet's values, or nothing ignored)
         cols = [check.column(key, item) for item in value]
         return tuple(cols) if None not in cols else ()
     check.wrong(key, f"should be a range such as \"E:M\" or a list such as [\"E\", \"G\"], not {value!r} "

@@ -68,6 +68,8 @@ def _rule(path: Path, name: str, table: Table, layout: str, last_row: int | None
                         for field, col in sorted(table.fields.items(), key=lambda item: item[1]))
     lines.append(f"columns = {{ {columns} }}")
     read = [c for c in table.period_columns if c.period is not None]
+    if not read and not table.has("period"):
+        lines.append("values = []   # an indicator sheet: no value columns")
     if read:
         lines.append(f"values = {_letters([c.col for c in read])}")
         lines.append("periods = [" + ", ".join(_quoted(c.period.label) for c in read) + "]")
