@@ -22,7 +22,7 @@ from .sheets import column_letter
 from .workbook import read_tables
 
 SKELETON_ROWS = 8
-SKELETON_WIDTH = 100
+SKELETON_WIDTH = 400
 
 
 def starting_layout(path: str | Path, period: str | None = None) -> str:
@@ -39,7 +39,7 @@ def starting_layout(path: str | Path, period: str | None = None) -> str:
         names: set[str] = set()
         for index, (table, layout, last_row) in enumerate(rules):
             following = index + 1 < len(rules) and rules[index + 1][0].grid.name == table.grid.name
-            base = Path(_pattern(path)).stem.replace("*", "").strip("-_ ") or path.stem
+            base = _base_name(path)
             name = _unique(base if len(rules) == 1 else f"{base} {table.grid.name}", names)
             lines += _rule(path, name, table, layout, last_row if following else None) + [""]
         return "\n".join(lines)
@@ -85,20 +85,31 @@ def _rule(path: Path, name: str, table: Table, layout: str, last_row: int | None
 
 def _skeleton(path: Path, sheets: dict) -> list[str]:
     """What to start from when no table was recognised: the sheets and their first rows."""
-    lines = [f"# xlscorecard recognised no table in {path.name}. Fill in the rule below from the rows shown.", ""]
+    lines = [f"# xlscorecard recognised no table in {path.name}. Fill in the rule below from the rows shown,",
+             "# then remove the '# ' in front of its lines: until then it reads nothing.", ""]
     for title, rows in sheets.items():
         lines.append(f"# sheet {title!r}, its first non-empty rows:")
         for row, cells in rows:
-            shown = ", ".join(f"{column_letter(col)}={text!r}" for col, text in cells)
+            shown = ", ".join(f"{column_letter(col)}={_shortened(text)!r}" for col, text in cells)
             lines.append(f"#   row {row}: {shown[:SKELETON_WIDTH]}{' …' if len(shown) > SKELETON_WIDTH else ''}")
         lines.append("")
     first = next(iter(sheets), path.stem)
-    lines += ["[[rule]]", f"name = {_quoted(path.stem)}", f"files = {_quoted(_pattern(path))}",
-              f"sheet = {_quoted(first)}", "header_rows = 1            # the row (or [rows]) of the header",
-              "columns = { ref = \"A\", name = \"B\" }   # also target, polarity, note, rag, ...",
-              "values = \"C:E\"               # the columns holding the figures",
-              "periods = [\"Apr 2020\", \"May 2020\", \"Jun 2020\"]   # one per value column; or periods_row = 1", ""]
-    return lines
+    rule = ["[[rule]]", f"name = {_quoted(_base_name(path))}", f"files = {_quoted(_pattern(path))}",
+            f"sheet = {_quoted(first)}",
+            "header_rows = ROW                 # the header's row, or rows: [6, 7]",
+            "columns = { ref = \"COLUMN\", name = \"COLUMN\" }   # also target, polarity, note, rag ...",
+            "values = \"FIRST:LAST\"           # the columns holding the figures, or a list [\"E\", \"G\"]",
+            "periods = [\"Apr 2020\", \"...\"]    # one per value column; or periods_row = ROW"]
+    return lines + [f"# {line}" for line in rule] + [""]
+
+
+def _shortened(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _base_name(path: Path) -> str:
+    """``housing`` for ``housing-Q3.xlsx``: the name a rule for the service's returns goes by."""
+    return Path(_pattern(path)).stem.replace("*", "").strip("-_ ") or path.stem
 
 
 def _first_rows(path: Path, hint) -> dict[str, list[tuple[int, list[tuple[int, str]]]]]:
