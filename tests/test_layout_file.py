@@ -318,3 +318,32 @@ def test_the_starting_layout_file_of_a_sheet_of_several_tables_reads_every_table
     assert len(read.indicators) == 60
     assert records(read) == records(by_detection)
     assert len(read.sources[0].tables) == 6
+
+
+def toml_blocks(path: Path) -> list[str]:
+    """The ```toml blocks of a document, in order, without the README's list indentation."""
+    text = path.read_text(encoding="utf-8")
+    blocks = []
+    for part in text.split("```toml\n")[1:]:
+        block = part.split("```", 1)[0]
+        blocks.append("\n".join(line.strip() for line in block.splitlines()))
+    return blocks
+
+
+def test_the_documented_examples_read_their_returns(odd_folder, tmp_path):
+    """templates/README.md's two worked examples and README's walk-through, as printed, read
+    the returns they describe to the records of the sample they come from."""
+    from helpers import ROOT
+
+    example_1, example_2 = toml_blocks(ROOT / "templates" / "README.md")
+    [walk_through] = toml_blocks(ROOT / "README.md")
+    assert walk_through.strip() == example_1.strip()
+    (odd_folder / LAYOUTS_NAME).write_text(example_1, encoding="utf-8")
+    assert records(read_folder(odd_folder)) == records(read_return(SAMPLE))
+    folder = tmp_path / "adults"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    (folder / LAYOUTS_NAME).write_text(example_2, encoding="utf-8")
+    read = read_folder(folder)
+    assert read.sources[0].layout == "read by the layout file, rule 'adult social care'"
+    assert records(read) == records(read_return(SAMPLE))

@@ -203,7 +203,7 @@ def _rule(entry: dict, index: int, layout_file: str) -> Rule:
     check = _Checker(layout_file, name)
     for key in entry:
         if key not in RULE_KEYS:
-            check.wrong(key, f"unknown key{_suggest(key, RULE_KEYS)}; a rule's keys are {', '.join(RULE_KEYS)}")
+            check.wrong(key, f"unknown key{_suggest(key, RULE_KEYS) or '; a rule has ' + ', '.join(RULE_KEYS)}")
     for key in ("name", "files", "sheet", "year"):
         if key in entry and not isinstance(entry[key], str):
             check.wrong(key, f"should be text, not {entry[key]!r} ({_type_name(entry[key])})")
@@ -286,8 +286,8 @@ def _columns(check: _Checker, entry: dict) -> tuple[tuple[str, int], ...]:
     for key, letter in given.items():
         name = COLUMN_FIELDS.get(key)
         if name is None:
-            check.wrong(f"columns.{key}", f"unknown column{_suggest(key, COLUMN_FIELDS)}; known: "
-                        + ", ".join(sorted(COLUMN_ALIASES) + ["ref", "name", "polarity", "note", "…"]))
+            check.wrong(f"columns.{key}", "unknown column" + (_suggest(key, COLUMN_FIELDS) or "; known: " + ", ".join(
+                ["ref", "name", "polarity", "note", *sorted(COLUMN_ALIASES), "…"]) + " (templates/README.md)"))
             continue
         col = check.column(f"columns.{key}", letter)
         if col is not None:

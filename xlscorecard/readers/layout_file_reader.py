@@ -32,10 +32,11 @@ def sheets_reader(layouts: LayoutFile | None, path: Path):
         return None, None
     for rule in rules:
         if rule.mistakes:
+            mistakes = f"{len(rule.mistakes)} mistakes" if len(rule.mistakes) > 1 else "a mistake"
             return None, Finding(
-                Severity.ERROR, f"not read: {rule.where('files')} matches this file, and the rule has "
-                f"{len(rule.mistakes)} mistake(s): {rule.mistakes[0]}", Source(str(path)),
-                action="file skipped; correct the layout file (xlscorecard validate lists its mistakes)")
+                Severity.ERROR, f"not read: rule {rule.name!r} of {Path(rule.layout_file).name} matches this file "
+                f"and has {mistakes}", Source(str(path)),
+                action=f"file skipped; correct the rule (its findings, under {Path(rule.layout_file).name}, say how)")
 
     def by_rules(sheets, context, limits, outcome):
         for rule in rules:

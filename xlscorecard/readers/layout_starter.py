@@ -33,7 +33,7 @@ def starting_layout(path: str | Path, period: str | None = None) -> str:
     rules = [(table, report.layout, last_row) for (table, _, last_row), report in zip(outcome.ledgers, outcome.tables)]
     lines = [f"# {LAYOUTS_NAME}: how to read {path.name}, written by `xlscorecard layout` from what it",
              "# recognised. Edit it, save it beside the returns, and check with `xlscorecard validate --layout`.",
-             "# Every key is described in templates/README.md (\"Reading a return the tool does not recognise\").",
+             "# Every key is described in templates/README.md, \"The layout file\".",
              ""]
     if rules:
         names: set[str] = set()
