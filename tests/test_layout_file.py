@@ -347,3 +347,40 @@ def test_the_documented_examples_read_their_returns(odd_folder, tmp_path):
     read = read_folder(folder)
     assert read.sources[0].layout == "read by the layout file, rule 'adult social care'"
     assert records(read) == records(read_return(SAMPLE))
+
+
+def test_returns_read_in_worker_processes_follow_the_layout_file(tmp_path, monkeypatch):
+    """Eight returns are read in worker processes: the rules travel with them."""
+    from xlscorecard.readers import parallel
+
+    folder = tmp_path / "returns"
+    shutil.copytree(Q3_SAMPLES, folder)
+    build_odd_return(folder / "housing-Q3.xlsx")
+    (folder / LAYOUTS_NAME).write_text(layout_text(ODD_RULE), encoding="utf-8")
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    assert parallel.worker_count(8) == 2
+    in_workers = read_folder(folder)
+    monkeypatch.setenv(parallel.WORKERS_ENV, "1")
+    in_one = read_folder(folder)
+    layouts = {Path(s.path).name: s.layout for s in in_workers.sources}
+    assert layouts["housing-Q3.xlsx"] == "read by the layout file, rule 'housing'"
+    assert records(in_workers) == records(in_one)
+
+
+@pytest.mark.parametrize("command", [["explain", "ASC-18"], ["status"]])
+def test_explain_and_status_read_by_the_layout_file_given(odd_folder, tmp_path, command):
+    """``--layouts FILE`` on the other commands that read returns."""
+    elsewhere = tmp_path / "layouts.toml"
+    (odd_folder / LAYOUTS_NAME).rename(elsewhere)
+    shutil.copy(Q3_SAMPLES / "register-2020-21.xlsx", odd_folder)
+    args = [*command, str(odd_folder), "--period", "2020/21 Q3"]
+    shown = "391.4" if command[0] == "explain" else "housing-Q3.xlsx, saved"  # ASC-18's December; the return
+    without, run = CliRunner().invoke(cli, args), CliRunner().invoke(cli, [*args, "--layouts", str(elsewhere)])
+    assert run.exit_code == 0, run.output
+    assert shown in run.output and shown not in without.output
+
+
+@pytest.mark.parametrize("command", ["consolidate", "validate", "status", "explain", "watch"])
+def test_every_command_that_reads_returns_takes_a_layout_file(command):
+    run = CliRunner().invoke(cli, [command, "--help"])
+    assert run.exit_code == 0 and "--layouts FILE" in run.output

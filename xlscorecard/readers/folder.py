@@ -54,9 +54,11 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     sources = []
     register_files = [Path(register_path)] if register_path else [p for p in files if "register" in p.stem.lower()]
     register = None
+    layouts, layout_findings, layouts_in_folder = folder_layout_file(files, layouts_path, listing.name_of)
+    findings.extend(layout_findings)
     if register_files:
         register, register_findings, register_sources = read_register(
-            register_files, hint, limits, listing.name_of, required=register_path is not None)
+            register_files, hint, limits, listing.name_of, required=register_path is not None, layouts=layouts)
         findings.extend(register_findings)
         sources.extend(register_sources)
         if not len(register):
@@ -65,8 +67,6 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     observations: list[Observation] = []
     comparators: list = []
     registers = {os.path.realpath(path) for path in register_files}
-    layouts, layout_findings, layouts_in_folder = folder_layout_file(files, layouts_path, listing.name_of)
-    findings.extend(layout_findings)
     returns = [path for path in files if os.path.realpath(path) not in registers and path != layouts_in_folder]
     outside: set[str] = set()
     claims: list = []
@@ -100,17 +100,18 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
 
 
 def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,
-                  required: bool = False) -> tuple[Register, list[Finding], list[SourceFile]]:
+                  required: bool = False, layouts=None) -> tuple[Register, list[Finding], list[SourceFile]]:
     """The register from its file(s), with what it lacks and the values it should not hold.
 
     ``name_of`` gives a file's name as shown (not valid UTF-8: with replacement characters).
     Raises :class:`ReturnError` when a ``required`` register (given with ``--register``) cannot
     be read or describes no indicator: scoring without the register it was given would be
-    scoring against the wrong framework."""
+    scoring against the wrong framework. ``layouts`` is the folder's layout file, which may
+    describe the register too."""
     indicators, targets, findings, sources = [], [], [], []
     for path in paths:
         name = name_of(path)
-        result = _shown_as(read_return(path, period_hint=hint, limits=limits), name)
+        result = _shown_as(read_return(path, period_hint=hint, limits=limits, layouts=layouts), name)
         columns = register_column_findings(name, list(result.tables), list(result.unrecognised))
         problem = unusable_register(result, name, columns)
         if problem and required:
