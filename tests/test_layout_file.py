@@ -384,3 +384,15 @@ def test_explain_and_status_read_by_the_layout_file_given(odd_folder, tmp_path, 
 def test_every_command_that_reads_returns_takes_a_layout_file(command):
     run = CliRunner().invoke(cli, [command, "--help"])
     assert run.exit_code == 0 and "--layouts FILE" in run.output
+
+
+def test_columns_the_rule_ignores_are_noted_not_warned_about(odd_folder):
+    """``ignore``: a column inside the table known to hold nothing to score (here the tier,
+    headed by nothing) is a note per column, and the return is fully read."""
+    rule = {**ODD_RULE, "columns": {k: v for k, v in ODD_RULE["columns"].items() if k != "tier"}, "ignore": ["S"]}
+    (odd_folder / LAYOUTS_NAME).write_text(layout_text(rule), encoding="utf-8")
+    read = read_folder(odd_folder)
+    assert not [f for f in read.findings if f.kind == PARTLY_READ]
+    [note] = [f for f in read.findings if "is not used for scoring" in f.message]
+    assert note.severity is Severity.INFO and note.message.startswith("column S ('no header')")
+    assert note.source.cell == "S8"

@@ -107,6 +107,8 @@ def rule_table(rule: Rule, grid: SheetGrid, context: ReadContext) -> Table | Non
     table = Table(grid, top, rule.first_data_row, fields=dict(rule.columns), header_texts=_header_texts(rule, grid),
                   header_top=top)
     table.other_year_cols = set(rule.ignore)
+    for col in rule.ignore:  # the cell accounting's note names each ignored column by its header
+        table.header_texts.setdefault(col, "no header")
     if rule.periods:
         table.period_columns = [PeriodColumn(col, table.header_texts.get(col) or period.label, period=period)
                                 for col, period in zip(rule.values, rule.periods)]
