@@ -53,6 +53,7 @@ FIELD_KEYS = {name: key for key, name in COLUMN_ALIASES.items()}
 
 RULE_KEYS = ("name", "files", "sheet", "header_rows", "first_data_row", "last_data_row", "columns", "values",
              "periods", "periods_row", "year", "ignore")
+READ_BY_RULE = "read by the layout file, rule"
 RULE_NOT_USED = "rule not used: the files it matches are not read until it is corrected"
 _LETTERS = re.compile(r"[A-Za-z]{1,3}")
 
@@ -84,7 +85,7 @@ class Rule:
     @property
     def layout_name(self) -> str:
         """How the Sources sheet and ``validate --layout`` say the table was read."""
-        return f"read by the layout file, rule {self.name!r}"
+        return f"{READ_BY_RULE} {self.name!r}"
 
     def where(self, key: str) -> str:
         """``xlscorecard-layouts.toml, rule 'housing', key 'sheet'``: where a finding points."""
