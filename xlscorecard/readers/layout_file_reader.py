@@ -39,9 +39,23 @@ def sheets_reader(layouts: LayoutFile | None, path: Path):
                 action=f"file skipped; correct the rule (its findings, under {Path(rule.layout_file).name}, say how)")
 
     def by_rules(sheets, context, limits, outcome):
+        sheets = [_LoadedOnce(sheet) for sheet in sheets]  # several rules may read one sheet's tables
         for rule in rules:
             read_sheets(rule, sheets, context, limits, outcome)
     return by_rules, None
+
+
+class _LoadedOnce:
+    """A sheet read in full the first time a rule needs it, then the same grid for the next rule."""
+
+    def __init__(self, sheet):
+        self.sheet, self.title, self.hidden = sheet, sheet.title, sheet.hidden
+        self.grid: SheetGrid | None = None
+
+    def load(self, limits, max_rows=None, with_structure=False) -> SheetGrid:
+        if self.grid is None:
+            self.grid = self.sheet.load(limits, with_structure=True)
+        return self.grid
 
 
 def rule_layout(rule: Rule) -> Layout:
