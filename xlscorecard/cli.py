@@ -148,6 +148,13 @@ def register_option():
                         help="Indicator register workbook (default: a file in RETURNS_DIR named *register*).")
 
 
+def layouts_option(command):
+    """``--layouts FILE``: the layout file describing returns detection cannot read."""
+    return click.option("--layouts", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+                        help="Layout file (TOML) saying how to read returns xlscorecard does not recognise "
+                             "(default: xlscorecard-layouts.toml in RETURNS_DIR; see `xlscorecard layout`).")(command)
+
+
 def limits_options(command):
     """``--max-unpacked-mb`` and ``--max-ratio``: the ZIP caps a workbook must pass before it is unpacked."""
     command = click.option("--max-ratio", type=click.FloatRange(min=1), metavar="N",
@@ -201,9 +208,11 @@ def deadline_option():
 @click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
 @profile_option()
 @limits_options
+@layouts_option
 @click.pass_context
 def consolidate_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history,
-                        tolerance, template_path, deadline_days, area, strict, profile, max_unpacked_mb, max_ratio):
+                        tolerance, template_path, deadline_days, area, strict, profile, max_unpacked_mb, max_ratio,
+                        layouts):
     """Read every return in RETURNS_DIR, score it and write the scorecard workbook.
 
     \b
@@ -218,7 +227,8 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
                                  records=records, history=history, use_history=not no_history,
                                  tolerance=tolerance, template=template_path, on_file=progress.advance,
                                  on_listed=progress.start, deadline_days=deadline_days, area=area,
-                                 limits=reading_limits(max_unpacked_mb, max_ratio), profile=profile)
+                                 limits=reading_limits(max_unpacked_mb, max_ratio), profile=profile,
+                                 layouts=layouts)
     click.echo(consolidation_summary(result))
     if strict and (result.count(Severity.ERROR) or return_caveats(result.findings)):
         raise SystemExit(int(ExitCode.FINDINGS))
@@ -301,9 +311,10 @@ def template_command(ctx, out, register_path, service, period_text):
               help="Seconds of quiet after a change before consolidating.")
 @profile_option()
 @limits_options
+@layouts_option
 @click.pass_context
 def watch_command(ctx, returns_dir, period_text, register_path, out, records, debounce, profile, max_unpacked_mb,
-                  max_ratio):
+                  max_ratio, layouts):
     """Consolidate now, then again whenever a return is added or changed (Ctrl+C to stop).
 
     \b
@@ -321,7 +332,7 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
             with user_errors(ctx):
                 result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
                                      records=records, limits=reading_limits(max_unpacked_mb, max_ratio),
-                                     profile=profile)
+                                     profile=profile, layouts=layouts)
             click.echo(consolidation_summary(result))
             return result
         except click.ClickException as error:
@@ -354,8 +365,9 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
 @register_option()
 @click.option("--history", type=click.Path(dir_okay=False, exists=True),
               help="History file with earlier periods' values (it is read, not changed).")
+@layouts_option
 @click.pass_context
-def explain_command(ctx, ref, returns_dir, period_text, register_path, history):
+def explain_command(ctx, ref, returns_dir, period_text, register_path, history, layouts):
     """Explain one indicator's status, direction of travel, trend and forecast, with the arithmetic.
 
     \b
@@ -366,7 +378,8 @@ def explain_command(ctx, ref, returns_dir, period_text, register_path, history):
     from .core.explain import explain
 
     with user_errors(ctx):
-        result = assess(returns_dir, period=period_text, register=register_path, history=history, record=False)
+        result = assess(returns_dir, period=period_text, register=register_path, history=history, record=False,
+                        layouts=layouts)
         indicators = {i.ref.casefold(): i for i in result.indicators}
         indicator = indicators.get(ref.casefold())
         if indicator is None:
@@ -410,8 +423,9 @@ def export_command(ctx, history, out):
 @period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
 @register_option()
 @deadline_option()
+@layouts_option
 @click.pass_context
-def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
+def status_command(ctx, returns_dir, period_text, register_path, deadline_days, layouts):
     """Which services have sent their returns for the period, on time or late, and what is missing.
 
     \b
@@ -421,7 +435,7 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
     from .pipeline import assess, returns_position
 
     with user_errors(ctx):
-        result = assess(returns_dir, period=period_text, register=register_path, history=None)
+        result = assess(returns_dir, period=period_text, register=register_path, history=None, layouts=layouts)
         tracked = returns_position(result, deadline_days)
     if not tracked:
         click.echo(f"No indicator is due in {result.period.long_label}.")
@@ -446,8 +460,9 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
               help="Also show how each return was read: layout, table, header rows, the period of every value "
                    "column, and where every cell went.")
 @limits_options
+@layouts_option
 @click.pass_context
-def validate_command(ctx, returns_dir, register_path, period_text, show_layout, max_unpacked_mb, max_ratio):
+def validate_command(ctx, returns_dir, register_path, period_text, show_layout, max_unpacked_mb, max_ratio, layouts):
     """Read every return in RETURNS_DIR and list what could not be used; exit 1 on any error
     or when a return could be read only in part.
 
@@ -459,7 +474,7 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
 
     with user_errors(ctx):
         result = validate_folder(returns_dir, period=period_text, register=register_path,
-                                 limits=reading_limits(max_unpacked_mb, max_ratio))
+                                 limits=reading_limits(max_unpacked_mb, max_ratio), layouts=layouts)
     if show_layout:
         click.echo(format_layouts(result.sources))
     click.echo(format_findings(result.findings))
@@ -471,3 +486,21 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
                f"{len(result.observations)} values, {len(result.findings)} findings ({errors} errors)", err=True)
     if errors or any(PARTLY_READ in kinds for _, kinds in caveats):
         raise SystemExit(int(ExitCode.NOTHING_WRITTEN))
+
+
+@cli.command("layout")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@period_option("Reporting period, e.g. '2020/21 Q3'; gives the return's months their year.")
+@click.pass_context
+def layout_command(ctx, file, period_text):
+    """Print a starting layout file for FILE, from what xlscorecard sees in it, to edit and save
+    as xlscorecard-layouts.toml beside the returns.
+
+    \b
+    Example:
+        xlscorecard layout returns/housing-Q3.xlsx > returns/xlscorecard-layouts.toml
+    """
+    from .readers.layout_starter import starting_layout
+
+    with user_errors(ctx):
+        click.echo(starting_layout(file, period_text), nl=False)

@@ -103,7 +103,7 @@ class Consolidation(Assessment):
 def assess(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
            history: str | Path | None = None, record: bool = True, tolerance: float | None = None,
            on_file: Callable[[Path], None] | None = None, area: str | None = None,
-           limits: "Limits | None" = None) -> Assessment:
+           limits: "Limits | None" = None, layouts: str | Path | None = None) -> Assessment:
     """Read every return in ``returns_dir`` and score the reporting period.
 
     With a ``history`` file, earlier values come from it (for direction of travel and trend) and,
@@ -111,14 +111,16 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     each indicator's quartile, ranking the council (``area``: its area code or name; by default
     the template's council name) among its comparator group. ``limits`` caps what one return
     may unpack to and how much of it is read (default: the readers' ``DEFAULT_LIMITS``).
+    ``layouts`` is a layout file describing returns detection cannot read (default: the
+    folder's ``xlscorecard-layouts.toml``, when it has one).
     Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
     return _assess(returns_dir, period=period, register=register, history=history, record=record,
-                   tolerance=tolerance, on_file=on_file, area=area, limits=limits)[0]
+                   tolerance=tolerance, on_file=on_file, area=area, limits=limits, layouts=layouts)[0]
 
 
 def _assess(returns_dir, *, period, register, history, record: bool, tolerance, on_file, area,
-            limits, listing=None) -> tuple[Assessment, list[Observation]]:
+            limits, listing=None, layouts=None) -> tuple[Assessment, list[Observation]]:
     """:func:`assess`, and the returns' own observations (what a run records). With ``record``
     false an existing history is only read: :func:`consolidate` records the run itself, once
     its outputs are written (publish.py)."""
@@ -126,7 +128,7 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
 
     folder = Path(returns_dir)
     read = read_folder(folder, period=period, register_path=register, on_file=on_file,
-                       limits=limits or DEFAULT_LIMITS, listing=listing)
+                       limits=limits or DEFAULT_LIMITS, listing=listing, layouts_path=layouts)
     if not read.indicators and not read.observations:
         raise ReturnError(f"no readable return in {folder}: "
                           f"{_first_problem(read.findings) or 'the folder has no spreadsheet or CSV files'}")
@@ -199,7 +201,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
                 template: str | Path | None = None, on_file: Callable[[Path], None] | None = None,
                 deadline_days: int = DEFAULT_DEADLINE_DAYS, area: str | None = None,
                 limits: "Limits | None" = None, on_listed: Callable[[int], None] | None = None,
-                profile: str = "print") -> Consolidation:
+                profile: str = "print", layouts: str | Path | None = None) -> Consolidation:
     """Read every return in ``returns_dir``, score the reporting period and write the scorecard.
 
     ``profile`` is the scorecard's layout: ``"print"`` (the scorecard for managers and committees)
@@ -227,7 +229,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
     listing = list_folder(returns_dir)
-    inputs = inputs_of(listing, register=register, template=template)
+    inputs = inputs_of(listing, register=register, template=template, layouts=layouts)
     outputs = [output("scorecard", out, "--out"), output("records", records, "--records"),
                output("history", history, "--history", history_path) if use_history else None]
     check_outputs(outputs, inputs)
@@ -238,7 +240,8 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     style = load_template(template)  # the council's name and its framework-wide tolerance, as the template sets them
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
                                record=False, tolerance=style.tolerance if tolerance is None else tolerance,
-                               on_file=on_file, area=area or style.council, limits=limits, listing=listing)
+                               on_file=on_file, area=area or style.council, limits=limits, listing=listing,
+                               layouts=layouts)
     if out is None:  # its name was known only once the period was: checked now, still before writing
         out = folder / default_scorecard_name(result.period)
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
@@ -307,11 +310,13 @@ def claim_findings(read, indicators: Iterable[Indicator]) -> list[Finding]:
 
 
 def validate_folder(returns_dir: str | Path, *, period: Period | str | None = None,
-                    register: str | Path | None = None, limits: "Limits | None" = None):
+                    register: str | Path | None = None, limits: "Limits | None" = None,
+                    layouts: str | Path | None = None):
     """``xlscorecard validate``: the folder read, with the returns' printed results checked."""
     from .readers import DEFAULT_LIMITS, read_folder
 
-    read = read_folder(returns_dir, period=period, register_path=register, limits=limits or DEFAULT_LIMITS)
+    read = read_folder(returns_dir, period=period, register_path=register, limits=limits or DEFAULT_LIMITS,
+                       layouts_path=layouts)
     claims = claim_findings(read, read.indicators)
     return replace(read, findings=tuple(sorted([*read.findings, *claims], key=Finding.sort_key))) if claims else read
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
+from .layout_file import folder_layout_file
 from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
 from .parallel import read_returns
@@ -29,8 +30,12 @@ CONFLICT = "conflict"
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
-                on_file: Callable[[Path], None] | None = None, listing: Listing | None = None) -> FolderResult:
+                on_file: Callable[[Path], None] | None = None, listing: Listing | None = None,
+                layouts_path: str | Path | None = None) -> FolderResult:
     """Read every return in ``folder`` (not its subfolders) into one :class:`FolderResult`.
+
+    The returns a layout file's rule matches are read by the rule (``layouts_path``, else the
+    folder's ``xlscorecard-layouts.toml``; see :mod:`.layout_file`), the others by detection.
 
     The register is ``register_path`` when given, else any file in the folder whose name
     contains "register". ``on_file`` is called with each file as it is about to be read (for a
@@ -41,15 +46,19 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     hint = None if period is None else parse_period(period)
     if register_path is not None:
         require_file(register_path, "register")
+    if layouts_path is not None:
+        require_file(layouts_path, "layouts")
     listing = listing or list_folder(folder)
     files = list(listing.files)
     findings: list[Finding] = list(listing.findings)
     sources = []
     register_files = [Path(register_path)] if register_path else [p for p in files if "register" in p.stem.lower()]
     register = None
+    layouts, layout_findings, layouts_in_folder = folder_layout_file(files, layouts_path, listing.name_of)
+    findings.extend(layout_findings)
     if register_files:
         register, register_findings, register_sources = read_register(
-            register_files, hint, limits, listing.name_of, required=register_path is not None)
+            register_files, hint, limits, listing.name_of, required=register_path is not None, layouts=layouts)
         findings.extend(register_findings)
         sources.extend(register_sources)
         if not len(register):
@@ -58,10 +67,10 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     observations: list[Observation] = []
     comparators: list = []
     registers = {os.path.realpath(path) for path in register_files}
-    returns = [path for path in files if os.path.realpath(path) not in registers]
+    returns = [path for path in files if os.path.realpath(path) not in registers and path != layouts_in_folder]
     outside: set[str] = set()
     claims: list = []
-    results = read_returns(returns, hint, register, limits)
+    results = read_returns(returns, hint, register, limits, layouts)
     try:  # closed at once if this stops (Ctrl+C): the reader processes end with it
         for path, result in results:
             name = listing.name_of(path)
@@ -91,17 +100,18 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
 
 
 def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,
-                  required: bool = False) -> tuple[Register, list[Finding], list[SourceFile]]:
+                  required: bool = False, layouts=None) -> tuple[Register, list[Finding], list[SourceFile]]:
     """The register from its file(s), with what it lacks and the values it should not hold.
 
     ``name_of`` gives a file's name as shown (not valid UTF-8: with replacement characters).
     Raises :class:`ReturnError` when a ``required`` register (given with ``--register``) cannot
     be read or describes no indicator: scoring without the register it was given would be
-    scoring against the wrong framework."""
+    scoring against the wrong framework. ``layouts`` is the folder's layout file, which may
+    describe the register too."""
     indicators, targets, findings, sources = [], [], [], []
     for path in paths:
         name = name_of(path)
-        result = _shown_as(read_return(path, period_hint=hint, limits=limits), name)
+        result = _shown_as(read_return(path, period_hint=hint, limits=limits, layouts=layouts), name)
         columns = register_column_findings(name, list(result.tables), list(result.unrecognised))
         problem = unusable_register(result, name, columns)
         if problem and required:

@@ -11,6 +11,8 @@ from ..errors import ReturnError
 from ..core.model import Finding, Period, Severity, Source, SourceFile, parse_period
 from .properties import workbook_saved_time
 from .register import Register, reconcile
+from .layout_file import LayoutFile
+from .layout_file_reader import sheets_reader
 from .registry import LAYOUTS
 from .results import ReturnResult
 from .safety import DEFAULT_LIMITS, Limits
@@ -29,12 +31,14 @@ def describe_file(path: Path) -> SourceFile:
 
 
 def read_return(path: str | Path, *, period_hint: Period | str | None = None,
-                register: "Register | None" = None, limits: Limits = DEFAULT_LIMITS) -> ReturnResult:
-    """Read one return. Problems, including unexpected ones, come back as findings."""
+                register: "Register | None" = None, limits: Limits = DEFAULT_LIMITS,
+                layouts: "LayoutFile | None" = None) -> ReturnResult:
+    """Read one return (by the first rule of ``layouts`` that matches it, else by detection).
+    Problems, including unexpected ones, come back as findings."""
     path = Path(path)
     try:
         hint = None if period_hint is None else parse_period(period_hint)
-        return _read_return(path, hint, register, limits)
+        return _read_return(path, hint, register, limits, layouts)
     except PermissionError as error:
         finding = Finding(Severity.ERROR, f"cannot be read: permission denied ({error.strerror or error})",
                           Source(str(path)), action="file skipped; give the account running xlscorecard read "
@@ -60,11 +64,14 @@ def describe_if_possible(path: Path) -> SourceFile | None:
         return None
 
 
-def _read_return(path: Path, hint: Period | None, register, limits: Limits) -> ReturnResult:
+def _read_return(path: Path, hint: Period | None, register, limits: Limits, layouts=None) -> ReturnResult:
     source_file = describe_file(path)
     known = None if register is None else (lambda ref: register.match(ref) is not None
                                            or register.match(ref, by_name=True) is not None)
-    outcome = read_tables(path, LAYOUTS, hint, limits, known)
+    by_rule, rule_mistake = sheets_reader(layouts, path)
+    if rule_mistake is not None:
+        return ReturnResult((), (), (rule_mistake,), source_file)
+    outcome = read_tables(path, LAYOUTS, hint, limits, known, by_rule)
     findings = list(outcome.findings)
     outside: frozenset[str] = frozenset()
     if register is not None:

@@ -44,16 +44,18 @@ def worker_count(files: int) -> int:
 
 
 def _read_one(args) -> ReturnResult:
-    path, hint, register, limits = args
-    return read_return(path, period_hint=hint, register=register, limits=limits)
+    path, hint, register, limits, layouts = args
+    return read_return(path, period_hint=hint, register=register, limits=limits, layouts=layouts)
 
 
-def read_returns(paths: Sequence[Path], hint, register, limits: Limits) -> Iterator[tuple[Path, ReturnResult]]:
-    """``(path, result)`` for each path, in order; in worker processes when that pays."""
+def read_returns(paths: Sequence[Path], hint, register, limits: Limits,
+                 layouts=None) -> Iterator[tuple[Path, ReturnResult]]:
+    """``(path, result)`` for each path, in order; in worker processes when that pays.
+    ``layouts`` is the folder's layout file (:mod:`.layout_file`), when it has one."""
     workers = worker_count(len(paths))
     done = 0
     if workers > 1:
-        jobs = [(path, hint, register, limits) for path in paths]
+        jobs = [(path, hint, register, limits, layouts) for path in paths]
         try:
             with _pool(workers) as pool, _ended_if_stopped(pool):
                 for result in pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
@@ -64,10 +66,10 @@ def read_returns(paths: Sequence[Path], hint, register, limits: Limits) -> Itera
             # those is read again in a process of its own, so that the one that kills its reader
             # becomes a finding and cannot take this process down with it.
             for path in paths[done:]:
-                yield path, _read_isolated(path, hint, register, limits)
+                yield path, _read_isolated(path, hint, register, limits, layouts)
             return
     for path in paths[done:]:
-        yield path, read_return(path, period_hint=hint, register=register, limits=limits)
+        yield path, read_return(path, period_hint=hint, register=register, limits=limits, layouts=layouts)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -94,10 +96,10 @@ def _ended_if_stopped(pool: ProcessPoolExecutor):
         raise
 
 
-def _read_isolated(path: Path, hint, register, limits: Limits) -> ReturnResult:
+def _read_isolated(path: Path, hint, register, limits: Limits, layouts=None) -> ReturnResult:
     try:
         with _pool(1) as pool, _ended_if_stopped(pool):
-            return pool.submit(_read_one, (path, hint, register, limits)).result()
+            return pool.submit(_read_one, (path, hint, register, limits, layouts)).result()
     except BrokenProcessPool:
         finding = Finding(Severity.ERROR, "reading this file stopped the process reading it (it may need more "
                           "memory than this machine has)", Source(str(path)),

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..core.model import same_words, NOT_IN_REGISTER, FinancialYear, Finding, Indicator, Observation, Severity, Source
 from .layout_report import TableReport
+from .layout_file import READ_BY_RULE
 from .template import INDICATORS_NAME
 
 COMPARED_FIELDS = ("name", "polarity", "annual_target", "frequency", "profile")
@@ -162,7 +163,8 @@ def with_period_targets(indicators: Iterable[Indicator], targets: Iterable[Obser
 def register_column_findings(path: str, tables: list[TableReport], unrecognised: list[TableReport]) -> list[Finding]:
     """What a register's indicator sheet lacks: an error for each required column (naming the
     sheet and the headers it has), a note for each optional one (naming the default used)."""
-    indicator_tables = [t for t in tables if t.layout == INDICATORS_NAME]
+    indicator_tables = [t for t in tables if t.layout == INDICATORS_NAME or (  # or a layout file's indicator sheet
+        t.layout.startswith(READ_BY_RULE) and not t.columns and {"ref", "name"} <= set(t.field_names))]
     candidates = indicator_tables or sorted(
         unrecognised, key=lambda t: len(set(t.field_names) & (set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS))), reverse=True)
     name = Path(path).name

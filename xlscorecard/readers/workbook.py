@@ -69,10 +69,16 @@ class TablesOutcome:
 
 
 def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits,
-                in_register=None) -> TablesOutcome:
+                in_register=None, read_sheets=None) -> TablesOutcome:
     """Every table of the file at ``path``; ``in_register`` says whether the register
-    describes a ref (a row of such an indicator needs no polarity of its own)."""
+    describes a ref (a row of such an indicator needs no polarity of its own). ``read_sheets``,
+    when given, reads the file's sheets instead of detection (a layout file's rule: called with
+    the sheets, the context, the limits and the outcome)."""
     outcome = TablesOutcome()
+    by_detection = read_sheets is None
+    if by_detection:
+        def read_sheets(sheets, context, limits, outcome):
+            _read_sheets(sheets, layouts, context, limits, outcome)
     verdict = classify(path, limits)
     if verdict.finding is not None:
         outcome.findings.append(verdict.finding)
@@ -84,13 +90,16 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits,
     if verdict.kind is FileKind.CSV:
         grid = load_csv(path, limits)
         outcome.findings.extend(grid.findings)  # lines too long to be rows
-        _read_grid(grid, layouts, context, limits, outcome)
+        if by_detection:
+            _read_grid(grid, layouts, context, limits, outcome)
+        else:
+            read_sheets([LoadedSheet(grid)], context, limits, outcome)
     else:
         try:
             if verdict.kind in other_formats.KINDS:  # .xls, .xlsb, .ods: readers/other_formats.py
-                _read_sheets(other_formats.open_sheets(path, verdict.kind, limits), layouts, context, limits, outcome)
+                read_sheets(other_formats.open_sheets(path, verdict.kind, limits), context, limits, outcome)
             else:
-                _read_workbook(path, layouts, context, limits, outcome)
+                _read_workbook(path, read_sheets, context, limits, outcome)
         except other_formats.Unreadable as error:
             collector.add(Severity.ERROR, error.message, action=error.action)
             return _finish(outcome, context)
@@ -101,7 +110,7 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits,
     if outcome.layouts and not outcome.observations and not outcome.indicators and not outcome.comparators:
         collector.add(Severity.WARNING, f"the return has a recognised header ({', '.join(outcome.layouts)}) "
                       "but no values or indicators under it", action="nothing read from this file")
-    if not outcome.layouts:
+    if not outcome.layouts and by_detection:  # a layout file's rule says itself why it read nothing
         tried = ", ".join(layout.name for layout in layouts)
         collector.add(Severity.ERROR,
                       f"{NO_HEADER} (layouts tried: {tried}); a return needs "
@@ -118,7 +127,7 @@ def _finish(outcome: TablesOutcome, context: ReadContext) -> TablesOutcome:
     return outcome
 
 
-def _read_workbook(path: Path, layouts, context: ReadContext, limits: Limits, outcome: TablesOutcome) -> None:
+def _read_workbook(path: Path, read_sheets, context: ReadContext, limits: Limits, outcome: TablesOutcome) -> None:
     if fast_sheets.available() and os.environ.get(READER_ENV, "").lower() != "openpyxl":
         try:
             sheets = fast_sheets.open_sheets(path, limits)
@@ -127,7 +136,7 @@ def _read_workbook(path: Path, layouts, context: ReadContext, limits: Limits, ou
                 return
             # otherwise read below by openpyxl, which streams any sheet within the limits
         else:
-            _read_sheets(sheets, layouts, context, limits, outcome)
+            read_sheets(sheets, context, limits, outcome)
             return
     from openpyxl import load_workbook  # imported here: runs that never need it never pay for it
 
@@ -140,7 +149,7 @@ def _read_workbook(path: Path, layouts, context: ReadContext, limits: Limits, ou
             with _openpyxl_errors():
                 workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
             try:
-                _read_sheets(workbook_sheets(path, workbook), layouts, context, limits, outcome)
+                read_sheets(workbook_sheets(path, workbook), context, limits, outcome)
             finally:
                 workbook.close()
 
@@ -201,27 +210,45 @@ def _read_grid(grid: SheetGrid, layouts, context: ReadContext, limits: Limits, o
         layout, table = found
         for title_row in range(start_row, table.header_row):  # "Priority 1", "Tier 1" above the header
             context.carried.heading(grid, title_row)
-        _check_year(table, context)
-        _check_columns(table, context)
-        context.ledger = ledger = Ledger(grid)
-        records = layout.read(table, context)
-        bound = (records.next_table_row - 1) if records.next_table_row else grid.n_rows
-        last_row = max((r for r, _ in grid.cells if table.first_data_row <= r <= bound), default=table.header_row)
-        _check_beside(table, ledger, context, last_row)
-        unplaced = sweep(ledger, context.collector, table.header_texts, table.first_data_row, last_row,
-                         table.other_year_cols)
-        _check_hidden(table, context, last_row)
-        outcome.tables.append(table_report(table, layout.name, ledger, last_row, records.rows_read, len(unplaced)))
-        outcome.ledgers.append((table, ledger, last_row))
-        outcome.indicators.extend(records.indicators)
-        outcome.observations.extend(records.observations)
-        outcome.claims.extend(records.claims)
-        outcome.comparators.extend(records.comparators)
-        if layout.name not in outcome.layouts:
-            outcome.layouts.append(layout.name)
+        records = read_table(table, layout, context, outcome)
         if records.next_table_row is None or records.next_table_row <= start_row:
             return
         start_row = records.next_table_row
+
+
+def read_table(table: Table, layout, context: ReadContext, outcome: TablesOutcome):
+    """Read one table with ``layout``, account for every cell of it, and add it to ``outcome``:
+    the same for a detected table and for one a layout file describes."""
+    grid = table.grid
+    _check_year(table, context)
+    _check_columns(table, context)
+    context.ledger = ledger = Ledger(grid)
+    records = layout.read(table, context)
+    bound = (records.next_table_row - 1) if records.next_table_row else grid.n_rows
+    last_row = max((r for r, _ in grid.cells if table.first_data_row <= r <= bound), default=table.header_row)
+    _check_beside(table, ledger, context, last_row)
+    unplaced = sweep(ledger, context.collector, table.header_texts, table.first_data_row, last_row,
+                     table.other_year_cols)
+    _check_hidden(table, context, last_row)
+    outcome.tables.append(table_report(table, layout.name, ledger, last_row, records.rows_read, len(unplaced)))
+    outcome.ledgers.append((table, ledger, last_row))
+    outcome.indicators.extend(records.indicators)
+    outcome.observations.extend(records.observations)
+    outcome.claims.extend(records.claims)
+    outcome.comparators.extend(records.comparators)
+    if layout.name not in outcome.layouts:
+        outcome.layouts.append(layout.name)
+    return records
+
+
+class LoadedSheet:
+    """A sheet already read whole (a CSV file), offered as the workbook readers offer theirs."""
+
+    def __init__(self, grid: SheetGrid):
+        self.grid, self.title, self.hidden = grid, grid.name, grid.hidden
+
+    def load(self, limits: Limits, max_rows: int | None = None, with_structure: bool = False) -> SheetGrid:
+        return self.grid
 
 
 def _check_columns(table: Table, context: ReadContext) -> None:
