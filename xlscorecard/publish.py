@@ -137,7 +137,7 @@ def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequen
         tolerance=result.tolerance,
         previous_headline_pct=previous.met_or_within_pct if previous else None,
         previous_label=previous.period.long_label if previous else None, returns=returns,
-        benchmarks=result.benchmarks, outside_register=result.outside_register,
+        benchmarks=result.benchmarks, outside_register=result.outside_register, series=result.series,
     )
     loaded = load_template(template) if template is not None else None
     write_scorecard(data, path, loaded)
