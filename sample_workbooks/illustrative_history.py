@@ -10,6 +10,7 @@ agree with what the report does print:
 
 - the value for the same period a year before the latest 2020/21 value gives the published
   trend arrow: 8% worse than now for ↑ (improving), 8% better for ↓ (declining), equal for ↔;
+  where the report prints no trend, that one value is left out, so no trend is made up;
 - the March 2020 value is the printed 2019/20 outturn, for the indicators whose values are
   rates or year-to-date totals that end the year at it;
 - the other months wander around those values by a fixed pseudo-random amount (from a checksum
@@ -36,6 +37,7 @@ NOTE = "illustrative, not a published figure"
 MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 Q3_KEYS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 TREND_STEP = 0.08  # how much worse (↑) or better (↓) last year's value is than this year's
+SPREAD = 1.3  # the months' wander, as a share of the mean 2020/21 month-to-month change
 
 
 def _wobble(ref: str, label: str) -> float:
@@ -72,12 +74,14 @@ def series_for(row: dict, number) -> list[tuple[str, float]]:
     anchor = last_year_value(latest, row["published_trend"], higher)
     end = outturn if outturn is not None else anchor
     changes = [abs(b - a) for a, b in zip(values, values[1:])] or [abs(latest) * 0.03]
-    spread = max(sum(changes) / len(changes), abs(anchor) * 0.01) * 0.8
+    spread = max(sum(changes) / len(changes), abs(anchor) * 0.01) * SPREAD
     rows = []
     for fy_start in (2018, 2019):
         for index in months:
             label = _label(fy_start, index)
             if fy_start == 2019 and index == latest_index:
+                if row["published_trend"] not in ("↑", "↓", "↔"):
+                    continue  # the report printed no trend: none is made up
                 value = anchor  # exact: it gives the published trend
             elif year_to_date:
                 share = (index + 1) / (latest_index + 1) if index <= latest_index else None
