@@ -12,7 +12,7 @@ from ...core.ranking import Benchmark
 from ...core.explain import Forecast, explain, year_end_forecast
 from ...core.deadlines import ServiceReturn
 from ...core.model import Finding, Indicator, Observation, Period, Score, SourceFile
-from ...core.series import Series, all_series
+from ...core.series import Series, all_series, explain_series
 from ...core.summary import GroupSummary, headline, summarise
 from .style import Template
 
@@ -169,6 +169,11 @@ class Scorecard:
         if self.data.series:
             return self.data.series
         return all_series(self.data.indicators, self.data.observations, self.period, self.score, self.tolerance)
+
+    @cached_property
+    def signal_explanations(self) -> dict[str, str]:
+        """Each series' signal, or why it has none, with the arithmetic (core.series)."""
+        return {ref: explain_series(series) for ref, series in self.series.items()}
 
     @property
     def signals(self) -> list[tuple[PriorityGroup, Indicator, Score, Series]]:

@@ -25,10 +25,10 @@ from .data import PriorityGroup, Scorecard
 from .formats import FLAG_MARKS, Formats
 from .sheet import Sheet, sheet_name
 from ...errors import OutputError
+from xlsxwriter.utility import xl_rowcol_to_cell
 from .history_sheet import HistoryLayout
 from .words import (comparative_text, dot_text, frequency_word, polarity_word, spc_key, spc_text, status_text,
                     trend_text)
-from ...core.series import explain_series
 
 TITLE_ROW, SUBTITLE_ROW, BAND_HEADER_ROW, HEADER_ROW = 0, 1, 3, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -107,6 +107,7 @@ class PrioritySheet:
         self.values = ValueColumns.for_period(scorecard.period, observations)
         self.columns = self._column_plan()
         self.col = {key: index for index, (key, _) in enumerate(self.columns)}
+        self._sparklines: dict[bool, list[tuple[str, str]]] = {}
         self.last_col = len(self.columns) - 1
 
     def _column_plan(self) -> list[tuple[str, str]]:
@@ -201,12 +202,12 @@ class PrioritySheet:
             status += " (forecast miss)"
         put(row, "status", status, f["rag_status", score.rag])
         comments = self.with_comments
-        if comments and "status" in self.col:
-            self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref])
         series = self.card.series.get(indicator.ref)
+        if comments and "status" in self.col:  # one comment for both: thousands of comments slow Excel down
+            signal = self.card.signal_explanations.get(indicator.ref)
+            self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref]
+                               + (f"\n\nSignal or noise: {signal}" if signal and "spc" in self.col else ""))
         put(row, "spc", spc_text(template, series), f["spc", spc_key(series)])
-        if comments and "spc" in self.col and series is not None:
-            self.sheet.comment(row, self.col["spc"], explain_series(series))
         put(row, "history", None, f["text"])
         put(row, "dot", dot_text(template, score.dot), f["dot", score.rag])
         put(row, "trend", trend_text(template, score.trend), f["centre"])
@@ -243,15 +244,24 @@ class PrioritySheet:
         self.sheet.measure(col, ref)
 
     def _sparkline(self, row: int, ref: str, series) -> None:
-        """The last 24 months (8 quarters) drawn from the Indicator history sheet's row."""
+        """The last 24 months (8 quarters) drawn from the Indicator history sheet's row; added
+        with the others by :meth:`_add_sparklines`."""
         if self.history is None or "history" not in self.col:
             return
         cells = self.history.sparkline_range(ref)
-        if cells is None:
-            return
-        options = {**SPARKLINE, "range": cells, "last_point": bool(series.current)}
-        if self.sheet.ws.add_sparkline(row, self.col["history"], options):
-            raise OutputError(f"could not add the sparkline for {ref} to {self.sheet.ws.name}")
+        if cells is not None:
+            self._sparklines.setdefault(bool(series.current), []).append(
+                (xl_rowcol_to_cell(row, self.col["history"]), cells))
+
+    def _add_sparklines(self) -> None:
+        """One group of sparklines for those whose reporting period is marked and one for the
+        rest: xlsxwriter builds every style's colours on each call (about 4 ms), too slow to
+        call once a row for thousands of rows."""
+        for marked, placed in sorted(self._sparklines.items()):
+            options = {**SPARKLINE, "location": [where for where, _ in placed],
+                       "range": [cells for _, cells in placed], "last_point": marked}
+            if self.sheet.ws.add_sparkline(0, 0, options):
+                raise OutputError(f"could not add the sparklines to {self.sheet.ws.name}")
 
     def _write_values(self, row: int, indicator: Indicator, score: Score) -> str | None:
         """The period values; a gap's reason across the empty cells after the last value."""
@@ -295,6 +305,7 @@ class PrioritySheet:
             self._cells.append((self.col[key], value, fmt, key == "ref"))
 
     def _finish(self, end_row: int) -> None:
+        self._add_sparklines()
         widths = {}
         for index, (key, _) in enumerate(self.columns):
             widths[index] = INDICATOR_WIDTH if key == "indicator" else _WIDTHS["values" if key.startswith("value:") else key]

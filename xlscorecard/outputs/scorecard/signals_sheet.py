@@ -9,7 +9,6 @@ no polarity; each with the rule that made it special cause and the arithmetic.
 
 from __future__ import annotations
 
-from ...core.series import explain_series
 from .data import Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
@@ -49,7 +48,7 @@ def write_signals(workbook, card: Scorecard, formats: Formats, taken: set[str], 
                  Cell(rag_word(card.template, s.rag), f["rag_status", s.rag]),
                  Cell(card.template.word("spc", spc_key(series)), f["spc", spc_key(series)]),
                  Cell(series.spc.assurance.value if series.spc.assurance else None, f["text_wrap"]),
-                 Cell(series.spc.rule, f["text_wrap"]), Cell(explain_series(series), f["text_wrap"])]
+                 Cell(series.spc.rule, f["text_wrap"]), Cell(card.signal_explanations[i.ref], f["text_wrap"])]
                 for g, i, s, series in chosen] or [[Cell("None this period", f["note"])]]
         first = row + 2
         row = _rows(sheet, first, rows, {0: 24, 2: WRAP_WIDTH, 4: 16, 5: 14, 6: 18, 7: 60}) + 1

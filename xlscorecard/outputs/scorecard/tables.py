@@ -22,7 +22,6 @@ from .data import PriorityGroup, Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
 from .words import comparative_text, dot_text, frequency_word, polarity_word, rag_word, spc_key
-from ...core.series import explain_series
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 3
 WRAP_WIDTH = 40
@@ -202,7 +201,7 @@ _RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indica
     ("Previous variance %", "variance", lambda c, g, i, s: s.previous_variance),
     ("Value a year earlier", "value", lambda c, g, i, s: s.last_year_value),
     ("Explanation", "text", lambda c, g, i, s: c.explanations.get(i.ref)),
-    ("Signal explanation", "text", lambda c, g, i, s: explain_series(c.series[i.ref]) if i.ref in c.series else None),
+    ("Signal explanation", "text", lambda c, g, i, s: c.signal_explanations.get(i.ref)),
     ("Year-end forecast", "decimal", lambda c, g, i, s: c.forecasts[i.ref].value if i.ref in c.forecasts else None),
     ("Forecast", "text", lambda c, g, i, s: _forecast_word(c.forecasts.get(i.ref))),
     ("Gap reason", "text", lambda c, g, i, s: s.gap_reason),
