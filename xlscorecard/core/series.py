@@ -19,10 +19,7 @@ from dataclasses import dataclass, replace
 from .model import Frequency, Indicator, Observation, Period, PeriodKind, Polarity, Rag, Score, TargetProfile
 from .scoring import DEFAULT_TOLERANCE, period_target, rag
 
-try:  # written on its own branch (i18-spc); until it is merged no series is assessed
-    from . import spc
-except ImportError:  # pragma: no cover - only before core/spc.py exists
-    spc = None
+from . import spc
 
 # How many of the latest points a sparkline shows: two years of a monthly or quarterly indicator.
 WINDOW = {Frequency.MONTHLY: 24, Frequency.QUARTERLY: 8, Frequency.ANNUAL: 8}
@@ -61,7 +58,7 @@ class Series:
     points: tuple[Point, ...]
     window: int
     current: bool
-    spc: object | None = None
+    spc: spc.SpcResult | None = None
     spc_note: str | None = None
     unit: str = "periods"
 
@@ -135,7 +132,7 @@ def looks_year_to_date(indicator: Indicator, points: Sequence[Point]) -> bool:
 
 
 def _assessed(series: Series, indicator: Indicator, score: Score | None) -> Series:
-    if spc is None or not series.points:
+    if not series.points:
         return series
     if looks_year_to_date(indicator, series.points):
         return replace(series, spc_note=YEAR_TO_DATE)
@@ -153,7 +150,7 @@ def explain_series(series: Series) -> str:
     if series.spc is None:
         if series.spc_note:
             return f"No signal is assessed: {series.spc_note}."
-        return "No signal is assessed." if spc is not None else "Signals are not available in this version."
+        return "No signal is assessed."
     values = [p.value for p in series.points]
     labels = [p.period.long_label for p in series.points]
     text = spc.explain_spc(series.spc, values, labels, unit=series.unit)
