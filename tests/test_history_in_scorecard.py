@@ -231,3 +231,37 @@ def test_a_worked_signal_is_shown_listed_and_counted(tmp_path):
     total = find_row(summary, "Total", start=find_row(summary, "Signal or noise: the latest value on each "
                                                               "indicator's XmR chart (statistical process control)"))
     assert [summary.cell(total, c).value for c in range(2, 7)] == [1, "100% (1)", "0% (0)", "0% (0)", "0% (0)"]
+
+
+def test_each_sparkline_starts_its_axis_below_its_lowest_value(run, book):
+    """The axis starts a quarter of the range below the lowest of the values drawn, so the
+    lowest column (CYP-09's: its illustrative 2019 months) still shows. Worked from the values
+    on the Indicator history sheet, not from the code."""
+    ws, history = book[P1], book[HISTORY]
+    header = {ws.cell(5, c).value or ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+    where = f"{openpyxl.utils.get_column_letter(header['Last 2 years (red: latest)'])}{find_row(ws, 'CYP-09')}"
+    with zipfile.ZipFile(run.scorecard) as package:
+        xml = package.read("xl/worksheets/sheet2.xml").decode()
+    group = re.search(r"<x14:sparklineGroup ([^>]*)>(?:(?!</x14:sparklineGroup>).)*<xm:sqref>" + where + "<", xml).group(1)
+    cells = sparklines(run.scorecard, 2)[where][0].split("!")[1]
+    first, last = (openpyxl.utils.cell.coordinate_from_string(c) for c in cells.split(":"))
+    row = first[1]
+    values = [history.cell(row, c).value for c in range(openpyxl.utils.column_index_from_string(first[0]),
+                                                         openpyxl.utils.column_index_from_string(last[0]) + 1)]
+    values = [v for v in values if v is not None]
+    floor = max(min(values) - (max(values) - min(values)) / 4, 0)
+    assert 'minAxisType="custom"' in group
+    assert float(re.search(r'manualMin="([^"]+)"', group).group(1)) == pytest.approx(floor)
+
+
+def test_sparklines_copied_from_the_first_are_the_file_one_call_each_makes(run, tmp_path, monkeypatch):
+    """Each sparkline after the first is a copy of xlsxwriter's record of it; without the
+    record (another xlsxwriter), each is its own call: the same file."""
+    from xlscorecard.outputs.scorecard import sparklines as module
+
+    result = assess(Q3_SAMPLES, period="2020/21 Q3", history=run.history, record=False)
+    data = ScorecardData(period=result.period, indicators=result.indicators, scores=result.scores,
+                         observations=result.observations, sources=result.sources, series=result.series)
+    copied = write_scorecard(data, tmp_path / "copied.xlsx").read_bytes()
+    monkeypatch.setattr(module, "_COPIED", ("no such key",))
+    assert write_scorecard(data, tmp_path / "called.xlsx").read_bytes() == copied

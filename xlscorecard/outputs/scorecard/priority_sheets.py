@@ -24,9 +24,9 @@ from ...core.periods import MONTH_NAMES
 from .data import PriorityGroup, Scorecard
 from .formats import FLAG_MARKS, Formats
 from .sheet import Sheet, sheet_name
-from ...errors import OutputError
 from xlsxwriter.utility import xl_rowcol_to_cell
 from .history_sheet import HistoryLayout
+from .sparklines import SPARKLINE_HEIGHT, Sparklines
 from .words import (comparative_text, dot_text, frequency_word, polarity_word, spc_key, spc_text, status_text,
                     trend_text)
 
@@ -38,11 +38,6 @@ INDICATOR_WIDTH = 44
 _WIDTHS = {"ref": 9, "frequency": 10, "polarity": 9, "outturn": 9, "target": 9, "values": 7,
            "period_target": 9, "variance": 10, "status": 11, "dot": 10, "trend": 12, "comparative": 12,
            "history": 16, "spc": 18}
-# The sparkline: columns in a mid blue, the reporting period's in red. Columns, not a line:
-# LibreOffice (7.4) prints a line sparkline's markers but not its line, and a column per period
-# also shows a quarterly indicator's quarters as the gaps between its columns.
-SPARKLINE = {"type": "column", "series_color": "#4472C4", "last_color": "#C00000"}
-SPARKLINE_HEIGHT = 24.0  # points: a row of one line of text would flatten the columns
 
 
 @dataclass(frozen=True)
@@ -107,7 +102,7 @@ class PrioritySheet:
         self.values = ValueColumns.for_period(scorecard.period, observations)
         self.columns = self._column_plan()
         self.col = {key: index for index, (key, _) in enumerate(self.columns)}
-        self._sparklines: dict[bool, list[tuple[str, str]]] = {}
+        self._sparklines = Sparklines()
         self.last_col = len(self.columns) - 1
 
     def _column_plan(self) -> list[tuple[str, str]]:
@@ -244,24 +239,13 @@ class PrioritySheet:
         self.sheet.measure(col, ref)
 
     def _sparkline(self, row: int, ref: str, series) -> None:
-        """The last 24 months (8 quarters) drawn from the Indicator history sheet's row; added
-        with the others by :meth:`_add_sparklines`."""
+        """The last 24 months (8 quarters), drawn from the Indicator history sheet's row."""
         if self.history is None or "history" not in self.col:
             return
         cells = self.history.sparkline_range(ref)
         if cells is not None:
-            self._sparklines.setdefault(bool(series.current), []).append(
-                (xl_rowcol_to_cell(row, self.col["history"]), cells))
-
-    def _add_sparklines(self) -> None:
-        """One group of sparklines for those whose reporting period is marked and one for the
-        rest: xlsxwriter builds every style's colours on each call (about 4 ms), too slow to
-        call once a row for thousands of rows."""
-        for marked, placed in sorted(self._sparklines.items()):
-            options = {**SPARKLINE, "location": [where for where, _ in placed],
-                       "range": [cells for _, cells in placed], "last_point": marked}
-            if self.sheet.ws.add_sparkline(0, 0, options):
-                raise OutputError(f"could not add the sparklines to {self.sheet.ws.name}")
+            self._sparklines.add(xl_rowcol_to_cell(row, self.col["history"]), cells,
+                                 [p.value for p in series.recent], bool(series.current))
 
     def _write_values(self, row: int, indicator: Indicator, score: Score) -> str | None:
         """The period values; a gap's reason across the empty cells after the last value."""
@@ -305,7 +289,7 @@ class PrioritySheet:
             self._cells.append((self.col[key], value, fmt, key == "ref"))
 
     def _finish(self, end_row: int) -> None:
-        self._add_sparklines()
+        self._sparklines.write(self.sheet.ws)
         widths = {}
         for index, (key, _) in enumerate(self.columns):
             widths[index] = INDICATOR_WIDTH if key == "indicator" else _WIDTHS["values" if key.startswith("value:") else key]
