@@ -159,13 +159,13 @@ def test_signals_are_shown_listed_and_counted(run, book):
     header = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
     cell = ws.cell(find_row(ws, "CYP-09"), header["Signal or noise (SPC)"])
     assert cell.value.startswith("Concerning (special cause)") and cell.fill.fgColor.rgb == "FFF4B183"
-    status = ws.cell(cell.row, header["Performance vs target"])
-    assert "Signal or noise: " in status.comment.text and "concerning" in status.comment.text  # as `explain` says
+
     table = book["All indicators"]
     head = {table.cell(1, c).value: c for c in range(1, table.max_column + 1)}
     row = find_row(table, "CYP-09")
     assert table.cell(row, head["Signal (SPC)"]).value == "Concerning (special cause)"
     assert table.cell(row, head["Values held"]).value == 33  # 24 illustrative months and 9 published
+    assert "special cause, concerning" in table.cell(row, head["Signal explanation"]).value  # as `explain` says
 
 
 def test_a_year_to_date_indicator_gets_no_signal(run):

@@ -11,6 +11,7 @@ any sheet is written, so both sides can link).
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
@@ -28,6 +29,8 @@ FIRST_PERIOD_COL = 3  # A ref, B indicator, C "Value" / "Target"
 NAME_WIDTH, PERIOD_WIDTH = 40, 8
 # Excel keeps at most 65,530 links on a sheet; a scorecard past that links its first indicators.
 MAX_LINKS = 65_530
+# Only a ref that reads as one is linked: a return's text never goes into a link's attributes.
+_LINKABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9&._ -]{0,39}")
 
 
 class HistoryLayout:
@@ -49,7 +52,7 @@ class HistoryLayout:
     def link(self, ref: str) -> str | None:
         """The internal hyperlink to the indicator's row, or ``None`` past Excel's link limit."""
         row = self.row_of.get(ref)
-        if row is None or row >= FIRST_ROW + 2 * MAX_LINKS:
+        if row is None or row >= FIRST_ROW + 2 * MAX_LINKS or not _LINKABLE.fullmatch(ref):
             return None
         return f"internal:{quote_sheetname(self.name)}!{xl_rowcol_to_cell(row, 0)}"
 
@@ -91,7 +94,7 @@ def write_history_sheet(workbook, card: Scorecard, formats: Formats, layout: His
         for indicator, _ in group.rows:
             row = layout.row_of[indicator.ref]
             back = placed.get(indicator.ref)
-            if back is not None and links < MAX_LINKS:
+            if back is not None and links < MAX_LINKS and _LINKABLE.fullmatch(indicator.ref):
                 url = f"internal:{quote_sheetname(back[0])}!{xl_rowcol_to_cell(back[1], 0)}"
                 if sheet.ws.write_url(row, 0, url, f["link"], indicator.ref, f"Back to {indicator.ref} on {back[0]}"):
                     sheet.put(row, 0, indicator.ref, f["text_bold"])

@@ -198,10 +198,8 @@ class PrioritySheet:
         put(row, "status", status, f["rag_status", score.rag])
         comments = self.with_comments
         series = self.card.series.get(indicator.ref)
-        if comments and "status" in self.col:  # one comment for both: thousands of comments slow Excel down
-            signal = self.card.signal_explanations.get(indicator.ref)
-            self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref]
-                               + (f"\n\nSignal or noise: {signal}" if signal and "spc" in self.col else ""))
+        if comments and "status" in self.col:
+            self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref])
         put(row, "spc", spc_text(template, series), f["spc", spc_key(series)])
         put(row, "history", None, f["text"])
         put(row, "dot", dot_text(template, score.dot), f["dot", score.rag])
