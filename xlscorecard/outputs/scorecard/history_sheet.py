@@ -82,12 +82,16 @@ def write_history_sheet(workbook, card: Scorecard, formats: Formats, layout: His
     last_col = max(FIRST_PERIOD_COL + len(layout.periods) - 1, FIRST_PERIOD_COL)
     sheet.merge(TITLE_ROW, 0, last_col, f"Indicator history - up to {card.period.long_label}", f["title"])
     sheet.ws.set_row(TITLE_ROW, 24)
-    sheet.merge(NOTE_ROW, 0, last_col, _note(card), f["subtitle"])
+    # The notes wrap within the first page's width: merged across every period they would run
+    # off the printed page.
+    note_col = min(last_col, FIRST_PERIOD_COL + 14)
+    sheet.merge(NOTE_ROW, 0, note_col, _note(card), f["note"])
     sheet.ws.set_row(NOTE_ROW, 30)
     letters = ", ".join(f"{letter} {card.template.word('rag', rag.value).lower()}" for rag, letter in RAG_LETTERS.items())
-    sheet.merge(KEY_ROW, 0, last_col, f"Each value is filled with the RAG it had for its own period, with its letter: "
+    sheet.merge(KEY_ROW, 0, note_col, f"Each value is filled with the RAG it had for its own period, with its letter: "
                 f"{letters}; no fill and no letter: no target held for that period. Click a ref to go back to its "
-                "priority sheet.", f["subtitle"])
+                "priority sheet.", f["note"])
+    sheet.ws.set_row(KEY_ROW, 30)
     _header(sheet, f, layout)
     links = 0
     for group in card.groups:
