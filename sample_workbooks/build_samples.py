@@ -360,8 +360,18 @@ def q2_csv(path: Path, _service: str, rows) -> None:
         writer.writerows(q2_long(rows))
 
 
+def build_illustrative(folder: Path) -> None:
+    """ILLUSTRATIVE values for April 2018 to March 2020, kept apart from the published figures
+    (illustrative_history.py says how they are made and how they agree with the report)."""
+    from illustrative_history import build_history
+
+    build_history(folder, read("q3_2020_21_all_priorities.csv"), number, write_register, q3_indicator_row,
+                  lambda ref: service_of(ref, Q3_RETURNS))
+
+
 def main(root: Path = HERE) -> int:
-    for name, build in (("2020-21-Q3", build_q3), ("2021-22-Q2", build_q2)):
+    sys.path.insert(0, str(HERE))
+    for name, build in (("2020-21-Q3", build_q3), ("2021-22-Q2", build_q2), ("history-illustrative", build_illustrative)):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         build(folder)

@@ -29,8 +29,8 @@ def cell(ws, ref: str, header: str):
 def test_sheet_names_and_order(q3_book):
     assert q3_book.sheetnames == [
         "Summary", P1, P2, "P3 Safe and strong communities", "P4 Local economy",
-        "P5 Green and vibrant place", "P6 Modern, efficient Council",
-        "Exceptions", "All indicators", "Data quality", "Sources"]
+        "P5 Green and vibrant place", "P6 Modern, efficient Council", "Indicator history",
+        "Exceptions", "Signals this period", "All indicators", "Data quality", "Sources"]
 
 
 def test_header_has_quarters_over_months_up_to_the_period(q3_book):
@@ -49,11 +49,11 @@ def test_cyp01_row_is_the_worked_example(q3_book):
     assert_sheet_matches(ws, {
         f"O{row}": {"value": 459.4, "fill": "FF00B050"},          # December, the latest value
         f"N{row}": {"value": 467, "fill": None},            # November: no fill
-        f"Q{row}": {"value": 5.278350515463922, "fill": "FF00B050", "number_format": '0.00"%"'},
-        f"R{row}": {"value": "On target", "fill": "FF00B050"},
-        f"S{row}": {"value": "▼ Worse", "font_color": "FF00803A", "bold": True},
-        f"T{row}": {"value": "↑ Improving"},
-        f"U{row}": {"value": "4th Quartile", "fill": "FFFF0000", "font_color": "FFFFFFFF"},
+        f"R{row}": {"value": 5.278350515463922, "fill": "FF00B050", "number_format": '0.00"%"'},
+        f"S{row}": {"value": "On target", "fill": "FF00B050"},
+        f"U{row}": {"value": "▼ Worse", "font_color": "FF00803A", "bold": True},
+        f"V{row}": {"value": "↑ Improving"},
+        f"W{row}": {"value": "4th Quartile", "fill": "FFFF0000", "font_color": "FFFFFFFF"},
     })
 
 
@@ -87,8 +87,8 @@ def test_data_gap_shows_its_reason_across_the_value_cells(q3_book):
     assert f"G{row}:O{row}" in {str(r) for r in ws.merged_cells.ranges}
     assert_sheet_matches(ws, {
         f"G{row}": {"value": "Data gap: Data collection currently suspended by NHS", "fill": "FFD9D9D9"},
-        f"R{row}": {"value": "Data gap", "fill": "FFD9D9D9"},
-        f"U{row}": {"value": "1st Quartile", "fill": "FF00B050"},
+        f"S{row}": {"value": "Data gap", "fill": "FFD9D9D9"},
+        f"W{row}": {"value": "1st Quartile", "fill": "FF00B050"},
     })
 
 
@@ -137,9 +137,9 @@ def test_no_target_and_not_due_states(tmp_path):
     data = dataclasses.replace(q3_data(), indicators=indicators, observations=observations, scores=scores)
     ws = openpyxl.load_workbook(write_scorecard(data, tmp_path / "s.xlsx"))[P1]
     assert_sheet_matches(ws, {
-        f"R{find_row(ws, 'NT-1')}": {"value": "No target", "fill": "FFFFFFFF"},
+        f"S{find_row(ws, 'NT-1')}": {"value": "No target", "fill": "FFFFFFFF"},
         f"O{find_row(ws, 'NT-1')}": {"value": 12},
-        f"R{find_row(ws, 'AN-1')}": {"value": "Not due", "fill": "FFF2F2F2"},
+        f"S{find_row(ws, 'AN-1')}": {"value": "Not due", "fill": "FFF2F2F2"},
         f"G{find_row(ws, 'AN-1')}": {"value": "Not due in 2020/21 Q3 (annual)"},
     })
 

@@ -364,7 +364,8 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
 @period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
 @register_option()
 @click.option("--history", type=click.Path(dir_okay=False, exists=True),
-              help="History file with earlier periods' values (it is read, not changed).")
+              help="History file with earlier periods' values (it is read, not changed; default: "
+                   "xlscorecard-history.sqlite in the current folder, when there is one, as consolidate writes).")
 @layouts_option
 @click.pass_context
 def explain_command(ctx, ref, returns_dir, period_text, register_path, history, layouts):
@@ -374,9 +375,11 @@ def explain_command(ctx, ref, returns_dir, period_text, register_path, history, 
     Example:
         xlscorecard explain CYP-01 sample_workbooks/2020-21-Q3 --period "2020/21 Q3"
     """
-    from .pipeline import assess
-    from .core.explain import explain
+    from .pipeline import HISTORY_NAME, assess
+    from .core.explain import explain_with_signal
 
+    if history is None and Path(HISTORY_NAME).is_file():  # the history `consolidate` writes by default
+        history = HISTORY_NAME
     with user_errors(ctx):
         result = assess(returns_dir, period=period_text, register=register_path, history=history, record=False,
                         layouts=layouts)
@@ -386,7 +389,7 @@ def explain_command(ctx, ref, returns_dir, period_text, register_path, history, 
             raise Failure(f"{ref} is not an indicator of {result.period.fy.label} in {returns_dir}")
         score = next(s for s in result.scores if s.ref == indicator.ref)
         click.echo(f"{indicator.ref} {indicator.name}, {result.period.long_label}")
-        click.echo(explain(indicator, score, result.tolerance))
+        click.echo(explain_with_signal(indicator, score, result.series.get(indicator.ref), result.tolerance))
 
 
 @cli.command("export", epilog=EXIT_CODES_HELP)

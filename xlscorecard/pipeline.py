@@ -20,6 +20,7 @@ from .core.model import (Finding, Indicator, Observation, Period, PeriodKind, Ra
 from .core.scoring import DEFAULT_TOLERANCE, score_indicator
 from .core.ranking import Benchmark, benchmarks
 from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
+from .core.series import Series, all_series
 from .core.summary import GroupSummary, summarise_group
 from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
 
@@ -81,6 +82,9 @@ class Assessment:
     outside_register: tuple[tuple[str, str, Score], ...] = ()
     # The folder the returns were read from: the records give source files relative to it.
     returns_dir: Path | None = None
+    # Each indicator's values over time (returns and history), by ref: sparklines, the Indicator
+    # history sheet, the signals, and `explain`, all from the same series.
+    series: Mapping[str, Series] = field(default_factory=dict)
 
     @property
     def total(self) -> GroupSummary:
@@ -162,9 +166,10 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     outside_register = [(i.ref, i.name, s) for i, s in zip(outside, outside_scores)]
     outside_register += unscored(read.outside_register - {i.ref for i in outside}, read.observations, chosen)
     findings.sort(key=Finding.sort_key)
+    series = all_series(indicators, observations, chosen, scores, tolerance)
     return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
                        tuple(findings), tuple(read.sources), previous, tolerance, ranked,
-                       tuple(outside_register), folder),
+                       tuple(outside_register), returns_dir=folder, series=series),
             read.observations)
 
 

@@ -144,7 +144,7 @@ def scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()
         tolerance=result.tolerance,
         previous_headline_pct=previous.met_or_within_pct if previous else None,
         previous_label=previous.period.long_label if previous else None, returns=returns,
-        benchmarks=result.benchmarks, outside_register=result.outside_register,
+        benchmarks=result.benchmarks, outside_register=result.outside_register, series=result.series,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .model import Dot, Indicator, Period, PeriodKind, Polarity, Rag, Score, TargetProfile, Trend
 from .periods import MONTH_NAMES
 from .scoring import DEFAULT_TOLERANCE, target_met
+from .series import Series, explain_series
 
 MINUS = "\u2212"
 
@@ -172,3 +173,13 @@ def explain(indicator: Indicator, score: Score, tolerance: float = DEFAULT_TOLER
     if forecast is not None:
         parts.append(explain_forecast(indicator, forecast))
     return " ".join(parts)
+
+
+def explain_with_signal(indicator: Indicator, score: Score, series: Series | None,
+                        tolerance: float = DEFAULT_TOLERANCE) -> str:
+    """:func:`explain`, then whether the latest value is a signal or noise, with the XmR
+    chart's arithmetic (``xlscorecard explain``)."""
+    text = explain(indicator, score, tolerance)
+    if series is None:
+        return text
+    return f"{text}\nSignal or noise ({len(series.points)} values held): {explain_series(series)}"

@@ -1,7 +1,8 @@
 """The scorecard workbook: what managers, cabinet and scrutiny committees open.
 
 ``write_scorecard(data, path)`` lays a scored framework out as a Summary sheet, one sheet per
-priority, Exceptions, All indicators, Data quality and Sources, styled from the template.
+priority, Indicator history, Exceptions, Signals this period, All indicators, Data quality and
+Sources, styled from the template.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from ...marks import WORKBOOK_PROPERTY
 from .data import ScorecardData, Scorecard
 from .fast_worksheet import ScorecardWorkbook, ScorecardWorksheet, rendering_ok
 from .formats import Formats
+from .sheet import sheet_name
+from .history_sheet import SHEET_NAME as HISTORY_SHEET, HistoryLayout, write_history_sheet
 from .priority_sheets import write_priority_sheets
+from .signals_sheet import write_signals
 from .summary_sheet import write_summary_sheet
 from .tables import (write_all_indicators, write_commentary, write_data_quality, write_exceptions, write_returns,
                      write_sources)
@@ -74,8 +78,15 @@ def write_scorecard(data: ScorecardData, path: str | Path, template: Template | 
     formats = Formats(workbook, card.template)
     taken: set[str] = set()
     write_summary_sheet(workbook, card, formats, taken)
-    write_priority_sheets(workbook, card, formats, taken)
+    # The history sheet's name and rows are fixed first: the priority sheets link to it and draw
+    # their sparklines from it, and it links back to the rows they placed.
+    history = HistoryLayout(card, sheet_name(HISTORY_SHEET, taken)) if card.groups else None
+    placed: dict[str, tuple[str, int]] = {}
+    write_priority_sheets(workbook, card, formats, taken, history, placed)
+    if history is not None:
+        write_history_sheet(workbook, card, formats, history, placed)
     write_exceptions(workbook, card, formats, taken)
+    write_signals(workbook, card, formats, taken, history)
     write_commentary(workbook, card, formats, taken)
     write_all_indicators(workbook, card, formats, taken)
     write_returns(workbook, card, formats, taken)

@@ -12,6 +12,7 @@ from ...core.ranking import Benchmark
 from ...core.explain import Forecast, explain, year_end_forecast
 from ...core.deadlines import ServiceReturn
 from ...core.model import Finding, Indicator, Observation, Period, Score, SourceFile
+from ...core.series import Series, all_series, explain_series
 from ...core.summary import GroupSummary, headline, summarise
 from .style import Template
 
@@ -31,6 +32,8 @@ class ScorecardData:
     ``benchmarks`` are the council's ranks in comparator tables, by ref, shown with the quartile.
     ``outside_register`` are indicators the returns gave that the register does not have, with
     their scores: listed on the Data quality sheet, never in the priority sheets or the counts.
+    ``series`` are each indicator's values over time by ref (core.series, built by the pipeline
+    from the returns and the history); left empty, they are built from ``observations``.
     """
 
     period: Period
@@ -48,6 +51,7 @@ class ScorecardData:
     returns: Sequence[ServiceReturn] = ()
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
     outside_register: Sequence[tuple[str, str, Score]] = ()
+    series: Mapping[str, Series] = field(default_factory=dict)
 
     def __post_init__(self):
         for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order", "returns",
@@ -55,6 +59,7 @@ class ScorecardData:
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "priority_names", dict(self.priority_names))
         object.__setattr__(self, "benchmarks", dict(self.benchmarks))
+        object.__setattr__(self, "series", dict(self.series))
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,24 @@ class Scorecard:
         if epoch.isdigit():
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
         return dt.datetime.combine(self.period.end_date, dt.time())
+
+    @cached_property
+    def series(self) -> dict[str, Series]:
+        """Each indicator's series: the pipeline's, else built from the observations given."""
+        if self.data.series:
+            return self.data.series
+        return all_series(self.data.indicators, self.data.observations, self.period, self.score, self.tolerance)
+
+    @cached_property
+    def signal_explanations(self) -> dict[str, str]:
+        """Each series' signal, or why it has none, with the arithmetic (core.series)."""
+        return {ref: explain_series(series) for ref, series in self.series.items()}
+
+    @property
+    def signals(self) -> list[tuple[PriorityGroup, Indicator, Score, Series]]:
+        """The indicators whose latest point is special cause, in the priority sheets' order."""
+        return [(g, i, s, self.series[i.ref]) for g in self.groups for i, s in g.rows
+                if i.ref in self.series and self.series[i.ref].signal]
 
     @cached_property
     def observations_by_ref(self) -> dict[str, list[Observation]]:

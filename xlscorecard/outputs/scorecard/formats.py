@@ -25,6 +25,9 @@ DATETIME_FORMAT = "d mmm yyyy hh:mm"
 QUARTILE_KEYS = ("1", "2", "3", "4")
 # A figure the return marked is shown with its marker, the cell still a number: 459.4 (p).
 FLAG_MARKS = {"provisional": "p", "revised": "r", "estimated": "e"}
+# The Indicator history sheet's values carry their RAG as a letter too: colour is never the only cue.
+RAG_LETTERS = {Rag.GREEN: "G", Rag.AMBER: "A", Rag.RED: "R"}
+SPC_KEYS = ("common", "improving", "concerning", "higher", "lower", "none")
 
 
 class Formats:
@@ -83,6 +86,18 @@ class Formats:
             self._add_cell(("rag_status", rag), align="center", **colour)
             self._add_cell(("dot", rag), align="center", bold=True, font_color=style["symbol"])
             self._add_cell(("header", rag), **{**header, **colour})
+        for rag in Rag:  # the Indicator history sheet: the value, its RAG's fill and letter
+            style = settings["rag"][rag.value]
+            letter = RAG_LETTERS.get(rag)
+            self._add_cell(("history_value", rag), align="right", bg_color=style["fill"], font_color=style["font"],
+                           num_format=f'{VALUE_FORMAT}" {letter}"' if letter else VALUE_FORMAT)
+        for role, number in (("history_target", VALUE_FORMAT), (("history_target", "decimal"), DECIMAL_FORMAT)):
+            self._add_cell(role, italic=True, font_color=colours["subtle_font"], num_format=number, align="right")
+        self._add_cell("link", bold=True, underline=1, font_color="0563C1")
+        for key in SPC_KEYS:
+            style = settings["spc"][key]
+            self._add_cell(("spc", key), align="center", text_wrap=True, bg_color=style["fill"],
+                           font_color=style["font"])
         for key in QUARTILE_KEYS:
             style = settings["quartile"][key]
             colour = {"bg_color": style["fill"], "font_color": style["font"]}

@@ -24,7 +24,11 @@ from ...core.periods import MONTH_NAMES
 from .data import PriorityGroup, Scorecard
 from .formats import FLAG_MARKS, Formats
 from .sheet import Sheet, sheet_name
-from .words import comparative_text, dot_text, frequency_word, polarity_word, status_text, trend_text
+from xlsxwriter.utility import xl_rowcol_to_cell
+from .history_sheet import HistoryLayout
+from .sparklines import SPARKLINE_HEIGHT, Sparklines
+from .words import (comparative_text, dot_text, frequency_word, polarity_word, spc_key, spc_text, status_text,
+                    trend_text)
 
 TITLE_ROW, SUBTITLE_ROW, BAND_HEADER_ROW, HEADER_ROW = 0, 1, 3, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -32,7 +36,8 @@ INDICATOR_WIDTH = 44
 
 # Fixed widths for columns whose header is longer than their values.
 _WIDTHS = {"ref": 9, "frequency": 10, "polarity": 9, "outturn": 9, "target": 9, "values": 7,
-           "period_target": 9, "variance": 10, "status": 11, "dot": 10, "trend": 12, "comparative": 12}
+           "period_target": 9, "variance": 10, "status": 11, "dot": 10, "trend": 12, "comparative": 12,
+           "history": 16, "spc": 18}
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,10 @@ class ValueColumns:
 class PrioritySheet:
     """Writes one priority's table onto a sheet."""
 
-    def __init__(self, sheet: Sheet, scorecard: Scorecard, formats: Formats, group: PriorityGroup):
+    def __init__(self, sheet: Sheet, scorecard: Scorecard, formats: Formats, group: PriorityGroup,
+                 history: HistoryLayout | None = None, placed: dict[str, tuple[str, int]] | None = None):
+        self.history = history
+        self.placed = placed if placed is not None else {}
         self.sheet = sheet
         self.card = scorecard
         self.formats = formats
@@ -94,6 +102,7 @@ class PrioritySheet:
         self.values = ValueColumns.for_period(scorecard.period, observations)
         self.columns = self._column_plan()
         self.col = {key: index for index, (key, _) in enumerate(self.columns)}
+        self._sparklines = Sparklines()
         self.last_col = len(self.columns) - 1
 
     def _column_plan(self) -> list[tuple[str, str]]:
@@ -104,6 +113,7 @@ class PrioritySheet:
             "target": f"{fy.short_label} Target", "period_target": "Target for latest value",
             "variance": "% Variance from target", "status": "Performance vs target",
             "dot": "DOT", "trend": "Trend", "comparative": "Comparative performance",
+            "history": "Last 2 years (red: latest)", "spc": "Signal or noise (SPC)",
         }
         plan = []
         for key in self.template.priority_columns:
@@ -169,7 +179,10 @@ class PrioritySheet:
     def _write_indicator(self, row: int, indicator: Indicator, score: Score) -> None:
         f, put, template = self.formats, self._put, self.template
         self._cells = []  # the row's cells, written in one call at the end
-        put(row, "ref", indicator.ref, f["text_bold"])
+        link = self.history.link(indicator.ref) if self.history is not None else None
+        if link is None:
+            put(row, "ref", indicator.ref, f["text_bold"])
+        self.placed[indicator.ref] = (self.sheet.ws.name, row)
         put(row, "indicator", indicator.name, f["text_wrap"])
         put(row, "frequency", frequency_word(indicator), f["text"])
         put(row, "polarity", polarity_word(indicator), f["centre"])
@@ -184,8 +197,11 @@ class PrioritySheet:
             status += " (forecast miss)"
         put(row, "status", status, f["rag_status", score.rag])
         comments = self.with_comments
+        series = self.card.series.get(indicator.ref)
         if comments and "status" in self.col:
             self.sheet.comment(row, self.col["status"], self.card.explanations[indicator.ref])
+        put(row, "spc", spc_text(template, series), f["spc", spc_key(series)])
+        put(row, "history", None, f["text"])
         put(row, "dot", dot_text(template, score.dot), f["dot", score.rag])
         put(row, "trend", trend_text(template, score.trend), f["centre"])
         benchmark = self.card.data.benchmarks.get(indicator.ref)
@@ -204,7 +220,30 @@ class PrioritySheet:
         if gap_text:
             height = max(height, self.sheet.wrapped_height(gap_text, len(self.values.periods) * _WIDTHS["values"]))
         self.sheet.put_cells(row, self._cells)
+        if link is not None and "ref" in self.col:
+            self._write_link(row, indicator.ref, link)
+        self._sparkline(row, indicator.ref, series)
+        if "spc" in self.col:
+            height = max(height, self.sheet.wrapped_height(spc_text(template, series), _WIDTHS["spc"]))
+        if "history" in self.col:
+            height = max(height, SPARKLINE_HEIGHT)
         self.sheet.ws.set_row(row, height)
+
+    def _write_link(self, row: int, ref: str, link: str) -> None:
+        """The ref, linked to the indicator's row on the Indicator history sheet."""
+        col = self.col["ref"]
+        if self.sheet.ws.write_url(row, col, link, self.formats["link"], ref, f"{ref}: every value held"):
+            self.sheet.put(row, col, ref, self.formats["text_bold"])
+        self.sheet.measure(col, ref)
+
+    def _sparkline(self, row: int, ref: str, series) -> None:
+        """The last 24 months (8 quarters), drawn from the Indicator history sheet's row."""
+        if self.history is None or "history" not in self.col:
+            return
+        cells = self.history.sparkline_range(ref)
+        if cells is not None:
+            self._sparklines.add(xl_rowcol_to_cell(row, self.col["history"]), cells,
+                                 [p.value for p in series.recent], bool(series.current))
 
     def _write_values(self, row: int, indicator: Indicator, score: Score) -> str | None:
         """The period values; a gap's reason across the empty cells after the last value."""
@@ -248,6 +287,7 @@ class PrioritySheet:
             self._cells.append((self.col[key], value, fmt, key == "ref"))
 
     def _finish(self, end_row: int) -> None:
+        self._sparklines.write(self.sheet.ws)
         widths = {}
         for index, (key, _) in enumerate(self.columns):
             widths[index] = INDICATOR_WIDTH if key == "indicator" else _WIDTHS["values" if key.startswith("value:") else key]
@@ -273,11 +313,15 @@ def _blocks(rows: tuple[tuple[Indicator, Score], ...]):
             yield tier if outcome == outcomes[0] else None, outcome, [(i, s) for i, s in in_tier if i.outcome == outcome]
 
 
-def write_priority_sheets(workbook, scorecard: Scorecard, formats: Formats, taken: set[str]) -> list[str]:
-    """Add one sheet per priority; returns their names in order."""
+def write_priority_sheets(workbook, scorecard: Scorecard, formats: Formats, taken: set[str],
+                          history: HistoryLayout | None = None,
+                          placed: dict[str, tuple[str, int]] | None = None) -> list[str]:
+    """Add one sheet per priority; returns their names in order. With ``history``, refs link to
+    the Indicator history sheet and sparklines draw from it; ``placed`` is given each ref's
+    sheet and row, for the links back."""
     names = []
     for group in scorecard.groups:
         name = sheet_name(group.label, taken)
-        PrioritySheet(Sheet(workbook.add_worksheet(name)), scorecard, formats, group).write()
+        PrioritySheet(Sheet(workbook.add_worksheet(name)), scorecard, formats, group, history, placed).write()
         names.append(name)
     return names

@@ -25,8 +25,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 DEFAULT_TEMPLATE = "scorecard.toml"
 
 # The columns a priority sheet can show, for checking a template's [columns] list.
-PRIORITY_COLUMNS = ("ref", "indicator", "frequency", "polarity", "outturn", "target", "values",
-                    "period_target", "variance", "status", "dot", "trend", "comparative")
+PRIORITY_COLUMNS = ("ref", "indicator", "frequency", "polarity", "outturn", "target", "values", "history",
+                    "period_target", "variance", "status", "spc", "dot", "trend", "comparative")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ...core.summary import share
 from .data import Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
+from .words import spc_key
 
 NAME_WIDTH = 60
 FIGURE_WIDTH = 12
@@ -63,6 +64,12 @@ class SummarySheet:
                     lambda s: [s.quartiles.with_data,
                                *(share(n, s.quartiles.with_data) for n in s.quartiles.counts)],
                     {q + 1: f["header", "quartile", str(q)] for q in range(1, 5)})
+        signals = signal_counts(card)
+        self._table("Signal or noise: the latest value on each indicator's XmR chart (statistical process control)",
+                    ["PIs assessed", "Improving (special cause)", "Concerning (special cause)",
+                     "Special cause, no polarity", "Common cause"],
+                    lambda s: signals[s.name], {2: f["spc", "improving"], 3: f["spc", "concerning"],
+                                                4: f["spc", "higher"], 5: f["spc", "common"]})
         if card.groups:
             self.sheet.ws.set_h_pagebreaks([self.row])  # the chart starts a new page: tables stay whole
             self._chart()
@@ -159,6 +166,19 @@ class SummarySheet:
         self.sheet.fit_columns({0: NAME_WIDTH, **{col: FIGURE_WIDTH for col in range(1, LAST_COL + 1)}})
         self.sheet.print_setup(header_rows=None, freeze=(2, 0),
                                footer=f"{self.card.council} - {self.card.period.long_label}")
+
+
+def signal_counts(card: Scorecard) -> dict[str, list]:
+    """Per summary row (each priority and the total): the indicators assessed, then the shares
+    of them improving, concerning, special cause with no polarity and common cause."""
+    kinds = (("improving",), ("concerning",), ("higher", "lower"), ("common",))
+    rows = [[spc_key(card.series.get(i.ref)) for i, _ in g.rows] for g in card.groups]
+    rows.append([key for keys in rows for key in keys])
+    counts = {}
+    for summary, keys in zip(card.summaries, rows):
+        assessed = sum(1 for key in keys if key != "none")
+        counts[summary.name] = [assessed, *(share(sum(1 for key in keys if key in kind), assessed) for kind in kinds)]
+    return counts
 
 
 def write_summary_sheet(workbook, scorecard: Scorecard, formats: Formats, taken: set[str]) -> None:

@@ -21,7 +21,7 @@ from ...core.summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
-from .words import comparative_text, dot_text, frequency_word, polarity_word, rag_word
+from .words import comparative_text, dot_text, frequency_word, polarity_word, rag_word, spc_key
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 3
 WRAP_WIDTH = 40
@@ -197,6 +197,9 @@ RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indicat
     ("Status", "text", lambda c, g, i, s: rag_word(c.template, s.rag)),
     ("DOT", "text", lambda c, g, i, s: c.template.word("dot", s.dot.value)),
     ("Trend", "text", lambda c, g, i, s: c.template.word("trend", s.trend.value)),
+    ("Signal (SPC)", "spc", lambda c, g, i, s: c.template.word("spc", spc_key(c.series.get(i.ref)))),
+    ("Assurance (SPC)", "text", lambda c, g, i, s: _assurance(c.series.get(i.ref))),
+    ("Values held", "count", lambda c, g, i, s: len(c.series[i.ref].points) if i.ref in c.series else None),
     ("Quartile", "count", lambda c, g, i, s: s.quartile),
     ("Comparator rank", "text", lambda c, g, i, s: _rank(c, i.ref)),
     ("Comparator group", "text", lambda c, g, i, s: getattr(c.data.benchmarks.get(i.ref), "group", None)),
@@ -205,6 +208,7 @@ RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indicat
     ("Previous variance %", "variance", lambda c, g, i, s: s.previous_variance),
     ("Value a year earlier", "value", lambda c, g, i, s: s.last_year_value),
     ("Explanation", "text", lambda c, g, i, s: c.explanations.get(i.ref)),
+    ("Signal explanation", "text", lambda c, g, i, s: c.signal_explanations.get(i.ref)),
     ("Year-end forecast", "decimal", lambda c, g, i, s: c.forecasts[i.ref].value if i.ref in c.forecasts else None),
     ("Forecast", "text", lambda c, g, i, s: _forecast_word(c.forecasts.get(i.ref))),
     ("Gap reason", "text", lambda c, g, i, s: s.gap_reason),
@@ -214,7 +218,12 @@ RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indicat
     ("Source cell", "text", lambda c, g, i, s: s.source.cell if s.source else None),
 )
 ALL_INDICATOR_HEADERS = tuple(name for name, _, _ in RECORD_FIELDS)
-_CAPPED = {"Explanation": 60, "Priority name": 30, "Indicator": 50, "Outcome": 30, "Gap reason": 40, "Note": 40, "Source file": 40}
+_CAPPED = {"Explanation": 60, "Signal explanation": 60, "Priority name": 30, "Indicator": 50, "Outcome": 30, "Gap reason": 40, "Note": 40, "Source file": 40}
+
+
+def _assurance(series) -> str | None:
+    result = series.spc if series is not None else None
+    return result.assurance.value if result is not None and result.assurance is not None else None
 
 
 def _rank(card: Scorecard, ref: str) -> str | None:
@@ -240,9 +249,11 @@ def write_all_indicators(workbook, card: Scorecard, formats: Formats, taken: set
         if row_by_row:
             sheet.put(0, col, header, formats["header"])
         sheet.measure(col, header)
-    fields = [(col, formats[role], get) for col, (_, role, get) in enumerate(RECORD_FIELDS)]
+    fields = [(col, None if role == "spc" else formats[role], get) for col, (_, role, get) in enumerate(RECORD_FIELDS)]
     for row, (group, indicator, score) in enumerate(records, start=1):
-        sheet.put_cells(row, [(col, get(card, group, indicator, score), fmt, True) for col, fmt, get in fields])
+        spc_format = formats["spc", spc_key(card.series.get(indicator.ref))]  # the signal's colour, with its words
+        sheet.put_cells(row, [(col, get(card, group, indicator, score), fmt or spc_format, True)
+                              for col, fmt, get in fields])
     last_row = max(len(records), 1)
     if row_by_row:
         sheet.ws.autofilter(0, 0, last_row, len(RECORD_FIELDS) - 1)

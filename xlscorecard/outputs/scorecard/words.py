@@ -49,6 +49,22 @@ def status_text(template: Template, score: Score) -> str:
     return word
 
 
+def spc_key(series) -> str:
+    """The template's [spc] key for a series' verdict: ``improving``, ``common``… or ``none``."""
+    if series is None or series.spc is None or not series.current:
+        return "none"
+    return series.spc.variation.name.lower()
+
+
+def spc_text(template: Template, series) -> str:
+    """The variation of the latest value and, under it, the assurance against the target:
+    ``'Concerning (special cause)\nConsistently failing'``; ``'Not assessed'`` without one."""
+    key = spc_key(series)
+    word = template.word("spc", key)
+    assurance = series.spc.assurance if key != "none" else None
+    return f"{word}\n{assurance.value}" if assurance is not None else word
+
+
 def polarity_word(indicator: Indicator) -> str:
     return indicator.polarity.value.capitalize()
 
