@@ -33,6 +33,7 @@ def test_headline_compares_with_the_previous_period(q3_book):
     """(29 on target + 8 within 5%) of 58 with data is 64%; the previous figure comes from the data."""
     assert q3_book["Summary"]["A4"].value == (
         "64% of indicator targets were exceeded, met or met within 95% of target. "
+        "That is 37 of the 58 indicators with data (2 data gaps). "
         "This compares to 62% in Quarter 2 2020/21.")
 
 

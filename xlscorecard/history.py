@@ -48,6 +48,8 @@ class PastRun:
 
     period: Period
     met_or_within_pct: int | None
+    # How many indicators had data (the headline's base); None in runs recorded before it was kept.
+    with_data: int | None = None
 
 
 class History:
@@ -142,7 +144,7 @@ class History:
 
     # -- writing --------------------------------------------------------------------------
     def record(self, period: Period, indicators: Iterable[Indicator], observations: Iterable[Observation],
-               *, met_or_within_pct: int | None = None, recorded_at: dt.datetime | None = None,
+               *, met_or_within_pct: int | None = None, with_data: int | None = None, recorded_at: dt.datetime | None = None,
                before_commit: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
         """Store one consolidation; return findings for values restated for earlier periods.
 
@@ -183,8 +185,8 @@ class History:
 
             db.executemany("INSERT OR REPLACE INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
             db.executemany("INSERT INTO restatements VALUES (?, ?, ?, ?, ?, ?, ?)", restated)
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
-                       (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?)",
+                       (period.label, period.end_date.isoformat(), stamp, met_or_within_pct, with_data))
             return findings
 
         return self._write(work, before_commit)
@@ -261,13 +263,13 @@ class History:
         return found
 
     def run(self, period: Period) -> PastRun | None:
-        row = self._db.execute("SELECT period, met_or_within_pct FROM runs WHERE period = ?",
+        row = self._db.execute("SELECT period, met_or_within_pct, with_data FROM runs WHERE period = ?",
                                (period.label,)).fetchone()
-        return PastRun(parse_period(row[0]), row[1]) if row else None
+        return PastRun(parse_period(row[0]), row[1], row[2]) if row else None
 
     def runs(self) -> list[PastRun]:
-        rows = self._db.execute("SELECT period, met_or_within_pct FROM runs ORDER BY period_end").fetchall()
-        return [PastRun(parse_period(p), pct) for p, pct in rows]
+        rows = self._db.execute("SELECT period, met_or_within_pct, with_data FROM runs ORDER BY period_end").fetchall()
+        return [PastRun(parse_period(p), pct, base) for p, pct, base in rows]
 
 
 class _SameIndicator:

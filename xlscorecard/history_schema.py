@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA_V1 = """
 CREATE TABLE indicators (
@@ -89,6 +89,11 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     INSERT OR IGNORE INTO names SELECT DISTINCT o.framework_year, o.ref, o.run_period, i.name
         FROM observations o JOIN indicators i ON i.framework_year = o.framework_year AND i.ref = o.ref
+    """,
+    # 3 -> 4: the headline's base (how many indicators had data) beside its percentage, so the
+    # next period can say when the two figures are not of the same coverage.
+    """
+    ALTER TABLE runs ADD COLUMN with_data INTEGER
     """,
 )
 # A new history file gets the first schema and every migration at once.

@@ -143,8 +143,9 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
             previous = store.run(chosen.previous())
             scores = _score(indicators, observations, chosen, tolerance)
             if record:
+                total = summarise_group("Total", scores).target
                 findings += store.record(chosen, indicators, read.observations,
-                                         met_or_within_pct=summarise_group("Total", scores).target.met_or_within_pct)
+                                         met_or_within_pct=total.met_or_within_pct, with_data=total.with_data)
     else:
         scores = _score(indicators, observations, chosen, tolerance)
     outside_scores = _score(outside, observations, chosen, tolerance)

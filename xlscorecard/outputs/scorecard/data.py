@@ -24,7 +24,9 @@ class ScorecardData:
     indicator for ``period``; ``observations`` are the values behind them (the priority sheets
     print the values up to the period). ``previous_headline_pct`` and ``previous_label`` give
     the headline its comparison ("This compares to 73% in Quarter 1"); both ``None`` when the
-    previous period is unknown. ``priority_order`` and ``priority_names`` override the
+    previous period is unknown; ``previous_with_data`` is how many indicators had data then, so
+    that the headline can say when the two figures are not of the same coverage (``None`` when the
+    history did not keep it). ``priority_order`` and ``priority_names`` override the
     template's priorities (keys as in ``Indicator.priority``). ``tolerance`` is the framework
     default, for the words of the headline and key; ``None`` uses the template's. ``returns`` is
     the returns tracker's position per service; the Returns sheet is left out when it is empty.
@@ -42,6 +44,7 @@ class ScorecardData:
     council: str | None = None
     previous_headline_pct: int | None = None
     previous_label: str | None = None
+    previous_with_data: int | None = None
     priority_order: Sequence[str] = ()
     priority_names: Mapping[str, str] = field(default_factory=dict)
     tolerance: float | None = None
@@ -127,7 +130,7 @@ class Scorecard:
     @property
     def headline(self) -> str:
         return headline(self.summaries[-1].target, self.data.previous_headline_pct,
-                        self.data.previous_label, self.tolerance)
+                        self.data.previous_label, self.tolerance, self.data.previous_with_data)
 
     @cached_property
     def explanations(self) -> dict[str, str]:
