@@ -25,7 +25,8 @@ def test_title_names_council_period_and_newest_return(q3_book):
     """The title has the council and period; the date is the newest return's, not the clock's."""
     assert_sheet_matches(q3_book["Summary"], {
         "A1": {"value": "St Helens Borough Council - Performance Scorecard, Quarter 3 2020/21", "bold": True},
-        "A2": {"value": "60 indicators in 6 priorities. Newest return read: 14 January 2021."},
+        "A2": {"value": "60 indicators in 6 priorities. Newest return's file date: 14 January 2021 "
+                        "(no return records when it was saved)."},
     })
 
 

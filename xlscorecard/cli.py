@@ -342,12 +342,13 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days):
         click.echo(f"No indicator is due in {result.period.long_label}.")
         return
     click.echo(f"Returns for {result.period.long_label}, due by {tracked[0].deadline:%d %B %Y}")
-    words = {True: "on time", False: "LATE", None: "NOT RECEIVED"}
     for service in tracked:
-        sent = (f"{', '.join(Path(f).name for f in service.files)}, saved {service.received:%d %b %Y %H:%M} UTC"
+        sent = (f"{', '.join(Path(f).name for f in service.files)}, "
+                f"{'file date' if service.file_date else 'saved'} {service.received:%d %b %Y %H:%M} UTC"
                 if service.received else "no return")
         owners = f" ({', '.join(service.data_owners)})" if service.data_owners else ""
-        click.echo(f"- {service.service}{owners}: {sent}; {words[service.on_time]}")
+        status = service.timeliness
+        click.echo(f"- {service.service}{owners}: {sent}; {status.upper() if status in ('late', 'not received') else status}")
         click.echo(f"  due ({len(service.due)}): {', '.join(service.due)}")
         if service.missing:
             click.echo(f"  still without a value: {', '.join(service.missing)}")

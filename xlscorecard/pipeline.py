@@ -21,7 +21,7 @@ from .core.scoring import DEFAULT_TOLERANCE, score_indicator
 from .core.ranking import Benchmark, benchmarks
 from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
 from .core.summary import GroupSummary, summarise_group
-from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
+from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, file_dated, saved_times, track_returns
 
 if TYPE_CHECKING:
     from .readers.safety import Limits
@@ -329,7 +329,7 @@ def _score(indicators, observations, period, tolerance) -> list[Score]:
 def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> list[ServiceReturn]:
     """The returns tracker for an assessment: per service, due, received, on time, missing."""
     return track_returns(result.indicators, result.observations, saved_times(result.sources), result.period,
-                         deadline_days)
+                         deadline_days, file_dated(result.sources))
 
 
 def _first_problem(findings: Iterable[Finding]) -> str | None:

@@ -465,3 +465,14 @@ class SourceFile:
     layout: str | None = None
     tables: tuple[str, ...] = ()
     saved: dt.datetime | None = None
+
+    @property
+    def last_saved(self) -> dt.datetime:
+        """When the return was last saved, as every sheet and command shows it: the workbook's
+        own record, else the file's date (which copying the file changes)."""
+        return self.saved or self.modified
+
+    @property
+    def only_file_date(self) -> bool:
+        """Whether :attr:`last_saved` is only the file's date (a CSV, or a workbook that does not say)."""
+        return self.saved is None

@@ -13,6 +13,7 @@ from ...core.explain import Forecast, explain, year_end_forecast
 from ...core.deadlines import ServiceReturn
 from ...core.model import Finding, Indicator, Observation, Period, Score, SourceFile
 from ...core.summary import GroupSummary, headline, summarise
+from ...core.words import plural
 from .style import Template
 
 
@@ -146,11 +147,19 @@ class Scorecard:
         return {ref: forecast for ref, forecast in found.items() if forecast is not None}
 
     @property
-    def as_of(self) -> dt.date:
-        """The date of the newest return read; the period end when no return is listed."""
-        if self.data.sources:
-            return max(s.modified for s in self.data.sources).date()
-        return self.period.end_date
+    def as_of(self) -> str:
+        """When the newest return was saved, as the Summary says it: "Newest return saved: 12
+        January 2021", naming how many returns have only a file date; the period end when no
+        return is listed."""
+        if not self.data.sources:
+            return f"No return listed; period end {self.period.end_date:%d %B %Y}"
+        saved = [s.last_saved for s in self.data.sources if not s.only_file_date]
+        file_dated = len(self.data.sources) - len(saved)
+        if not saved:
+            newest = max(s.last_saved for s in self.data.sources)
+            return f"Newest return's file date: {newest:%d %B %Y} (no return records when it was saved)"
+        only = (f" ({plural(file_dated, 'return')} with only a file date: see Sources)" if file_dated else "")
+        return f"Newest return saved: {max(saved):%d %B %Y}{only}"
 
     @property
     def created(self) -> dt.datetime:
