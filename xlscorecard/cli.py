@@ -222,8 +222,9 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
 @register_option()
 @click.option("--service", help="Only this service's indicators (as the register's Service column names it).")
 @period_option("Pre-fill one Values row per indicator due in this period, e.g. '2020/21 Q3'.")
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.pass_context
-def template_command(ctx, out, register_path, service, period_text):
+def template_command(ctx, out, register_path, service, period_text, force):
     """Write a return template for a service to fill in: blank, or pre-filled from the register.
 
     \b
@@ -234,7 +235,8 @@ def template_command(ctx, out, register_path, service, period_text):
     from .pipeline import make_return_template
 
     with user_errors(ctx):
-        path = make_return_template(out, register_path=register_path, service=service, period=period_text)
+        path = make_return_template(out, register_path=register_path, service=service, period=period_text,
+                                    force=force, on_register=lambda found: click.echo(f"Register: {found}", err=True))
     click.echo(f"Template: {path}")
 
 

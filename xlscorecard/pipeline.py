@@ -365,11 +365,39 @@ def load_register(path: str | Path) -> tuple[Indicator, ...]:
 
 
 def make_return_template(out: str | Path, *, register_path: str | Path | None = None, service: str | None = None,
-                         period: Period | str | None = None) -> Path:
+                         period: Period | str | None = None, force: bool = False,
+                         on_register: Callable[[Path], None] | None = None) -> Path:
     """``xlscorecard template``: a return for ``service``, pre-filled from the register when given.
-    The template is never written over the register (a usage error, before any work)."""
+    The template is never written over the register (a usage error, before any work), nor over
+    any existing file unless ``force``. A template for a service or a period needs a register:
+    without ``register_path`` one is looked for in the current folder (``on_register`` is told
+    which), and a usage error says to pass ``--register`` when there is none, rather than write
+    a return with no rows that looks pre-filled."""
+    from .errors import UsageError
     from .outputs.return_form import write_return_template
     from .preflight import check_outputs, inputs_of, output
+    if register_path is None and (service is not None or period is not None):
+        register_path = find_register(Path("."))
+        if register_path is None:
+            wanted = f"the indicators of {service}" if service else "the rows due in the period"
+            raise UsageError(f"no register in the current folder to take {wanted} from; pass the register with "
+                             "--register FILE (or leave out --service and --period for a blank template)")
+        if on_register is not None:
+            on_register(register_path)
     check_outputs([output("template", out, "--out")], inputs_of(register=register_path))
+    if Path(out).exists() and not force:
+        raise UsageError(f"{out} already exists; pass --force to replace it, or choose another --out")
     indicators = load_register(register_path) if register_path is not None else ()
     return write_return_template(out, indicators=indicators, service=service, period=period)
+
+
+REGISTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def find_register(folder: Path) -> Path | None:
+    """The one workbook in ``folder`` named like a register (``register-2020-21.xlsx``), or
+    ``None`` when there is none or there are several (guessing between them could pre-fill the
+    wrong framework year)."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and "register" in p.stem.lower()
+                   and p.suffix.lower() in REGISTER_SUFFIXES and not p.name.startswith("~$"))
+    return found[0] if len(found) == 1 else None

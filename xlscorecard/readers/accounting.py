@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from ..core.model import PARTLY_READ, Severity
 from .cells import FindingCollector, parse_number_text
 from .sheets import SheetGrid, a1, column_letter
-from .synonyms import UNUSED_COLUMNS, header_key
+from .synonyms import REFERENCE_COLUMNS, UNUSED_COLUMNS, header_key
 
 EXAMPLES = 5
 _UNUSED = frozenset(header_key(text) for text in UNUSED_COLUMNS)
+_REFERENCE = frozenset(header_key(text) for text in REFERENCE_COLUMNS)
 
 
 class Role(enum.Enum):
@@ -89,6 +90,10 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
     ``unused_columns`` are columns known to hold nothing to score (last year's target, say)."""
     grid, roles = ledger.grid, ledger.roles
     loose = [key for key in table_cells(grid, first_row, last_row) if key not in roles]
+    reference_cols = {col for col, text in header_texts.items() if header_key(text) in _REFERENCE}
+    if reference_cols:
+        ledger.place([(row, col) for row, col in loose if col in reference_cols], Role.FIELD)
+        loose = [(row, col) for row, col in loose if col not in reference_cols]
     if not loose:
         return []
     by_row: dict[int, list[int]] = defaultdict(list)

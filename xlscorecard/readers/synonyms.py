@@ -78,6 +78,10 @@ UNUSED_COLUMNS = ("no", "number", "row", "item", "line", "portfolio", "portfolio
                   "link", "hyperlink", "notes for officers", "guidance", "contact", "email", "phone",
                   "last updated", "date updated", "updated by", "signed off by", "sign off", "approved by")
 
+# Columns xlscorecard's own return template writes for the officer to see, never to be read
+# (the target a value is scored against): accounted for silently, with no finding.
+REFERENCE_COLUMNS = ("target for reference",)
+
 # A figure followed (or preceded) by one of these is the figure, flagged: "459.4 (p)", "505.1*",
 # "28.4 prov", "312r", "est. 94". Compared lower-cased, with brackets and full stops removed.
 FIGURE_MARKERS: dict[str, str] = {
