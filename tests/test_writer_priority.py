@@ -151,7 +151,7 @@ def test_long_priority_names_give_valid_unique_sheet_names(tmp_path):
         '[[priorities]]\nkey = "1"\nname = "Ensure children and young people have a positive start in life"\n'
         '[[priorities]]\nkey = "2"\nname = "Ensure children and young people have a positive start in work"\n',
         encoding="utf-8")
-    data = dataclasses.replace(q3_data(), indicators=[i for i in q3_data().indicators if i.priority in "12"])
+    data = dataclasses.replace(q3_data(priority_order=(), priority_names={}, priority_shorts={}), indicators=[i for i in q3_data().indicators if i.priority in "12"])
     path = write_scorecard(data, tmp_path / "s.xlsx", load_template(template_file))
     names = openpyxl.load_workbook(path).sheetnames
     assert names[1:3] == ["Priority 1 - Ensure children", "Priority 2 - Ensure children"]

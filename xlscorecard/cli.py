@@ -191,7 +191,7 @@ def deadline_option():
               help="A scorecard.toml restyling the workbook (colours, columns, priorities).")
 @deadline_option()
 @click.option("--area", help="The council's area code (e.g. E08000013) or name in comparator tables "
-              "(default: the council named in the template).")
+              "(default: the council the register's Framework sheet names).")
 @click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
 @limits_options
 @click.pass_context
@@ -238,6 +238,26 @@ def template_command(ctx, out, register_path, service, period_text, force):
         path = make_return_template(out, register_path=register_path, service=service, period=period_text,
                                     force=force, on_register=lambda found: click.echo(f"Register: {found}", err=True))
     click.echo(f"Template: {path}")
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Replace an existing starting register.")
+@click.pass_context
+def init_command(ctx, folder, force):
+    """Start a new council: a returns folder in FOLDER with a register to fill in.
+
+    \b
+    Example:
+        xlscorecard init our-council
+    """
+    from .pipeline import start_council
+
+    with user_errors(ctx):
+        register, returns = start_council(folder, force=force)
+    click.echo(f"Register: {register} (fill in the council's name and priorities on its Framework sheet, "
+               "and the indicators on its Indicators sheet)")
+    click.echo(f"Returns folder: {returns} (the services' returns go here, beside the register)")
 
 
 @cli.command("watch")

@@ -21,6 +21,7 @@ from .core.scoring import DEFAULT_TOLERANCE, score_indicator
 from .core.ranking import Benchmark, benchmarks
 from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
 from .core.summary import GroupSummary, summarise_group
+from .core.framework import Framework, unnamed_council_finding
 from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, file_dated, saved_times, track_returns
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ class Assessment:
     # Refs the returns gave that the register does not have, as (ref, name, score): scored on the
     # return's own details when it gives them, kept apart from the framework's (Data quality sheet).
     outside_register: tuple[tuple[str, str, Score], ...] = ()
+    # The council's name and its priorities' names and order, from the register.
+    framework: Framework = field(default_factory=Framework)
 
     @property
     def total(self) -> GroupSummary:
@@ -104,7 +107,7 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     With a ``history`` file, earlier values come from it (for direction of travel and trend) and,
     when ``record`` is true, this run is stored in it. Comparator tables among the returns give
     each indicator's quartile, ranking the council (``area``: its area code or name; by default
-    the template's council name) among its comparator group. ``limits`` caps what one return
+    the council the register's Framework sheet names) among its comparator group. ``limits`` caps what one return
     may unpack to and how much of it is read (default: the readers' ``DEFAULT_LIMITS``).
     Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
@@ -131,7 +134,10 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     indicators = [i for i in indicators if i.ref not in read.outside_register]
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
     findings = list(read.findings)
-    ranked, benchmark_findings = _benchmark(indicators, read.comparators, area)
+    framework = read.framework or Framework()
+    unnamed = unnamed_council_finding(framework)
+    findings += [unnamed] if unnamed else []
+    ranked, benchmark_findings = _benchmark(indicators, read.comparators, area or framework.council)
     indicators = [replace(i, quartile=ranked[i.ref].quartile) if i.ref in ranked else i for i in indicators]
     findings += benchmark_findings
     observations = list(read.observations)
@@ -158,7 +164,7 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     findings.sort(key=Finding.sort_key)
     return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
                        tuple(findings), tuple(read.sources), previous, tolerance, ranked,
-                       tuple(outside_register)),
+                       tuple(outside_register), framework),
             read.observations)
 
 
@@ -167,11 +173,8 @@ def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
     disagrees with a quartile a return gave."""
     if not comparators:
         return {}, []
-    if area is None:
-        from .outputs.scorecard import load_template
-        area = load_template().council
     by_ref = {i.ref: i for i in indicators}
-    ranked = benchmarks(comparators, {ref: i.polarity for ref, i in by_ref.items()}, area)
+    ranked = benchmarks(comparators, {ref: i.polarity for ref, i in by_ref.items()}, area) if area else {}
     findings = []
     for ref in dict.fromkeys(c.ref for c in comparators):
         source = next(c.source for c in comparators if c.ref == ref)
@@ -179,7 +182,8 @@ def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
             findings.append(Finding(Severity.WARNING, f"comparator table for {ref}, which the framework does not have",
                                     source, ref, "table not used"))
         elif ref not in ranked:
-            findings.append(Finding(Severity.WARNING, f"comparator table for {ref} has no row for {area}",
+            findings.append(Finding(Severity.WARNING, f"comparator table for {ref} has no row for "
+                                    f"{area or 'the council (the register does not name it)'}",
                                     source, ref, "table not used; pass --area with the council's area code"))
         elif by_ref[ref].quartile not in (None, ranked[ref].quartile):
             findings.append(Finding(Severity.INFO, f"the return gives quartile {by_ref[ref].quartile}; the comparator "
@@ -225,10 +229,10 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
         on_listed(len(listing.files))
     from .outputs.scorecard import load_template
 
-    style = load_template(template)  # the council's name and its framework-wide tolerance, as the template sets them
+    style = load_template(template)  # the framework-wide tolerance, as the template sets it
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
                                record=False, tolerance=style.tolerance if tolerance is None else tolerance,
-                               on_file=on_file, area=area or style.council, limits=limits, listing=listing)
+                               on_file=on_file, area=area, limits=limits, listing=listing)
     if out is None:  # its name was known only once the period was: checked now, still before writing
         out = folder / default_scorecard_name(result.period)
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
@@ -401,3 +405,20 @@ def find_register(folder: Path) -> Path | None:
     found = sorted(p for p in folder.iterdir() if p.is_file() and "register" in p.stem.lower()
                    and p.suffix.lower() in REGISTER_SUFFIXES and not p.name.startswith("~$"))
     return found[0] if len(found) == 1 else None
+
+
+STARTING_REGISTER = "register.xlsx"
+
+
+def start_council(folder: str | Path, *, force: bool = False) -> tuple[Path, Path]:
+    """``xlscorecard init``: a returns folder in ``folder`` holding a starting register (columns
+    explained, the council's name to fill in); returns (register, returns folder). An existing
+    register is kept unless ``force``."""
+    from .errors import UsageError
+    from .outputs.register_form import write_starting_register
+    returns = Path(folder) / "returns"
+    register = returns / STARTING_REGISTER
+    if register.exists() and not force:
+        raise UsageError(f"{register} already exists; pass --force to replace it with an empty one")
+    returns.mkdir(parents=True, exist_ok=True)
+    return write_starting_register(register), returns

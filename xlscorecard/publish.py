@@ -140,6 +140,8 @@ def _write_scorecard(path: Path, result: "Assessment", template, returns: Sequen
         previous_with_data=previous.with_data if previous else None,
         previous_label=previous.period.long_label if previous else None, returns=returns,
         benchmarks=result.benchmarks, outside_register=result.outside_register,
+        council=result.framework.council, priority_order=result.framework.priority_order,
+        priority_names=result.framework.priority_names, priority_shorts=result.framework.priority_shorts,
     )
     loaded = load_template(template) if template is not None else None
     write_scorecard(data, path, loaded)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
+from .framework import read_framework
 from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
 from .parallel import read_returns
@@ -79,15 +80,21 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     finally:
         results.close()
     if register is not None:
-        for indicator in register.indicators:
-            described.setdefault((indicator.ref, indicator.framework_year), indicator)
+        # The framework's order, not the order the files were read in: the register's indicators
+        # first, as it lists them, then those only the returns describe.
+        from_returns = described
+        described = {(i.ref, i.framework_year): from_returns.get((i.ref, i.framework_year), i)
+                     for i in register.indicators}
+        for key, indicator in from_returns.items():
+            described.setdefault(key, indicator)
     observations, conflicts = resolve_duplicates(observations)
     findings.extend(conflicts)
     findings.extend(_undescribed(observations, described, display(folder), outside))
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources),
                         tuple(comparators), frozenset(outside - (register.refs if register else frozenset())),
-                        register.refs if register else frozenset(), tuple(claims))
+                        register.refs if register else frozenset(), tuple(claims),
+                        register.framework if register else None)
 
 
 def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,
@@ -121,7 +128,10 @@ def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_o
             findings.extend(result.findings)
         findings.extend(columns)
         sources.extend([result.source_file] if result.source_file else [])
-    return Register(with_period_targets(indicators, targets), name_of(paths[0])), findings, sources
+    framework, framework_findings = read_framework(paths[0], name_of(paths[0]))
+    findings.extend(framework_findings)
+    register = Register(with_period_targets(indicators, targets), name_of(paths[0]), framework)
+    return register, findings, sources
 
 
 def unusable_register(result: ReturnResult, name: str, columns: list[Finding] = ()) -> str | None:

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from ...core.ranking import Benchmark
 from ...core.explain import Forecast, explain, year_end_forecast
+from ...core.framework import DEFAULT_COUNCIL
 from ...core.deadlines import ServiceReturn
 from ...core.model import Finding, Indicator, Observation, Period, Score, SourceFile
 from ...core.summary import GroupSummary, headline, summarise
@@ -21,14 +22,16 @@ from .style import Template
 class ScorecardData:
     """Everything one scorecard shows: the scored framework and where it came from.
 
-    ``council`` is ``None`` to use the template's council name. ``scores`` hold one score per
+    ``council`` is the council's name from its framework (the register); ``None`` uses a
+    ``--template``'s ``[council]`` name, else "Council". ``scores`` hold one score per
     indicator for ``period``; ``observations`` are the values behind them (the priority sheets
     print the values up to the period). ``previous_headline_pct`` and ``previous_label`` give
     the headline its comparison ("This compares to 73% in Quarter 1"); both ``None`` when the
     previous period is unknown; ``previous_with_data`` is how many indicators had data then, so
     that the headline can say when the two figures are not of the same coverage (``None`` when the
-    history did not keep it). ``priority_order`` and ``priority_names`` override the
-    template's priorities (keys as in ``Indicator.priority``). ``tolerance`` is the framework
+    history did not keep it). ``priority_order``, ``priority_names`` and ``priority_shorts`` (sheet
+    names) are the framework's priorities (keys as in ``Indicator.priority``), over any a
+    ``--template`` gives; without either, the priorities follow the indicators' order. ``tolerance`` is the framework
     default, for the words of the headline and key; ``None`` uses the template's. ``returns`` is
     the returns tracker's position per service; the Returns sheet is left out when it is empty.
     ``benchmarks`` are the council's ranks in comparator tables, by ref, shown with the quartile.
@@ -48,6 +51,7 @@ class ScorecardData:
     previous_with_data: int | None = None
     priority_order: Sequence[str] = ()
     priority_names: Mapping[str, str] = field(default_factory=dict)
+    priority_shorts: Mapping[str, str] = field(default_factory=dict)
     tolerance: float | None = None
     returns: Sequence[ServiceReturn] = ()
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
@@ -58,6 +62,7 @@ class ScorecardData:
                      "outside_register"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "priority_names", dict(self.priority_names))
+        object.__setattr__(self, "priority_shorts", dict(self.priority_shorts))
         object.__setattr__(self, "benchmarks", dict(self.benchmarks))
 
 
@@ -89,7 +94,7 @@ class Scorecard:
         self.data = data
         self.template = template
         self.period = data.period
-        self.council = data.council or template.council
+        self.council = data.council or template.council or DEFAULT_COUNCIL
         self.tolerance = data.tolerance if data.tolerance is not None else template.tolerance
         self.indicator = {i.ref: i for i in data.indicators}
         self.score = {s.ref: s for s in data.scores}
@@ -111,7 +116,8 @@ class Scorecard:
             style = styles.get(key)
             plain = f"Priority {key}" if key.isdigit() else key
             name = self.data.priority_names.get(key) or (style.name if style else plain)
-            groups.append(PriorityGroup(key, number, name, style.short if style else None, rows))
+            short = self.data.priority_shorts.get(key) or (style.short if style else None)
+            groups.append(PriorityGroup(key, number, name, short, rows))
         return tuple(groups)
 
     @cached_property
