@@ -31,12 +31,18 @@ def percent(count: int, of: int) -> int:
     return int((Decimal(count) * 100 / Decimal(of)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def share(count: int, of: int) -> str:
-    """``'49% (39)'``: a percentage of ``of`` with the count in brackets.
+NOTHING_COUNTED = "\u2013"  # an en dash: a share of nothing is not "0% (0)"
 
-    >>> share(39, 80)
-    '49% (39)'
+
+def share(count: int, of: int) -> str:
+    """``'49% (39)'``: a percentage of ``of`` with the count in brackets; a dash when nothing
+    could be counted (``of`` is 0), so that "0% (0)" is never read as a real 0%.
+
+    >>> share(39, 80), share(0, 0)
+    ('49% (39)', '–')
     """
+    if of == 0:
+        return NOTHING_COUNTED
     return f"{percent(count, of)}% ({count})"
 
 

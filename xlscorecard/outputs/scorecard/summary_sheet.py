@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ...core.model import Rag
 from ...core.summary import share
+from ...core.words import plural
 from .data import Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
@@ -51,6 +52,7 @@ class SummarySheet:
                                share(s.target.gaps, s.target.total)],
                     {3: f["header", Rag.GREEN], 4: f["header", Rag.AMBER], 5: f["header", Rag.RED],
                      6: f["header", Rag.GAP]})
+        self._note(total_pis_note(card))
         self._table("Direction of travel (since the last reported period) and trend (since a year ago)",
                     ["PIs where DOT can be determined", "DOT improved", "DOT worse", "DOT same",
                      "PIs where trend can be determined", "Trend improving", "Trend declining", "Trend same"],
@@ -91,6 +93,12 @@ class SummarySheet:
             if not total:
                 sheet.ws.set_row(self.row, sheet.wrapped_height(summary.name, NAME_WIDTH))
             self.row += 1
+        self.row += 1
+
+    def _note(self, text: str) -> None:
+        """A line of explanation under the table above (it took the blank row after it)."""
+        self.sheet.merge(self.row - 1, 0, LAST_COL, text, self.f["note"])
+        self.sheet.ws.set_row(self.row - 1, self.sheet.wrapped_height(text, NAME_WIDTH + LAST_COL * FIGURE_WIDTH))
         self.row += 1
 
     def _chart(self) -> None:
@@ -159,6 +167,22 @@ class SummarySheet:
         self.sheet.fit_columns({0: NAME_WIDTH, **{col: FIGURE_WIDTH for col in range(1, LAST_COL + 1)}})
         self.sheet.print_setup(header_rows=None, freeze=(2, 0),
                                footer=f"{self.card.council} - {self.card.period.long_label}")
+
+
+def total_pis_note(card: Scorecard) -> str:
+    """Why Total PIs can be fewer than the indicators the priority sheets list."""
+    scores = [score for group in card.groups for _, score in group.rows]
+    not_due = sum(1 for score in scores if not score.counted)
+    no_target = card.summaries[-1].target.no_target
+    text = ("Total PIs counts the indicators due this period that have a target: those with data (on target, "
+            "within tolerance or off target) and the data gaps.")
+    left_out = [part for part in (plural(not_due, "indicator") + " not due this period" if not_due else "",
+                                  plural(no_target, "indicator") + " with data but no target" if no_target else "")
+                if part]
+    if left_out:
+        text += (f" Of the {plural(len(scores), 'indicator')} listed, {' and '.join(left_out)} "
+                 f"{'is' if not_due + no_target == 1 else 'are'} not counted.")
+    return text
 
 
 def write_summary_sheet(workbook, scorecard: Scorecard, formats: Formats, taken: set[str]) -> None:
