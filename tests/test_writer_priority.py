@@ -177,7 +177,7 @@ def test_priority_missing_from_the_template_gets_a_plain_name(tmp_path):
     moved = [dataclasses.replace(i, priority="7") if i.priority == "6" else i for i in data.indicators]
     book = openpyxl.load_workbook(write_scorecard(dataclasses.replace(data, indicators=moved), tmp_path / "s.xlsx"))
     assert book.sheetnames[6] == "Priority 7"
-    assert book["Priority 7"]["A1"].value == "Priority 7 - 2020/21 Q3"
+    assert book["Priority 7"]["A1"].value == "Priority 7 - Quarter 3 2020/21"  # titles write periods one way
 
 
 def test_an_empty_framework_still_writes_every_list_sheet(tmp_path):

@@ -14,6 +14,7 @@ from .core.checks import caveat_line, return_caveats
 from .core.model import PARTLY_READ, Severity
 from .cli_text import Progress, consolidation_summary, format_findings, format_layouts
 from .core.periods import parse_period
+from .core.words import plural
 
 
 class ExitCode(enum.IntEnum):
@@ -405,7 +406,8 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
     for path, kinds in caveats:
         click.echo(f"Caveat: {caveat_line(path, kinds)}")
     errors = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
-    click.echo(f"{len(result.sources)} files, {len(result.indicators)} indicators, "
-               f"{len(result.observations)} values, {len(result.findings)} findings ({errors} errors)", err=True)
+    click.echo(f"{plural(len(result.sources), 'file')}, {plural(len(result.indicators), 'indicator')}, "
+               f"{plural(len(result.observations), 'value')}, {plural(len(result.findings), 'finding')} "
+               f"({plural(errors, 'error')})", err=True)
     if errors or any(PARTLY_READ in kinds for _, kinds in caveats):
         raise SystemExit(int(ExitCode.NOTHING_WRITTEN))

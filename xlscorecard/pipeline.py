@@ -22,7 +22,7 @@ from .core.ranking import Benchmark, benchmarks
 from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
 from .core.summary import GroupSummary, summarise_group
 from .core.framework import Framework, unnamed_council_finding
-from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, file_dated, saved_times, track_returns
+from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, file_dated, saved_times, silent_services, track_returns
 
 if TYPE_CHECKING:
     from .readers.safety import Limits
@@ -327,7 +327,15 @@ def _score(indicators, observations, period, tolerance) -> list[Score]:
     by_ref: dict[str, list[Observation]] = {}
     for o in observations:
         by_ref.setdefault(o.ref, []).append(o)
-    return [score_indicator(i, by_ref.get(i.ref, []), period, tolerance) for i in indicators]
+    scores = [score_indicator(i, by_ref.get(i.ref, []), period, tolerance) for i in indicators]
+    silent = silent_services(indicators, observations, period)
+    if not silent:
+        return scores
+    # A service that sent nothing: each of its gaps says that, once, instead of "no value".
+    missing = f"no value for {period.label}"
+    return [replace(s, gap_reason=f"no return from {i.service} for {period.label}{s.gap_reason[len(missing):]}")
+            if s.rag is Rag.GAP and i.service in silent and (s.gap_reason or "").startswith(missing) else s
+            for i, s in zip(indicators, scores)]
 
 
 def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> list[ServiceReturn]:

@@ -121,3 +121,14 @@ def saved_times(sources: Sequence[SourceFile]) -> dict[str, dt.datetime]:
 def file_dated(sources: Sequence[SourceFile]) -> frozenset[str]:
     """The returns whose only date is the file's (see :attr:`SourceFile.only_file_date`)."""
     return frozenset(s.path for s in sources if s.only_file_date)
+
+
+def silent_services(indicators: Iterable[Indicator], observations: Iterable[Observation], period: Period) -> set[str]:
+    """The services with indicators due in ``period`` that sent nothing for it: no value and no
+    note for any of their indicators (their gaps are one missing return, not many values)."""
+    heard = {o.ref for o in observations if period.contains(o.period) and (o.value is not None or o.note)}
+    due: dict[str, set[str]] = {}
+    for indicator in indicators:
+        if indicator.service and indicator.frequency.is_due(period):
+            due.setdefault(indicator.service, set()).add(indicator.ref)
+    return {service for service, refs in due.items() if not refs & heard}

@@ -21,6 +21,7 @@ from ..core.model import PARTLY_READ, Severity
 from .cells import FindingCollector, parse_number_text
 from .sheets import SheetGrid, a1, column_letter
 from .synonyms import REFERENCE_COLUMNS, UNUSED_COLUMNS, header_key
+from ..core.words import plural
 
 EXAMPLES = 5
 _UNUSED = frozenset(header_key(text) for text in UNUSED_COLUMNS)
@@ -122,7 +123,7 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
     for col, rows in unused.items():
         ledger.place(((row, col) for row in rows), Role.FINDING)
         collector.add(Severity.INFO, f"column {column_letter(col)} ({header_texts[col]!r}) is not used for scoring "
-                      f"({len(rows)} cells)", sheet=grid.name, cell=a1(rows[0], col), action="cells not read")
+                      f"({plural(len(rows), 'cell')})", sheet=grid.name, cell=a1(rows[0], col), action="cells not read")
     if lines:
         ledger.place(lines, Role.FINDING)
         shown = ", ".join(f"{a1(row, col)} {grid.text(row, col)[:40]!r}" for row, col in lines[:EXAMPLES])

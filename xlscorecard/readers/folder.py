@@ -24,6 +24,7 @@ from .register import COMPARED_FIELDS, Register, register_column_findings, same_
 from .results import FolderResult, ReturnResult
 from .safety import DEFAULT_LIMITS, Limits
 from .workbook import NO_HEADER
+from ..core.words import plural
 
 CONFLICT = "conflict"
 
@@ -117,7 +118,7 @@ def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_o
             findings.append(Finding(Severity.ERROR, problem, Source(name), action="no register used"))
         values = [o for o in result.observations if o.value is not None]
         if values:
-            findings.append(Finding(Severity.WARNING, f"the register holds {len(values)} values",
+            findings.append(Finding(Severity.WARNING, f"the register holds {plural(len(values), 'value')}",
                                     Source(name), action="values in the register are not used; "
                                     "send them in a return"))
         indicators.extend(result.indicators)

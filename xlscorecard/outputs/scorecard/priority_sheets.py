@@ -119,7 +119,7 @@ class PrioritySheet:
 
     def write(self) -> None:
         card, f = self.card, self.formats
-        self.sheet.merge(TITLE_ROW, 0, self.last_col, f"{self.group.title} - {card.period.label}", f["title"])
+        self.sheet.merge(TITLE_ROW, 0, self.last_col, f"{self.group.title} - {card.period.long_label}", f["title"])
         self.sheet.ws.set_row(TITLE_ROW, 24)
         where_notes = ("Notes from returns are cell comments (red corner)." if self.with_comments else
                        "Explanations and notes from returns are in the All indicators sheet.")

@@ -35,7 +35,7 @@ class SummarySheet:
         sheet.merge(0, 0, LAST_COL, f"{card.council} - Performance Scorecard, {card.period.long_label}", f["title"])
         sheet.ws.set_row(0, 26)
         indicators = sum(len(g.rows) for g in card.groups)
-        sheet.merge(1, 0, LAST_COL, f"{indicators} indicators in {len(card.groups)} priorities. {card.as_of}.",
+        sheet.merge(1, 0, LAST_COL, f"{plural(indicators, 'indicator')} in {plural(len(card.groups), 'priority', 'priorities')}. {card.as_of}.",
                     f["subtitle"])
         sheet.merge(3, 0, LAST_COL, card.headline, f["headline"])
         sheet.ws.set_row(3, 30)
