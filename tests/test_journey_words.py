@@ -94,3 +94,36 @@ def test_a_refused_period_suggests_the_nearest_accepted_one(typed, suggested):
     assert result.exit_code == 2
     assert f"'{typed}' is not a period xlscorecard understands (did you mean {suggested}?)" in result.output
     assert f"(did you mean {suggested}?)" in run("period", typed).output
+
+
+def _row_formats(ws, ref: str) -> list[str]:
+    row = find_row(ws, ref)
+    return [c.number_format for c in ws[row] if isinstance(c.value, (int, float))]
+
+
+def test_values_and_targets_share_one_number_of_decimals_per_indicator(tmp_path):
+    """CYP-01 was written with one decimal (459.4, 441.8) and its target as 485: the row shows
+    every figure with one decimal. A register Decimals column of 2 for CYP-02 shows it with two,
+    and a Decimals cell that is not 0-6 is a finding naming its cell."""
+    folder = tmp_path / "returns"
+    shutil.copytree(Q3_SAMPLES, folder)
+    register = load_workbook(folder / "register-2020-21.xlsx")
+    ws = register["Indicators"]
+    col = ws.max_column + 1
+    ws.cell(1, col, "Decimals")
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["CYP-02"], col, 2)
+    ws.cell(rows["CYP-40"], col, "lots")
+    register.save(folder / "register-2020-21.xlsx")
+    out = tmp_path / "s.xlsx"
+    result = run("consolidate", folder, "--period", "2020/21 Q3", "--out", out, "--no-history")
+    assert result.exit_code == 0, result.output
+    assert "Green 29, amber 8, red 21, data gaps 2" in result.output  # display only: the figures stand
+    sheet = load_workbook(out)["P1 Children and young people"]
+    assert set(_row_formats(sheet, "CYP-01")) == {"#,##0.0", '0.00"%"'}  # figures, and the variance
+    cyp01 = find_row(sheet, "CYP-01")
+    assert [c.value for c in sheet[cyp01] if c.number_format == "#,##0.0"][:2] == [478, 485]
+    assert "#,##0.00" in _row_formats(sheet, "CYP-02") and "#,##0.0" not in _row_formats(sheet, "CYP-02")
+    validated = run("validate", folder, "--period", "2020/21 Q3")
+    assert "decimals cell is not a whole number from 0 to 6" in validated.output
+    assert "register-2020-21.xlsx" in validated.output and "CYP-40" in validated.output

@@ -249,6 +249,9 @@ class Indicator:
     service: str | None = None
     data_owner: str | None = None
     period_targets: tuple[tuple[Period, float], ...] = ()
+    # Decimal places to show its values and targets with (the register's Decimals column);
+    # None: as the returns wrote them.
+    decimals: int | None = None
 
     def __post_init__(self):
         pairs = self.period_targets.items() if isinstance(self.period_targets, dict) else self.period_targets

@@ -22,7 +22,9 @@ from .return_form import (FIXED_CREATED, INDICATOR_COLUMNS, TEXT_FONT, Column, _
 
 SERVICE_COLUMN = Column("Service", 22, "The service that sends this indicator's return, e.g. Public Health. "
                         "xlscorecard status lists each service's returns.")
-REGISTER_COLUMNS = (*INDICATOR_COLUMNS[:13], SERVICE_COLUMN, *INDICATOR_COLUMNS[13:])
+DECIMALS_COLUMN = Column("Decimals", 10, "Decimal places to show the values and targets with, 0 to 6. Blank: as "
+                         "the returns write them.", kind="whole", low=0, high=6)
+REGISTER_COLUMNS = (*INDICATOR_COLUMNS[:13], SERVICE_COLUMN, *INDICATOR_COLUMNS[13:], DECIMALS_COLUMN)
 TARGET_COLUMNS = (
     Column("Ref", 12, "The indicator's reference, as on the Indicators sheet.", True, text=True),
     Column("Period", 14, "The period the target is for: Dec 2020, 2020/21 Q3 or 2020/21.", True, text=True),

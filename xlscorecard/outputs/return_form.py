@@ -323,6 +323,13 @@ def _write_instructions(ws: Worksheet, service: str | None, period: Period | Non
     ws.protection.sheet = True
 
 
+def _shown_target(indicator: Indicator, period: Period) -> float | None:
+    """The target beside a value, to the register's decimals (two when it does not say): a
+    profiled or back-solved target has more decimals than anyone typed."""
+    target = period_target(indicator, period)
+    return None if target is None else round(target, 2 if indicator.decimals is None else indicator.decimals)
+
+
 def write_return_template(path: str | Path, *, indicators: Sequence[Indicator] = (), service: str | None = None,
                           period: Period | str | None = None) -> Path:
     """Write a return workbook for a service to fill in, and return its path.
@@ -338,7 +345,7 @@ def write_return_template(path: str | Path, *, indicators: Sequence[Indicator] =
     period = None if period is None else parse_period(period)
     chosen = select_indicators(indicators, service=service, period=period)
     indicator_rows = [[column.fill(indicator, period) for column in INDICATOR_COLUMNS] for indicator in chosen]
-    value_rows = [[indicator.ref, indicator.name, due.label, None, period_target(indicator, due)]
+    value_rows = [[indicator.ref, indicator.name, due.label, None, _shown_target(indicator, due)]
                   for indicator in chosen for due in (due_periods(indicator, period) if period else ())]
 
     workbook = Workbook()

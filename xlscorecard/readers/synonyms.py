@@ -30,6 +30,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "profile": ("target profile", "profile", "target type", "profiling", "cumulative"),
     "annual_target": ("target", "annual target", "target for the year", "year target", "full year target"),
     "tolerance": ("tolerance", "amber tolerance", "tolerance pct", "tolerance percent"),
+    "decimals": ("decimals", "decimal places", "dp"),
     "quartile": ("comparative performance", "comparative", "quartile", "comparator quartile",
                  "comparative quartile", "benchmark quartile", "comparative position"),
     "data_owner": ("data owner", "owner", "responsible officer", "lead officer", "by whom"),

@@ -14,7 +14,7 @@ from ...core.framework import DEFAULT_COUNCIL
 from ...core.deadlines import ServiceReturn
 from ...core.model import Finding, Indicator, Observation, Period, Score, SourceFile
 from ...core.summary import GroupSummary, headline, summarise
-from ...core.words import plural
+from ...core.words import decimals_shown, plural
 from .style import Template
 
 
@@ -175,6 +175,14 @@ class Scorecard:
         if epoch.isdigit():
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
         return dt.datetime.combine(self.period.end_date, dt.time())
+
+    @cached_property
+    def decimals(self) -> dict[str, int | None]:
+        """Decimal places per indicator for its values and targets: the register's Decimals,
+        else as its values were written (``None``: no value to go on, shown as General)."""
+        return {i.ref: decimals_shown(i.decimals, [o.value for o in self.observations_by_ref.get(i.ref, ())
+                                                   if o.value is not None])
+                for i in self.data.indicators}
 
     @cached_property
     def observations_by_ref(self) -> dict[str, list[Observation]]:
