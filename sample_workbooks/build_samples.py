@@ -148,8 +148,29 @@ def q3_indicator_row(row, service: str) -> tuple:
             number(row["outturn_2019_20"]), service, f"{service} performance lead", "2020/21")
 
 
+# The council's priorities as its framework names them, in order: (number, title, sheet name).
+PRIORITIES = (
+    ("1", "Ensure children and young people have a positive start in life", "Children and young people"),
+    ("2", "Promote good health, independence and care across our communities", "Health, independence, care"),
+    ("3", "Create safe and strong communities for our residents", "Safe and strong communities"),
+    ("4", "Support a strong, diverse and well-connected local economy", "Local economy"),
+    ("5", "Create a green, thriving and vibrant place to be proud of", "Green and vibrant place"),
+    ("6", "Be a modern, efficient and effective Council", "Modern, efficient Council"),
+)
+
+
+def write_framework(ws) -> None:
+    """The register's Framework sheet: the council's name and its priorities (templates/README.md)."""
+    ws.append(("Council name", COUNCIL))
+    ws.append(())
+    ws.append(("Priority number", "Priority title", "Short title"))
+    for priority in PRIORITIES:
+        ws.append(priority)
+
+
 def write_register(path: Path, indicator_rows, target_rows) -> None:
-    """A register in our template's format: an Indicators sheet and the period targets."""
+    """A register in our template's format: an Indicators sheet, the period targets and the
+    Framework sheet (the council's name and priorities)."""
     register = new_workbook()
     ws = register.active
     ws.title = "Indicators"
@@ -160,6 +181,7 @@ def write_register(path: Path, indicator_rows, target_rows) -> None:
     targets.append(VALUES_HEADER)
     for values in target_rows:
         targets.append(values)
+    write_framework(register.create_sheet("Framework"))
     save(register, path)
 
 

@@ -13,6 +13,9 @@ import datetime as dt
 from xlscorecard.core.model import Indicator, Observation, Period, Polarity, Source, SourceFile
 from xlscorecard.core.scoring import period_target, score_indicator, variance
 from xlscorecard.outputs.scorecard import ScorecardData
+from xlscorecard.readers.framework import read_framework
+
+from helpers import Q3_SAMPLES
 
 from reference import Q3_CUMULATIVE, Q3_FILE, Q3_MONTHS, back_solved_target, number, read_rows
 
@@ -91,8 +94,11 @@ def q3_data(**overrides) -> ScorecardData:
     scores = [score_indicator(i, [o for o in observations if o.ref == i.ref], PERIOD) for i in indicators]
     sources = [SourceFile("returns/q3.xlsx", 48_213, dt.datetime(2021, 1, 14, 9, 30, tzinfo=dt.timezone.utc),
                           "ab" * 32, records=len(observations), layout="monthly grid")]
+    # The council's name and priorities, as the sample register's Framework sheet gives them.
+    framework, _ = read_framework(Q3_SAMPLES / "register-2020-21.xlsx")
     values = dict(period=PERIOD, indicators=indicators, scores=scores, observations=observations,
-                  sources=sources, council="St Helens Borough Council",
+                  sources=sources, council=framework.council, priority_order=framework.priority_order,
+                  priority_names=framework.priority_names, priority_shorts=framework.priority_shorts,
                   previous_headline_pct=62, previous_label="Quarter 2 2020/21")
     values.update(overrides)
     return ScorecardData(**values)

@@ -113,7 +113,7 @@ def test_a_comparator_table_without_the_council_is_a_finding(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(folder)])
     assert result.exit_code == 0
     consolidated = CliRunner().invoke(cli, ["consolidate", str(folder), "--out", str(tmp_path / "s.xlsx"), "--no-history"])
-    assert "1 warnings" in consolidated.output
+    assert "1 warning," in consolidated.output
     ws = load_workbook(tmp_path / "s.xlsx")["Data quality"]
     assert any("comparator table for PH-25 has no row for St Helens Borough Council" in str(c.value)
                for row in ws.iter_rows() for c in row)

@@ -160,7 +160,7 @@ def test_two_periods_dot_from_history_and_headline_cites_the_previous_figure(tmp
     q2_pct = round(100 * q2_met / len(q2_rows))
     headline = load_workbook(tmp_path / "q3.xlsx")["Summary"]["A4"].value
     assert headline.endswith(f"This compares to {q2_pct}% in Quarter 2 2020/21.")
-    assert f"compared to {q2_pct}% in Quarter 2 2020/21" in result.output
+    assert f"; Quarter 2 2020/21: {q2_pct}%" in result.output
 
 
 # -- exit codes -------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_strict_exits_3_when_error_findings_exist_but_still_writes(tmp_path):
     assert relaxed.exit_code == 0
     strict = CliRunner().invoke(cli, ["consolidate", str(folder), "--out", str(out), "--no-history", "--strict"])
     assert strict.exit_code == 3 and out.exists()
-    assert "Findings: 1 errors" in strict.output
+    assert "Findings: 1 error," in strict.output
 
 
 def test_debug_shows_the_traceback_instead_of_one_line(tmp_path):

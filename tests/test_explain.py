@@ -170,7 +170,7 @@ def test_scorecard_flags_a_forecast_miss_on_a_green_indicator(tmp_path):
     forecast = year_end_forecast(indicator, score)
     assert score.rag is Rag.GREEN and forecast.value == pytest.approx(49.6) and forecast.warning
     path = write_scorecard(ScorecardData(Q3, [indicator], [score], observations), tmp_path / "s.xlsx")
-    ws = openpyxl.load_workbook(path)["P4 Local economy"]
+    ws = openpyxl.load_workbook(path)["Priority 4"]  # no framework: the priority's plain name
     status = ws.cell(find_row(ws, "HS-03"), header_columns(ws, 4)["Performance vs target"])
     assert status.value == "On target (forecast miss)"
     assert "a forecast miss, although the indicator is on target or within tolerance today" in status.comment.text

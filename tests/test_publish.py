@@ -76,7 +76,10 @@ def test_the_templates_tolerance_and_council_reach_the_scoring_and_the_ranking(t
     assert given.total.target.off_target == 21  # --tolerance wins over the template
 
 
-def test_the_council_named_by_the_template_is_found_in_a_comparator_table(tmp_path):
+def test_the_council_named_by_the_register_is_found_in_a_comparator_table(tmp_path):
+    """The council's name comes from the register's Framework sheet (issue 17 item 6)."""
+    from openpyxl import load_workbook
+
     returns = tmp_path / "returns"
     returns.mkdir()
     for path in Q3_SAMPLES.iterdir():
@@ -84,11 +87,12 @@ def test_the_council_named_by_the_template_is_found_in_a_comparator_table(tmp_pa
     (returns / "comparators-CYP-01.csv").write_text(
         "Area code,Area name,Value\nE1,Anytown Council,400\nE2,Othertown,450\nE3,Elsewhere,500\nE4,Faraway,550\n",
         encoding="utf-8")
-    template = tmp_path / "anytown.toml"
-    template.write_text('[council]\nname = "Anytown Council"\n', encoding="utf-8")
     plain = consolidate(returns, period="2020/21 Q3", out=tmp_path / "a.xlsx", use_history=False)
     assert [f.ref for f in plain.findings if "has no row for St Helens" in f.message] == ["CYP-01"]
-    result = consolidate(returns, period="2020/21 Q3", out=tmp_path / "s.xlsx", use_history=False, template=template)
+    register = load_workbook(returns / "register-2020-21.xlsx")
+    register["Framework"]["B1"] = "Anytown Council"
+    register.save(returns / "register-2020-21.xlsx")
+    result = consolidate(returns, period="2020/21 Q3", out=tmp_path / "s.xlsx", use_history=False)
     assert not [f for f in result.findings if "has no row for" in f.message]
     # Anytown's 400 is the lowest of the four, and lower is better for CYP-01: the 1st quartile.
     assert next(s for s in result.scores if s.ref == "CYP-01").quartile == 1

@@ -14,6 +14,7 @@ from return_builders import workbook_from_rows
 from xlscorecard.cli import cli
 from xlscorecard.errors import OutputError, ReturnError
 from xlscorecard.core.model import Indicator, Period, parse_period
+from xlscorecard.core.scoring import period_target
 from xlscorecard.readers import read_folder
 from xlscorecard.outputs.return_form import (INDICATOR_COLUMNS, SPARE_ROWS, VALUE_COLUMNS, due_periods,
                                          write_return_template)
@@ -45,13 +46,17 @@ def test_blank_template_has_instructions_and_both_sheets_with_readme_headers(tmp
     assert wb.sheetnames == ["Instructions", "Indicators", "Values"]
     assert wb["Instructions"]["A1"].value == "Children's Services performance return"
     text = " ".join(str(c.value) for c in wb["Instructions"]["A"] if c.value)
-    assert "Leave the Value blank or write '-' when there is no data" in text
+    assert "Leave the Value blank or write - (a dash) when there is no data" in text
     assert "Write a note instead of a value to explain a gap" in text
     assert _headers(wb["Indicators"]) == [
         "Ref", "Name", "Polarity", "Frequency", "Target profile", "Annual target", "Tolerance", "Priority",
         "Outcome", "Tier", "Unit", "Comparative quartile", "Previous outturn", "Data owner", "Framework year"]
     assert _headers(wb["Values"]) == ["Ref", "Indicator name (for reference)", "Period", "Value",
-                                      "Period target", "Note"]
+                                      "Target (for reference)", "Period target", "Note",
+                                      "Why is it performing well?",
+                                      "How will performance be sustained? Are there any risks to performance?",
+                                      "Context and action to date", "What will be done to improve performance?",
+                                      "What is the expected impact?"]
     assert wb["Indicators"].max_row == wb["Values"].max_row == 1 + SPARE_ROWS  # only formatted blank rows
     assert all(cell.value is None for row in wb["Values"].iter_rows(min_row=2) for cell in row)
 
@@ -72,8 +77,8 @@ def test_dropdowns_and_number_checks_with_input_messages(tmp_path):
         (indicators["J"], "whole", "1"),
         (indicators["M"], "decimal", str(-10**15)),
         (values["A"], "list", f"'Indicators'!$A$2:$A${1 + SPARE_ROWS}"),
-        (values["D"], "decimal", str(-10**15)),
-        (values["E"], "decimal", str(-10**15)),
+        (values["D"], "custom", 'OR(ISNUMBER(D2),D2="-")'),
+        (values["F"], "decimal", str(-10**15)),
     ]
     for dv, kind, formula1 in expected:
         assert (dv.type, dv.formula1) == (kind, formula1), dv.sqref
@@ -113,7 +118,10 @@ def test_prefilled_template_lists_the_indicators_and_one_row_per_due_period(tmp_
                                            None, "1", None, 1, None, None, 478, None, "2020/21"]
     values = wb["Values"]
     rows = [[c.value for c in row] for row in values.iter_rows(min_row=2, max_row=61)]
-    assert rows == [[i.ref, i.name, "Dec 2020", None, None, None] for i in indicators]
+    # The target beside each value: CYP-01's 485 (flat); CYP-41 is cumulative, 600 x 9/12 in December.
+    targets = {i.ref: period_target(i, DEC_2020) for i in indicators}
+    assert targets["CYP-01"] == 485 and targets["CYP-41"] == 450
+    assert rows == [[i.ref, i.name, "Dec 2020", None, targets[i.ref], *[None] * 7] for i in indicators]
     assert values.cell(62, 1).value is None
     assert wb.active.title == "Values"
 
@@ -161,10 +169,10 @@ def _fill_december(path) -> list[tuple]:
         december = next((o.value for o in published.observations if o.period == DEC_2020), None)
         note = published.note or (None if december is not None else GAP_NOTE)
         if ref == "CYP-41":
-            ws.cell(row, 5, 450)  # a period target typed by hand
+            ws.cell(row, 6, 450)  # a period target typed by hand
         if december is not None:
             ws.cell(row, 4, december)
-        ws.cell(row, 6, note)
+        ws.cell(row, 7, note)
         filled.append((ref, DEC_2020, december, 450.0 if ref == "CYP-41" else None, note))
     wb.save(path)
     return filled

@@ -151,7 +151,7 @@ def test_long_priority_names_give_valid_unique_sheet_names(tmp_path):
         '[[priorities]]\nkey = "1"\nname = "Ensure children and young people have a positive start in life"\n'
         '[[priorities]]\nkey = "2"\nname = "Ensure children and young people have a positive start in work"\n',
         encoding="utf-8")
-    data = dataclasses.replace(q3_data(), indicators=[i for i in q3_data().indicators if i.priority in "12"])
+    data = dataclasses.replace(q3_data(priority_order=(), priority_names={}, priority_shorts={}), indicators=[i for i in q3_data().indicators if i.priority in "12"])
     path = write_scorecard(data, tmp_path / "s.xlsx", load_template(template_file))
     names = openpyxl.load_workbook(path).sheetnames
     assert names[1:3] == ["Priority 1 - Ensure children", "Priority 2 - Ensure children"]
@@ -177,7 +177,7 @@ def test_priority_missing_from_the_template_gets_a_plain_name(tmp_path):
     moved = [dataclasses.replace(i, priority="7") if i.priority == "6" else i for i in data.indicators]
     book = openpyxl.load_workbook(write_scorecard(dataclasses.replace(data, indicators=moved), tmp_path / "s.xlsx"))
     assert book.sheetnames[6] == "Priority 7"
-    assert book["Priority 7"]["A1"].value == "Priority 7 - 2020/21 Q3"
+    assert book["Priority 7"]["A1"].value == "Priority 7 - Quarter 3 2020/21"  # titles write periods one way
 
 
 def test_an_empty_framework_still_writes_every_list_sheet(tmp_path):

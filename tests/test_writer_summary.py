@@ -25,7 +25,8 @@ def test_title_names_council_period_and_newest_return(q3_book):
     """The title has the council and period; the date is the newest return's, not the clock's."""
     assert_sheet_matches(q3_book["Summary"], {
         "A1": {"value": "St Helens Borough Council - Performance Scorecard, Quarter 3 2020/21", "bold": True},
-        "A2": {"value": "60 indicators in 6 priorities. Newest return read: 14 January 2021."},
+        "A2": {"value": "60 indicators in 6 priorities. Newest return's file date: 14 January 2021 "
+                        "(no return records when it was saved)."},
     })
 
 
@@ -33,6 +34,7 @@ def test_headline_compares_with_the_previous_period(q3_book):
     """(29 on target + 8 within 5%) of 58 with data is 64%; the previous figure comes from the data."""
     assert q3_book["Summary"]["A4"].value == (
         "64% of indicator targets were exceeded, met or met within 95% of target. "
+        "That is 37 of the 58 indicators with data (2 data gaps). "
         "This compares to 62% in Quarter 2 2020/21.")
 
 

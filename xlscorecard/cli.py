@@ -14,6 +14,7 @@ from .core.checks import caveat_line, return_caveats
 from .core.model import PARTLY_READ, Severity
 from .cli_text import Progress, consolidation_summary, format_findings, format_layouts
 from .core.periods import parse_period
+from .core.words import plural
 
 
 class ExitCode(enum.IntEnum):
@@ -204,7 +205,7 @@ def deadline_option():
               help="A scorecard.toml restyling the workbook (colours, columns, priorities).")
 @deadline_option()
 @click.option("--area", help="The council's area code (e.g. E08000013) or name in comparator tables "
-              "(default: the council named in the template).")
+              "(default: the council the register's Framework sheet names).")
 @click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
 @profile_option()
 @limits_options
@@ -285,8 +286,9 @@ def report_command(ctx, returns_dir, period_text, register_path, out, history, n
 @register_option()
 @click.option("--service", help="Only this service's indicators (as the register's Service column names it).")
 @period_option("Pre-fill one Values row per indicator due in this period, e.g. '2020/21 Q3'.")
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.pass_context
-def template_command(ctx, out, register_path, service, period_text):
+def template_command(ctx, out, register_path, service, period_text, force):
     """Write a return template for a service to fill in: blank, or pre-filled from the register.
 
     \b
@@ -297,8 +299,29 @@ def template_command(ctx, out, register_path, service, period_text):
     from .pipeline import make_return_template
 
     with user_errors(ctx):
-        path = make_return_template(out, register_path=register_path, service=service, period=period_text)
+        path = make_return_template(out, register_path=register_path, service=service, period=period_text,
+                                    force=force, on_register=lambda found: click.echo(f"Register: {found}", err=True))
     click.echo(f"Template: {path}")
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Replace an existing starting register.")
+@click.pass_context
+def init_command(ctx, folder, force):
+    """Start a new council: a returns folder in FOLDER with a register to fill in.
+
+    \b
+    Example:
+        xlscorecard init our-council
+    """
+    from .pipeline import start_council
+
+    with user_errors(ctx):
+        register, returns = start_council(folder, force=force)
+    click.echo(f"Register: {register} (fill in the council's name and priorities on its Framework sheet, "
+               "and the indicators on its Indicators sheet)")
+    click.echo(f"Returns folder: {returns} (the services' returns go here, beside the register)")
 
 
 @cli.command("watch")
@@ -444,12 +467,13 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days, 
         click.echo(f"No indicator is due in {result.period.long_label}.")
         return
     click.echo(f"Returns for {result.period.long_label}, due by {tracked[0].deadline:%d %B %Y}")
-    words = {True: "on time", False: "LATE", None: "NOT RECEIVED"}
     for service in tracked:
-        sent = (f"{', '.join(Path(f).name for f in service.files)}, saved {service.received:%d %b %Y %H:%M} UTC"
+        sent = (f"{', '.join(Path(f).name for f in service.files)}, "
+                f"{'file date' if service.file_date else 'saved'} {service.received:%d %b %Y %H:%M} UTC"
                 if service.received else "no return")
         owners = f" ({', '.join(service.data_owners)})" if service.data_owners else ""
-        click.echo(f"- {service.service}{owners}: {sent}; {words[service.on_time]}")
+        status = service.timeliness
+        click.echo(f"- {service.service}{owners}: {sent}; {status.upper() if status in ('late', 'not received') else status}")
         click.echo(f"  due ({len(service.due)}): {', '.join(service.due)}")
         if service.missing:
             click.echo(f"  still without a value: {', '.join(service.missing)}")
@@ -485,8 +509,9 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
     for path, kinds in caveats:
         click.echo(f"Caveat: {caveat_line(path, kinds)}")
     errors = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
-    click.echo(f"{len(result.sources)} files, {len(result.indicators)} indicators, "
-               f"{len(result.observations)} values, {len(result.findings)} findings ({errors} errors)", err=True)
+    click.echo(f"{plural(len(result.sources), 'file')}, {plural(len(result.indicators), 'indicator')}, "
+               f"{plural(len(result.observations), 'value')}, {plural(len(result.findings), 'finding')} "
+               f"({plural(errors, 'error')})", err=True)
     if errors or any(PARTLY_READ in kinds for _, kinds in caveats):
         raise SystemExit(int(ExitCode.NOTHING_WRITTEN))
 

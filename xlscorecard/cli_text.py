@@ -10,6 +10,8 @@ import click
 
 from .core.checks import caveat_line, return_caveats
 from .core.model import Severity
+from .core.summary import coverage_changed
+from .core.words import plural
 
 
 class Progress:
@@ -45,8 +47,8 @@ def consolidation_summary(result) -> str:
         f"Returns read: {len(result.sources)}; indicators: {len(result.scores)}",
         f"Green {counts.on_target}, amber {counts.within_tolerance}, red {counts.off_target}, "
         f"data gaps {counts.gaps}, no target {counts.no_target}",
-        f"Findings: {result.count(Severity.ERROR)} errors, {result.count(Severity.WARNING)} warnings, "
-        f"{result.count(Severity.INFO)} for information",
+        f"Findings: {plural(result.count(Severity.ERROR), 'error')}, "
+        f"{plural(result.count(Severity.WARNING), 'warning')}, {result.count(Severity.INFO)} for information",
     ]
     caveats = return_caveats(result.findings)
     if caveats:
@@ -55,10 +57,24 @@ def consolidation_summary(result) -> str:
     lines.append(f"Scorecard: {result.scorecard}")
     if result.records:
         lines.append(f"Records: {result.records}")
-    if result.previous and result.previous.met_or_within_pct is not None:
-        lines.insert(3, f"Targets met or within tolerance: {counts.met_or_within_pct}% "
-                        f"(compared to {result.previous.met_or_within_pct}% in {result.previous.period.long_label})")
+    lines.insert(3, headline_line(counts, result.previous, result.tolerance))
     return "\n".join(lines)
+
+
+def headline_line(counts, previous, tolerance: float) -> str:
+    """The headline with its base, and the previous period's figure with its own base when the
+    coverage changed: "Headline: 64% of the 58 indicators with data met or were within 5% of
+    target (2 data gaps); Quarter 2 2020/21: 62%"."""
+    gaps = f" ({plural(counts.gaps, 'data gap')})" if counts.gaps else ""
+    line = (f"Headline: {counts.met_or_within_pct}% of the {plural(counts.with_data, 'indicator')} with data "
+            f"met or were within {tolerance:g}% of target{gaps}" if counts.with_data else
+            f"Headline: no indicator has data and a target{gaps}, so no share of targets met can be given")
+    if previous is None or previous.met_or_within_pct is None:
+        return line
+    before = f"{previous.period.long_label}: {previous.met_or_within_pct}%"
+    if previous.with_data is not None and coverage_changed(previous.with_data, counts.with_data):
+        before += f" of {plural(previous.with_data, 'indicator')} with data (not like for like)"
+    return f"{line}; {before}"
 
 
 def format_layouts(sources) -> str:

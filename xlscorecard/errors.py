@@ -14,10 +14,12 @@ class XlscorecardError(Exception):
 class PeriodError(XlscorecardError, ValueError):
     """A period or financial year could not be understood."""
 
-    def __init__(self, given: object, accepted: str):
+    def __init__(self, given: object, accepted: str, suggestion: str | None = None):
         self.given = given
         self.accepted = accepted
-        super().__init__(f"{given!r} is not a period xlscorecard understands; accepted: {accepted}")
+        self.suggestion = suggestion
+        nearest = f" (did you mean {suggestion}?)" if suggestion else ""
+        super().__init__(f"{given!r} is not a period xlscorecard understands{nearest}; accepted: {accepted}")
 
 
 class ValueParseError(XlscorecardError, ValueError):

@@ -50,6 +50,8 @@ class PastRun:
 
     period: Period
     met_or_within_pct: int | None
+    # How many indicators had data (the headline's base); None in runs recorded before it was kept.
+    with_data: int | None = None
 
 
 class History:
@@ -144,8 +146,8 @@ class History:
 
     # -- writing --------------------------------------------------------------------------
     def record(self, period: Period, indicators: Iterable[Indicator], observations: Iterable[Observation],
-               *, met_or_within_pct: int | None = None, recorded_at: dt.datetime | None = None,
-               records: Sequence[Mapping] | None = None,
+               *, met_or_within_pct: int | None = None, with_data: int | None = None,
+               recorded_at: dt.datetime | None = None, records: Sequence[Mapping] | None = None,
                before_commit: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
         """Store one consolidation; return findings for values restated for earlier periods.
 
@@ -191,8 +193,8 @@ class History:
             db.executemany("INSERT INTO records VALUES (?, ?, ?)",
                            [(period.label, n, json.dumps(row, ensure_ascii=False, sort_keys=True))
                             for n, row in enumerate(records or ())])
-            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
-                       (period.label, period.end_date.isoformat(), stamp, met_or_within_pct))
+            db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?)",
+                       (period.label, period.end_date.isoformat(), stamp, met_or_within_pct, with_data))
             return findings
 
         return self._write(work, before_commit)
@@ -269,9 +271,9 @@ class History:
         return found
 
     def run(self, period: Period) -> PastRun | None:
-        row = self._db.execute("SELECT period, met_or_within_pct FROM runs WHERE period = ?",
+        row = self._db.execute("SELECT period, met_or_within_pct, with_data FROM runs WHERE period = ?",
                                (period.label,)).fetchone()
-        return PastRun(parse_period(row[0]), row[1]) if row else None
+        return PastRun(parse_period(row[0]), row[1], row[2]) if row else None
 
     def records(self) -> tuple[list[dict], list[Period]]:
         """Every run's records rows, oldest period first, and the runs that stored none (recorded
@@ -288,8 +290,8 @@ class History:
         return rows, missing
 
     def runs(self) -> list[PastRun]:
-        rows = self._db.execute("SELECT period, met_or_within_pct FROM runs ORDER BY period_end").fetchall()
-        return [PastRun(parse_period(p), pct) for p, pct in rows]
+        rows = self._db.execute("SELECT period, met_or_within_pct, with_data FROM runs ORDER BY period_end").fetchall()
+        return [PastRun(parse_period(p), pct, base) for p, pct, base in rows]
 
 
 class _SameIndicator:

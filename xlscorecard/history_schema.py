@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA_V1 = """
 CREATE TABLE indicators (
@@ -100,6 +100,11 @@ _MIGRATIONS: tuple[str, ...] = (
         record TEXT NOT NULL,
         PRIMARY KEY (run_period, position)
     )
+    """,
+    # 4 -> 5: the headline's base (how many indicators had data) beside its percentage, so the
+    # next period can say when the two figures are not of the same coverage.
+    """
+    ALTER TABLE runs ADD COLUMN with_data INTEGER
     """,
 )
 # A new history file gets the first schema and every migration at once.

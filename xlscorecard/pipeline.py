@@ -22,7 +22,8 @@ from .core.ranking import Benchmark, benchmarks
 from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
 from .core.series import Series, all_series
 from .core.summary import GroupSummary, summarise_group
-from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, saved_times, track_returns
+from .core.framework import Framework, unnamed_council_finding
+from .core.deadlines import DEFAULT_DEADLINE_DAYS, ServiceReturn, file_dated, saved_times, silent_services, track_returns
 
 if TYPE_CHECKING:
     from .readers.safety import Limits
@@ -85,6 +86,8 @@ class Assessment:
     # Each indicator's values over time (returns and history), by ref: sparklines, the Indicator
     # history sheet, the signals, and `explain`, all from the same series.
     series: Mapping[str, Series] = field(default_factory=dict)
+    # The council's name and its priorities' names and order, from the register.
+    framework: Framework = field(default_factory=Framework)
 
     @property
     def total(self) -> GroupSummary:
@@ -113,7 +116,7 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     With a ``history`` file, earlier values come from it (for direction of travel and trend) and,
     when ``record`` is true, this run is stored in it. Comparator tables among the returns give
     each indicator's quartile, ranking the council (``area``: its area code or name; by default
-    the template's council name) among its comparator group. ``limits`` caps what one return
+    the council the register's Framework sheet names) among its comparator group. ``limits`` caps what one return
     may unpack to and how much of it is read (default: the readers' ``DEFAULT_LIMITS``).
     ``layouts`` is a layout file describing returns detection cannot read (default: the
     folder's ``xlscorecard-layouts.toml``, when it has one).
@@ -142,7 +145,10 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     indicators = [i for i in indicators if i.ref not in read.outside_register]
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
     findings = list(read.findings)
-    ranked, benchmark_findings = _benchmark(indicators, read.comparators, area)
+    framework = read.framework or Framework()
+    unnamed = unnamed_council_finding(framework)
+    findings += [unnamed] if unnamed else []
+    ranked, benchmark_findings = _benchmark(indicators, read.comparators, area or framework.council)
     indicators = [replace(i, quartile=ranked[i.ref].quartile) if i.ref in ranked else i for i in indicators]
     findings += benchmark_findings
     observations = list(read.observations)
@@ -154,8 +160,9 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
             previous = store.run(chosen.previous())
             scores = _score(indicators, observations, chosen, tolerance)
             if record:
+                total = summarise_group("Total", scores).target
                 findings += store.record(chosen, indicators, read.observations,
-                                         met_or_within_pct=summarise_group("Total", scores).target.met_or_within_pct)
+                                         met_or_within_pct=total.met_or_within_pct, with_data=total.with_data)
     else:
         scores = _score(indicators, observations, chosen, tolerance)
     outside_scores = _score(outside, observations, chosen, tolerance)
@@ -169,7 +176,7 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     series = all_series(indicators, observations, chosen, scores, tolerance)
     return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
                        tuple(findings), tuple(read.sources), previous, tolerance, ranked,
-                       tuple(outside_register), returns_dir=folder, series=series),
+                       tuple(outside_register), returns_dir=folder, series=series, framework=framework),
             read.observations)
 
 
@@ -178,11 +185,8 @@ def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
     disagrees with a quartile a return gave."""
     if not comparators:
         return {}, []
-    if area is None:
-        from .outputs.scorecard import load_template
-        area = load_template().council
     by_ref = {i.ref: i for i in indicators}
-    ranked = benchmarks(comparators, {ref: i.polarity for ref, i in by_ref.items()}, area)
+    ranked = benchmarks(comparators, {ref: i.polarity for ref, i in by_ref.items()}, area) if area else {}
     findings = []
     for ref in dict.fromkeys(c.ref for c in comparators):
         source = next(c.source for c in comparators if c.ref == ref)
@@ -190,7 +194,8 @@ def _benchmark(indicators: Sequence[Indicator], comparators, area: str | None):
             findings.append(Finding(Severity.WARNING, f"comparator table for {ref}, which the framework does not have",
                                     source, ref, "table not used"))
         elif ref not in ranked:
-            findings.append(Finding(Severity.WARNING, f"comparator table for {ref} has no row for {area}",
+            findings.append(Finding(Severity.WARNING, f"comparator table for {ref} has no row for "
+                                    f"{area or 'the council (the register does not name it)'}",
                                     source, ref, "table not used; pass --area with the council's area code"))
         elif by_ref[ref].quartile not in (None, ranked[ref].quartile):
             findings.append(Finding(Severity.INFO, f"the return gives quartile {by_ref[ref].quartile}; the comparator "
@@ -242,11 +247,10 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
         on_listed(len(listing.files))
     from .outputs.scorecard import load_template
 
-    style = load_template(template)  # the council's name and its framework-wide tolerance, as the template sets them
+    style = load_template(template)  # the framework-wide tolerance, as the template sets it
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
                                record=False, tolerance=style.tolerance if tolerance is None else tolerance,
-                               on_file=on_file, area=area or style.council, limits=limits, listing=listing,
-                               layouts=layouts)
+                               on_file=on_file, area=area, limits=limits, listing=listing, layouts=layouts)
     if out is None:  # its name was known only once the period was: checked now, still before writing
         out = folder / default_scorecard_name(result.period)
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
@@ -343,13 +347,21 @@ def _score(indicators, observations, period, tolerance) -> list[Score]:
     by_ref: dict[str, list[Observation]] = {}
     for o in observations:
         by_ref.setdefault(o.ref, []).append(o)
-    return [score_indicator(i, by_ref.get(i.ref, []), period, tolerance) for i in indicators]
+    scores = [score_indicator(i, by_ref.get(i.ref, []), period, tolerance) for i in indicators]
+    silent = silent_services(indicators, observations, period)
+    if not silent:
+        return scores
+    # A service that sent nothing: each of its gaps says that, once, instead of "no value".
+    missing = f"no value for {period.label}"
+    return [replace(s, gap_reason=f"no return from {i.service} for {period.label}{s.gap_reason[len(missing):]}")
+            if s.rag is Rag.GAP and i.service in silent and (s.gap_reason or "").startswith(missing) else s
+            for i, s in zip(indicators, scores)]
 
 
 def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_DAYS) -> list[ServiceReturn]:
     """The returns tracker for an assessment: per service, due, received, on time, missing."""
     return track_returns(result.indicators, result.observations, saved_times(result.sources), result.period,
-                         deadline_days)
+                         deadline_days, file_dated(result.sources))
 
 
 def _first_problem(findings: Iterable[Finding]) -> str | None:
@@ -385,11 +397,56 @@ def load_register(path: str | Path) -> tuple[Indicator, ...]:
 
 
 def make_return_template(out: str | Path, *, register_path: str | Path | None = None, service: str | None = None,
-                         period: Period | str | None = None) -> Path:
+                         period: Period | str | None = None, force: bool = False,
+                         on_register: Callable[[Path], None] | None = None) -> Path:
     """``xlscorecard template``: a return for ``service``, pre-filled from the register when given.
-    The template is never written over the register (a usage error, before any work)."""
+    The template is never written over the register (a usage error, before any work), nor over
+    any existing file unless ``force``. A template for a service or a period needs a register:
+    without ``register_path`` one is looked for in the current folder (``on_register`` is told
+    which), and a usage error says to pass ``--register`` when there is none, rather than write
+    a return with no rows that looks pre-filled."""
+    from .errors import UsageError
     from .outputs.return_form import write_return_template
     from .preflight import check_outputs, inputs_of, output
+    if register_path is None and (service is not None or period is not None):
+        register_path = find_register(Path("."))
+        if register_path is None:
+            wanted = f"the indicators of {service}" if service else "the rows due in the period"
+            raise UsageError(f"no register in the current folder to take {wanted} from; pass the register with "
+                             "--register FILE (or leave out --service and --period for a blank template)")
+        if on_register is not None:
+            on_register(register_path)
     check_outputs([output("template", out, "--out")], inputs_of(register=register_path))
+    if Path(out).exists() and not force:
+        raise UsageError(f"{out} already exists; pass --force to replace it, or choose another --out")
     indicators = load_register(register_path) if register_path is not None else ()
     return write_return_template(out, indicators=indicators, service=service, period=period)
+
+
+REGISTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def find_register(folder: Path) -> Path | None:
+    """The one workbook in ``folder`` named like a register (``register-2020-21.xlsx``), or
+    ``None`` when there is none or there are several (guessing between them could pre-fill the
+    wrong framework year)."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and "register" in p.stem.lower()
+                   and p.suffix.lower() in REGISTER_SUFFIXES and not p.name.startswith("~$"))
+    return found[0] if len(found) == 1 else None
+
+
+STARTING_REGISTER = "register.xlsx"
+
+
+def start_council(folder: str | Path, *, force: bool = False) -> tuple[Path, Path]:
+    """``xlscorecard init``: a returns folder in ``folder`` holding a starting register (columns
+    explained, the council's name to fill in); returns (register, returns folder). An existing
+    register is kept unless ``force``."""
+    from .errors import UsageError
+    from .outputs.register_form import write_starting_register
+    returns = Path(folder) / "returns"
+    register = returns / STARTING_REGISTER
+    if register.exists() and not force:
+        raise UsageError(f"{register} already exists; pass --force to replace it with an empty one")
+    returns.mkdir(parents=True, exist_ok=True)
+    return write_starting_register(register), returns

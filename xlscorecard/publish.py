@@ -93,7 +93,8 @@ def _record_history(path: Path, result: "Assessment", returned: list[Observation
     try:
         with History(path) as store:
             store.record(result.period, result.indicators, returned, before_commit=before_commit,
-                         met_or_within_pct=result.total.target.met_or_within_pct, records=rows)
+                         met_or_within_pct=result.total.target.met_or_within_pct,
+                         with_data=result.total.target.with_data, records=rows)
     except BaseException:
         if created:
             _remove_if_unused(path)
@@ -143,8 +144,11 @@ def scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()
         observations=result.observations, findings=result.findings, sources=result.sources,
         tolerance=result.tolerance,
         previous_headline_pct=previous.met_or_within_pct if previous else None,
+        previous_with_data=previous.with_data if previous else None,
         previous_label=previous.period.long_label if previous else None, returns=returns,
         benchmarks=result.benchmarks, outside_register=result.outside_register, series=result.series,
+        council=result.framework.council, priority_order=result.framework.priority_order,
+        priority_names=result.framework.priority_names, priority_shorts=result.framework.priority_shorts,
     )
 
 

@@ -3,7 +3,9 @@
 A return is due a number of working days after the period ends (England's bank holidays are
 not working days). It counts as received when it gave a value or a note for the period; its time
 is when it was last saved: the workbook's own "modified" property when it has one (copying a
-file to the shared drive changes the file's date, not that), else the file's date.
+file to the shared drive changes the file's date, not that), else the file's date. A file date
+can only be later than the save it stands for, so one before the deadline shows a return on
+time, and one after it shows nothing: such a return's timeliness is "not known", never "late".
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ class ServiceReturn:
     """One service's position for the period.
 
     ``files`` are the returns that gave a value or note for the service's indicators in the
-    period, and ``received`` the latest time one of them was saved; ``on_time`` is ``None`` when
-    nothing was received. ``missing`` are the due indicators still without a value.
+    period, and ``received`` the latest time one of them was saved; ``file_date`` says that time
+    is only a file's date. ``on_time`` is ``None`` when nothing was received, or when the only
+    date is a file date after the deadline (see :attr:`timeliness`). ``missing`` are the due
+    indicators still without a value.
     """
 
     service: str
@@ -60,14 +64,29 @@ class ServiceReturn:
     deadline: dt.date
     on_time: bool | None
     missing: tuple[str, ...]
+    file_date: bool = False
+
+    @property
+    def timeliness(self) -> str:
+        """One of :data:`ON_TIME`, :data:`LATE`, :data:`NOT_RECEIVED`, :data:`NOT_KNOWN`."""
+        if self.received is None:
+            return NOT_RECEIVED
+        if self.on_time is None:
+            return NOT_KNOWN
+        return ON_TIME if self.on_time else LATE
+
+
+ON_TIME, LATE, NOT_RECEIVED, NOT_KNOWN = "on time", "late", "not received", "not known (file date)"
 
 
 def track_returns(indicators: Iterable[Indicator], observations: Iterable[Observation],
                   saved: dict[str, dt.datetime], period: Period,
-                  working_days: int = DEFAULT_DEADLINE_DAYS) -> list[ServiceReturn]:
+                  working_days: int = DEFAULT_DEADLINE_DAYS,
+                  file_dates: frozenset[str] | set[str] = frozenset()) -> list[ServiceReturn]:
     """Each service with indicators due in ``period``, in the order the register lists them.
 
-    ``saved`` maps a return's path to when it was last saved (see :func:`saved_times`).
+    ``saved`` maps a return's path to when it was last saved (see :func:`saved_times`);
+    ``file_dates`` are the paths whose time is only the file's date.
     """
     due_by = deadline(period, working_days)
     in_period = [o for o in observations if period.contains(o.period) and (o.value is not None or o.note)]
@@ -82,17 +101,34 @@ def track_returns(indicators: Iterable[Indicator], observations: Iterable[Observ
     for service, due in services.items():
         mine = [o for ref in dict.fromkeys(i.ref for i in due) for o in by_ref.get(ref, ())]
         files = sorted({o.source.path for o in mine if o.source.path})
-        times = [saved[f] for f in files if f in saved]
-        received = max(times) if times else None
+        times = [(saved[f], f in file_dates) for f in files if f in saved]
+        received, file_date = max(times) if times else (None, False)
+        on_time = None if received is None else received.date() <= due_by
         valued = {o.ref for o in mine if o.value is not None}
         tracked.append(ServiceReturn(
             service, tuple(dict.fromkeys(i.data_owner for i in due if i.data_owner)), tuple(i.ref for i in due),
-            tuple(files), received, due_by, None if received is None else received.date() <= due_by,
-            tuple(i.ref for i in due if i.ref not in valued)))
+            tuple(files), received, due_by, None if file_date and not on_time else on_time,
+            tuple(i.ref for i in due if i.ref not in valued), file_date))
     return tracked
 
 
 def saved_times(sources: Sequence[SourceFile]) -> dict[str, dt.datetime]:
     """When each return was last saved: its workbook property (read when the file was first
     described), else its file date (UTC)."""
-    return {s.path: s.saved or s.modified for s in sources}
+    return {s.path: s.last_saved for s in sources}
+
+
+def file_dated(sources: Sequence[SourceFile]) -> frozenset[str]:
+    """The returns whose only date is the file's (see :attr:`SourceFile.only_file_date`)."""
+    return frozenset(s.path for s in sources if s.only_file_date)
+
+
+def silent_services(indicators: Iterable[Indicator], observations: Iterable[Observation], period: Period) -> set[str]:
+    """The services with indicators due in ``period`` that sent nothing for it: no value and no
+    note for any of their indicators (their gaps are one missing return, not many values)."""
+    heard = {o.ref for o in observations if period.contains(o.period) and (o.value is not None or o.note)}
+    due: dict[str, set[str]] = {}
+    for indicator in indicators:
+        if indicator.service and indicator.frequency.is_due(period):
+            due.setdefault(indicator.service, set()).add(indicator.ref)
+    return {service for service, refs in due.items() if not refs & heard}

@@ -68,7 +68,10 @@ def explain_status(indicator: Indicator, score: Score, tolerance: float = DEFAUL
     if score.rag is Rag.NOT_DUE:
         return f"Not due in {score.period.label}, and nothing reported yet: {score.gap_reason}."
     if score.rag is Rag.GAP:
-        return f"No usable value for {score.period.label}: {score.gap_reason} \u2192 data gap."
+        reason = score.gap_reason or ""
+        if score.period.label in reason:  # the reason names what was missing: say it once
+            return f"{reason[:1].upper()}{reason[1:]} \u2192 data gap."
+        return f"No usable value for {score.period.label}: {reason} \u2192 data gap."
     value = f"{period_name(score.value_period)} {number(score.value)}"
     if score.rag is Rag.NO_TARGET:
         return f"{value}: no target was set, so no colour."

@@ -249,6 +249,9 @@ class Indicator:
     service: str | None = None
     data_owner: str | None = None
     period_targets: tuple[tuple[Period, float], ...] = ()
+    # Decimal places to show its values and targets with (the register's Decimals column);
+    # None: as the returns wrote them.
+    decimals: int | None = None
 
     def __post_init__(self):
         pairs = self.period_targets.items() if isinstance(self.period_targets, dict) else self.period_targets
@@ -465,3 +468,14 @@ class SourceFile:
     layout: str | None = None
     tables: tuple[str, ...] = ()
     saved: dt.datetime | None = None
+
+    @property
+    def last_saved(self) -> dt.datetime:
+        """When the return was last saved, as every sheet and command shows it: the workbook's
+        own record, else the file's date (which copying the file changes)."""
+        return self.saved or self.modified
+
+    @property
+    def only_file_date(self) -> bool:
+        """Whether :attr:`last_saved` is only the file's date (a CSV, or a workbook that does not say)."""
+        return self.saved is None

@@ -322,7 +322,8 @@ def parse_period(text: str | Period) -> Period:
         period = build(match) if match else None
         if period is not None:
             return period
-    raise PeriodError(text, ACCEPTED_PERIODS)
+    from .period_hints import suggest_period  # only for a refused period
+    raise PeriodError(text, ACCEPTED_PERIODS, suggest_period(text))
 
 
 _SPACES = re.compile(r"\s+")

@@ -12,8 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Dot, Indicator, Rag, Score, Trend
 from .scoring import DEFAULT_TOLERANCE
+from .words import plural
 
 TOTAL = "Total"
+# Two headline figures are compared as alike only when their bases (indicators with data) differ
+# by no more than this share of the larger: 86% of 7 against 50% of 8 is not like for like.
+COVERAGE_CHANGE = 0.1
 
 
 def percent(count: int, of: int) -> int:
@@ -27,12 +31,18 @@ def percent(count: int, of: int) -> int:
     return int((Decimal(count) * 100 / Decimal(of)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def share(count: int, of: int) -> str:
-    """``'49% (39)'``: a percentage of ``of`` with the count in brackets.
+NOTHING_COUNTED = "\u2013"  # an en dash: a share of nothing is not "0% (0)"
 
-    >>> share(39, 80)
-    '49% (39)'
+
+def share(count: int, of: int) -> str:
+    """``'49% (39)'``: a percentage of ``of`` with the count in brackets; a dash when nothing
+    could be counted (``of`` is 0), so that "0% (0)" is never read as a real 0%.
+
+    >>> share(39, 80), share(0, 0)
+    ('49% (39)', '–')
     """
+    if of == 0:
+        return NOTHING_COUNTED
     return f"{percent(count, of)}% ({count})"
 
 
@@ -133,19 +143,51 @@ def summarise(scores: Sequence[Score], priority_of: Callable[[Score], str | None
 
 
 def headline(current: TargetSummary, previous: TargetSummary | int | None = None,
-             previous_label: str | None = None, tolerance: float = DEFAULT_TOLERANCE) -> str:
-    """The report's headline sentence.
+             previous_label: str | None = None, tolerance: float = DEFAULT_TOLERANCE,
+             previous_with_data: int | None = None) -> str:
+    """The report's headline sentence, with its base, and the comparison with the previous period.
+
+    The first sentence is the report's own; the second gives the figure's base, so that 64% of
+    58 indicators is not read as 64% of the framework; the comparison names the previous base
+    when coverage changed by more than :data:`COVERAGE_CHANGE`.
 
     >>> headline(TargetSummary(39, 9, 32), 73, "Quarter 1 2021/22")
-    '60% of indicator targets were exceeded, met or met within 95% of target. This compares to 73% in Quarter 1 2021/22.'
+    '60% of indicator targets were exceeded, met or met within 95% of target. That is 48 of the 80 indicators with data. This compares to 73% in Quarter 1 2021/22.'
+    >>> headline(TargetSummary(4, 0, 3), 50, "Quarter 3 2020/21", previous_with_data=8)[-120:]
+    'This compares to 50% of 8 indicators with data in Quarter 3 2020/21 (7 have data now, so the two are not like for like).'
     """
     within = f"{100 - tolerance:g}%"
-    text = (f"{current.met_or_within_pct}% of indicator targets were exceeded, met or met within "
-            f"{within} of target.")
+    if not current.with_data:
+        text = "No indicator target could be counted: no indicator has data and a target."
+    else:
+        text = (f"{current.met_or_within_pct}% of indicator targets were exceeded, met or met within "
+                f"{within} of target. That is {current.on_target + current.within_tolerance} of the "
+                f"{plural(current.with_data, 'indicator')} with data")
+        text += f" ({plural(current.gaps, 'data gap')})." if current.gaps else "."
     if previous is not None and previous_label:
-        before = previous if isinstance(previous, int) else previous.met_or_within_pct
-        text += f" This compares to {before}% in {previous_label}."
+        if isinstance(previous, TargetSummary):
+            before, previous_with_data = previous.met_or_within_pct, previous.with_data
+        else:
+            before = previous
+        if not current.with_data:
+            base = f" of {plural(previous_with_data, 'indicator')} with data" if previous_with_data else ""
+            text += f" In {previous_label} it was {before}%{base}."
+        elif previous_with_data is not None and coverage_changed(previous_with_data, current.with_data):
+            text += (f" This compares to {before}% of {plural(previous_with_data, 'indicator')} with data in "
+                     f"{previous_label} ({current.with_data} {'has' if current.with_data == 1 else 'have'} data now, "
+                     "so the two are not like for like).")
+        else:
+            text += f" This compares to {before}% in {previous_label}."
     return text
+
+
+def coverage_changed(before: int, now: int) -> bool:
+    """Whether two headline bases differ by more than :data:`COVERAGE_CHANGE` of the larger.
+
+    >>> coverage_changed(56, 58), coverage_changed(8, 7)
+    (False, True)
+    """
+    return abs(before - now) > COVERAGE_CHANGE * max(before, now, 1)
 
 
 def strong_performance(scores: Iterable[Score]) -> list[Score]:

@@ -25,9 +25,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import OutputError, ReturnError
 from .atomic import atomic_output
-from ..core.model import same_words, Frequency, Indicator, Period, Polarity, Severity, TargetProfile
+from ..core.model import same_words, COMMENTARY_HEADINGS, Frequency, Indicator, Period, Polarity, Severity, TargetProfile
 from ..core.periods import PeriodKind, parse_period
-from .return_form_text import INSTRUCTIONS, instructions_title
+from ..core.scoring import period_target
+from .return_form_text import INSTRUCTIONS, REFERENCE_TARGET, instructions_title
 
 __all__ = ["INDICATOR_COLUMNS", "VALUE_COLUMNS", "due_periods", "load_register", "make_return_template",
            "select_indicators", "write_return_template"]
@@ -76,6 +77,9 @@ class Column:
     high: float = NUMBER_BOUND
     text: bool = False
     strict: bool = True  # False: Excel warns but lets a text note through
+    # A custom validation formula for the column's first cell (Excel shifts it down the range).
+    formula: str | None = None
+    wrap: bool = False
 
 
 def _quartile_text(quartile: int | None) -> str | None:
@@ -124,11 +128,18 @@ VALUE_COLUMNS: tuple[Column, ...] = (
     Column("Indicator name (for reference)", 48, "Not read: only a reminder of the indicator's name."),
     Column("Period", 14, "A month (Dec 2020), a quarter (2020/21 Q3) or a financial year (2020/21). Required.",
            True, text=True),
-    Column("Value", 12, "The figure, as a number. No data? Leave it blank and say why in Note.", True,
-           kind="decimal", strict=False),
+    Column("Value", 12, "The figure, as a number. No data? Leave it blank or write -, and say why in Note.", True,
+           strict=False, formula='OR(ISNUMBER(D2),D2="-")'),
+    # Not read (the reader accounts for it silently): the target the scorecard will use, so the
+    # officer sees beside each value what it is measured against.
+    Column(REFERENCE_TARGET, 13, "Not read: the target this value is scored against, from the framework.",
+           False),
     Column("Period target", 13, "A target for this period only; it beats the annual target. Usually blank.",
            False, kind="decimal"),
-    Column("Note", 48, "Why there is no value, or anything a reader of the scorecard should know."),
+    Column("Note", 48, "Why there is no value, or anything a reader of the scorecard should know.", wrap=True),
+    # The reports' narrative; the scorecard's Commentary sheet lays these out under the headings.
+    *(Column(heading, 40, "Optional narrative for the committee report; the scorecard's Commentary sheet "
+             "shows it.", wrap=True) for heading in COMMENTARY_HEADINGS.values()),
 )
 
 
@@ -199,7 +210,12 @@ def due_periods(indicator: Indicator, period: Period) -> list[Period]:
 def _validation(column: Column, sqref: str, refs_formula: str | None = None) -> DataValidation:
     """The dropdown or number check for a column, always with an input message (Excel allows a
     32-character title and a 255-character message)."""
-    if column.choices:
+    if column.formula:
+        validation = DataValidation(type="custom", formula1=column.formula, showErrorMessage=True,
+                                    errorStyle="stop" if column.strict else "warning",
+                                    errorTitle="A number is expected",
+                                    error="Write a number, or - when there is no data, and explain in Note.")
+    elif column.choices:
         validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
                                     showErrorMessage=True, errorTitle="Choose from the list",
                                     error="Pick one of: " + ", ".join(column.choices))
@@ -242,6 +258,8 @@ def _write_sheet(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequen
             cell.protection = UNLOCKED
             if column.text:
                 cell.number_format = TEXT_FORMAT
+            if column.wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.add_data_validation(_validation(column, f"{letter}2:{letter}{last_row}",
                                            refs_formula if column.header == "Ref" else None))
     for row_number, values in enumerate(rows, start=2):
@@ -260,16 +278,56 @@ def _write_sheet(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequen
     ws.protection.deleteRows = False
 
 
+# The Instructions sheet is read on screen and printed: one column as wide as a portrait A4
+# page, each line's row tall enough for its wrapped text (LibreOffice does not grow rows that
+# openpyxl leaves without a height, so long lines overlapped the next).
+INSTRUCTIONS_WIDTH = 75
+LINE_HEIGHT = 13  # points per wrapped line of 10-point Arial
+TEXT_FONT = Font(name="Arial", size=10)
+
+
+def _rows_needed(text: str, width: int = INSTRUCTIONS_WIDTH) -> int:
+    """Lines ``text`` wraps to in a column ``width`` characters wide (words kept whole, with some
+    slack for wide letters).
+
+    >>> _rows_needed(""), _rows_needed("word " * 10), _rows_needed("word " * 50)
+    (1, 1, 3)
+    """
+    lines, length = 1, 0
+    usable = int(width * 1.25)
+    for word in text.split():
+        if length and length + 1 + len(word) > usable:
+            lines, length = lines + 1, len(word)
+        else:
+            length += len(word) + (1 if length else 0)
+    return lines
+
+
 def _write_instructions(ws: Worksheet, service: str | None, period: Period | None) -> None:
-    ws.column_dimensions["A"].width = 110
-    ws.cell(1, 1, instructions_title(service, period)).font = Font(bold=True, size=14)
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    title = ws.cell(1, 1, instructions_title(service, period))
+    title.font = Font(name="Arial", bold=True, size=14)
+    ws.row_dimensions[1].height = 22
     for row, line in enumerate(INSTRUCTIONS, start=3):
-        cell = ws.cell(row, 1, line)
+        cell = ws.cell(row, 1, line or None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if line and not line.startswith(("-", " ")) and line.endswith(":"):
-            cell.font = Font(bold=True)
+        ws.row_dimensions[row].height = LINE_HEIGHT * _rows_needed(line) + 3
+        heading = bool(line) and not line.startswith(("-", " ")) and line.endswith(":")
+        cell.font = Font(name="Arial", size=10, bold=True) if heading else TEXT_FONT
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     # Nothing to type here; protected like the headers, against accidental edits only.
     ws.protection.sheet = True
+
+
+def _shown_target(indicator: Indicator, period: Period) -> float | None:
+    """The target beside a value, to the register's decimals (two when it does not say): a
+    profiled or back-solved target has more decimals than anyone typed."""
+    target = period_target(indicator, period)
+    return None if target is None else round(target, 2 if indicator.decimals is None else indicator.decimals)
 
 
 def write_return_template(path: str | Path, *, indicators: Sequence[Indicator] = (), service: str | None = None,
@@ -287,7 +345,7 @@ def write_return_template(path: str | Path, *, indicators: Sequence[Indicator] =
     period = None if period is None else parse_period(period)
     chosen = select_indicators(indicators, service=service, period=period)
     indicator_rows = [[column.fill(indicator, period) for column in INDICATOR_COLUMNS] for indicator in chosen]
-    value_rows = [[indicator.ref, indicator.name, due.label, None, None, None]
+    value_rows = [[indicator.ref, indicator.name, due.label, None, _shown_target(indicator, due)]
                   for indicator in chosen for due in (due_periods(indicator, period) if period else ())]
 
     workbook = Workbook()

@@ -7,7 +7,11 @@ because no row of it looks like a header (never two column names on one row).
 
 from __future__ import annotations
 
+from ..core.model import COMMENTARY_HEADINGS
 from ..core.periods import Period
+
+# The Values sheet's column showing each row's target; its header is one the reader knows to skip.
+REFERENCE_TARGET = "Target (for reference)"
 
 
 def instructions_title(service: str | None, period: Period | None) -> str:
@@ -30,7 +34,7 @@ INSTRUCTIONS: tuple[str, ...] = (
     "columns. To change a heading on purpose, use Review > Unprotect Sheet (there is no password).",
     "",
     "When there is no figure:",
-    "- Leave the Value blank or write '-' when there is no data.",
+    "- Leave the Value blank or write - (a dash) when there is no data.",
     "- Write a note instead of a value to explain a gap: leave the Value blank and say why in the Note "
     "column (for example 'Data collection suspended by NHS'). The scorecard shows the note as the reason.",
     "- Never write 0 for missing data: 0 is read as a real figure.",
@@ -39,10 +43,18 @@ INSTRUCTIONS: tuple[str, ...] = (
     "- Ref (required): the indicator's reference, exactly as on the Indicators sheet, e.g. CYP-01.",
     "- Indicator name (for reference): a reminder of the indicator's name; it is not read.",
     "- Period (required): a month (Dec 2020), a quarter (2020/21 Q3) or a financial year (2020/21).",
-    "- Value (required): the figure, as a number: 459.4, 1,200 or 63% all work.",
+    "- Value (required): the figure, as a number: 459.4, 1,200 or 63% all work. No data: blank or -.",
+    f"- {REFERENCE_TARGET}: the target this value is measured against, from the performance framework. "
+    "It is not read: to set a different target for this period, use Period target.",
     "- Period target: a target for this period only, when it is not the annual target or its profile. "
     "Usually blank.",
     "- Note: why there is no value, or anything a reader of the scorecard should know.",
+    "",
+    "Narrative for the committee report (optional, on the Values sheet):",
+    "- The columns " + ", ".join(f"'{h}'" for h in COMMENTARY_HEADINGS.values()) + " hold your "
+    "explanation of the figure. Write it on the row of the period you report. The scorecard's "
+    "Commentary sheet shows it under the same headings, as the committee report does: the first two "
+    "for an indicator on target, the other three for one that needs to improve.",
     "",
     "Indicators sheet columns:",
     "- Ref and Name (required): the indicator's reference and name.",

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from ..core.model import PARTLY_READ, Severity
 from .cells import FindingCollector, parse_number_text
 from .sheets import SheetGrid, a1, column_letter
-from .synonyms import UNUSED_COLUMNS, header_key
+from .synonyms import REFERENCE_COLUMNS, UNUSED_COLUMNS, header_key
+from ..core.words import plural
 
 EXAMPLES = 5
 _UNUSED = frozenset(header_key(text) for text in UNUSED_COLUMNS)
+_REFERENCE = frozenset(header_key(text) for text in REFERENCE_COLUMNS)
 
 
 class Role(enum.Enum):
@@ -89,6 +91,10 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
     ``unused_columns`` are columns known to hold nothing to score (last year's target, say)."""
     grid, roles = ledger.grid, ledger.roles
     loose = [key for key in table_cells(grid, first_row, last_row) if key not in roles]
+    reference_cols = {col for col, text in header_texts.items() if header_key(text) in _REFERENCE}
+    if reference_cols:
+        ledger.place([(row, col) for row, col in loose if col in reference_cols], Role.FIELD)
+        loose = [(row, col) for row, col in loose if col not in reference_cols]
     if not loose:
         return []
     by_row: dict[int, list[int]] = defaultdict(list)
@@ -117,7 +123,7 @@ def sweep(ledger: Ledger, collector: FindingCollector, header_texts: dict[int, s
     for col, rows in unused.items():
         ledger.place(((row, col) for row in rows), Role.FINDING)
         collector.add(Severity.INFO, f"column {column_letter(col)} ({header_texts[col]!r}) is not used for scoring "
-                      f"({len(rows)} cells)", sheet=grid.name, cell=a1(rows[0], col), action="cells not read")
+                      f"({plural(len(rows), 'cell')})", sheet=grid.name, cell=a1(rows[0], col), action="cells not read")
     if lines:
         ledger.place(lines, Role.FINDING)
         shown = ", ".join(f"{a1(row, col)} {grid.text(row, col)[:40]!r}" for row, col in lines[:EXAMPLES])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
+from .framework import read_framework
 from .layout_file import folder_layout_file
 from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
@@ -24,6 +25,7 @@ from .register import COMPARED_FIELDS, Register, register_column_findings, same_
 from .results import FolderResult, ReturnResult
 from .safety import DEFAULT_LIMITS, Limits
 from .workbook import NO_HEADER
+from ..core.words import plural
 
 CONFLICT = "conflict"
 
@@ -88,15 +90,21 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     finally:
         results.close()
     if register is not None:
-        for indicator in register.indicators:
-            described.setdefault((indicator.ref, indicator.framework_year), indicator)
+        # The framework's order, not the order the files were read in: the register's indicators
+        # first, as it lists them, then those only the returns describe.
+        from_returns = described
+        described = {(i.ref, i.framework_year): from_returns.get((i.ref, i.framework_year), i)
+                     for i in register.indicators}
+        for key, indicator in from_returns.items():
+            described.setdefault(key, indicator)
     observations, conflicts = resolve_duplicates(observations)
     findings.extend(conflicts)
     findings.extend(_undescribed(observations, described, display(folder), outside))
     findings.sort(key=Finding.sort_key)
     return FolderResult(tuple(described.values()), tuple(observations), tuple(findings), tuple(sources),
                         tuple(comparators), frozenset(outside - (register.refs if register else frozenset())),
-                        register.refs if register else frozenset(), tuple(claims))
+                        register.refs if register else frozenset(), tuple(claims),
+                        register.framework if register else None)
 
 
 def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,
@@ -120,7 +128,7 @@ def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_o
             findings.append(Finding(Severity.ERROR, problem, Source(name), action="no register used"))
         values = [o for o in result.observations if o.value is not None]
         if values:
-            findings.append(Finding(Severity.WARNING, f"the register holds {len(values)} values",
+            findings.append(Finding(Severity.WARNING, f"the register holds {plural(len(values), 'value')}",
                                     Source(name), action="values in the register are not used; "
                                     "send them in a return"))
         indicators.extend(result.indicators)
@@ -131,7 +139,10 @@ def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_o
             findings.extend(result.findings)
         findings.extend(columns)
         sources.extend([result.source_file] if result.source_file else [])
-    return Register(with_period_targets(indicators, targets), name_of(paths[0])), findings, sources
+    framework, framework_findings = read_framework(paths[0], name_of(paths[0]))
+    findings.extend(framework_findings)
+    register = Register(with_period_targets(indicators, targets), name_of(paths[0]), framework)
+    return register, findings, sources
 
 
 def unusable_register(result: ReturnResult, name: str, columns: list[Finding] = ()) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .accounting import Ledger, Role
 from .header import PeriodColumn, Table
 from .sheets import a1, column_letter
+from ..core.words import plural
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class TableReport:
     def line(self) -> str:
         """``Sheet 'Data' A3:Q40, legacy wide: header rows 3–4, ref in B; F–N = Apr 2020 … Dec 2020;
         38 rows; cells 342 values, 190 fields, 2 findings``."""
-        partly = f"; ONLY PARTLY READ ({self.unplaced} cells placed nowhere)" if self.unplaced else ""
+        partly = f"; ONLY PARTLY READ ({plural(self.unplaced, 'cell')} placed nowhere)" if self.unplaced else ""
         return (f"sheet {self.sheet!r} {self.cells}, {self.layout}: header {self.header_rows}, {self.key}; "
                 f"{self.columns or 'no value columns'}; {self.rows_read} rows; cells {self.values} values, "
                 f"{self.fields} fields, {self.findings} findings{partly}")

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..core.framework import Framework
 from ..core.model import same_words, NOT_IN_REGISTER, FinancialYear, Finding, Indicator, Observation, Severity, Source
 from .layout_report import TableReport
 from .layout_file import READ_BY_RULE
@@ -69,8 +70,10 @@ def _shown(value: object) -> str:
 class Register:
     """The framework's indicators, per financial year; an indicator with no year applies to any."""
 
-    def __init__(self, indicators: Iterable[Indicator], path: str | None = None):
+    def __init__(self, indicators: Iterable[Indicator], path: str | None = None, framework: Framework | None = None):
         self.path = path
+        # The council's name and priorities, from the register's Framework sheet.
+        self.framework = framework or Framework(source=path)
         self._by_key: dict[tuple[str, FinancialYear | None], Indicator] = {}
         for indicator in indicators:
             self._by_key.setdefault((indicator.ref, indicator.framework_year), indicator)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core.framework import Framework
 from ..core.model import PublishedClaim, ComparatorValue, Finding, Indicator, Observation, Severity, SourceFile
 from .layout_report import TableReport
 
@@ -40,6 +41,8 @@ class FolderResult:
     registered: frozenset[str] = field(default=frozenset())
     # What the returns printed as their results, for the pipeline to check (core.checks).
     claims: tuple[PublishedClaim, ...] = field(default=())
+    # The council's name and priorities from the register's Framework sheet (None without a register).
+    framework: Framework | None = None
 
     @property
     def has_errors(self) -> bool:

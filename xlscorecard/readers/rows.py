@@ -202,6 +202,24 @@ def number_at(table: Table, row: int, col: int | None, context: ReadContext, ref
     return reading.value
 
 
+BAD_DECIMALS = (Severity.WARNING, "decimals cell is not a whole number from 0 to 6", "values shown as written")
+
+
+def _decimals(table: Table, row: int, context: ReadContext, ref: str) -> int | None:
+    """The register's Decimals column: how many decimal places to show the indicator with."""
+    col = table.col("decimals")
+    if col is None:
+        return None
+    reading = read_cell(table.grid.cell(*table.grid.anchor(row, col)))
+    if reading.value is None and not (reading.problem or reading.note):
+        return None
+    if reading.value is None or reading.value != int(reading.value) or not 0 <= reading.value <= 6:
+        context.report(BAD_DECIMALS, table, row, col, ref=ref, raw=reading.raw)
+        return None
+    context.ledger.field(row, col)
+    return int(reading.value)
+
+
 def _text(table: Table, row: int, name: str, context: ReadContext | None = None) -> str | None:
     col = table.col(name)
     text = (table.grid.text(row, col) or None) if col else None
@@ -266,6 +284,7 @@ def indicator_from_row(table: Table, row: int, ref: str, name: str, carried: dic
         profile=stated_profile or TargetProfile.FLAT,
         annual_target=_number(table, row, "annual_target", context, ref),
         tolerance=_number(table, row, "tolerance", context, ref),
+        decimals=_decimals(table, row, context, ref),
         priority=carried.get("priority"), outcome=carried.get("outcome"),
         tier=parse_tier(carried.get("tier")), service=carried.get("service"),
         unit=_text(table, row, "unit", context),
@@ -290,7 +309,7 @@ def has_values(table: Table, row: int) -> bool:
 
 UNREADABLE = "unreadable"
 # The columns indicator_from_row reads.
-METADATA_FIELDS = ("name", "polarity", "frequency", "profile", "framework_year", "annual_target", "tolerance",
+METADATA_FIELDS = ("name", "polarity", "frequency", "profile", "framework_year", "annual_target", "tolerance", "decimals",
                    "unit", "quartile", "previous_outturn", "data_owner") + CARRIED_FIELDS
 
 

@@ -30,6 +30,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "profile": ("target profile", "profile", "target type", "profiling", "cumulative"),
     "annual_target": ("target", "annual target", "target for the year", "year target", "full year target"),
     "tolerance": ("tolerance", "amber tolerance", "tolerance pct", "tolerance percent"),
+    "decimals": ("decimals", "decimal places", "dp"),
     "quartile": ("comparative performance", "comparative", "quartile", "comparator quartile",
                  "comparative quartile", "benchmark quartile", "comparative position"),
     "data_owner": ("data owner", "owner", "responsible officer", "lead officer", "by whom"),
@@ -94,6 +95,10 @@ UNUSED_COLUMNS = ("no", "number", "row", "item", "line", "portfolio", "portfolio
                   "numerator", "denominator", "calculation", "formula", "rationale", "why is this important",
                   "link", "hyperlink", "notes for officers", "guidance", "contact", "email", "phone",
                   "last updated", "date updated", "updated by", "signed off by", "sign off", "approved by")
+
+# Columns xlscorecard's own return template writes for the officer to see, never to be read
+# (the target a value is scored against): accounted for silently, with no finding.
+REFERENCE_COLUMNS = ("target for reference",)
 
 # A figure followed (or preceded) by one of these is the figure, flagged: "459.4 (p)", "505.1*",
 # "28.4 prov", "312r", "est. 94". Compared lower-cased, with brackets and full stops removed.

@@ -25,6 +25,7 @@ from .layout_report import TableReport, header_report, table_report
 from .rows import CarriedValues, ReadContext
 from .safety import FileKind, Limits, classify
 from .sheets import SheetGrid, a1, column_letter, load_csv, workbook_sheets
+from ..core.words import plural
 
 # What openpyxl raises on a damaged or non-standard package: missing parts (KeyError), malformed
 # XML (ParseError is a SyntaxError), attributes of the wrong type (TypeError/ValueError).
@@ -280,7 +281,7 @@ def _check_beside(table: Table, ledger: Ledger, context: ReadContext, last_row: 
     ledger.place((key for key in beside if key[0] >= table.first_data_row and key not in ledger.roles), Role.FINDING)
     context.collector.add(
         Severity.WARNING, f"a second table starts beside this one at {a1(table.header_row, table.end_col + 1)} "
-        f"({len(beside)} cells); it is not read", sheet=grid.name, cell=a1(table.header_row, table.end_col + 1),
+        f"({plural(len(beside), 'cell')}); it is not read", sheet=grid.name, cell=a1(table.header_row, table.end_col + 1),
         count=len(beside), kind=PARTLY_READ,
         action="not read: put the second table under the first, or on a sheet of its own")
 

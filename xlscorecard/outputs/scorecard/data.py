@@ -10,10 +10,12 @@ from functools import cached_property
 
 from ...core.ranking import Benchmark
 from ...core.explain import Forecast, explain, year_end_forecast
+from ...core.framework import DEFAULT_COUNCIL
 from ...core.deadlines import ServiceReturn
 from ...core.model import Finding, Indicator, Observation, Period, Score, SourceFile
 from ...core.series import Series, all_series, explain_series
 from ...core.summary import GroupSummary, headline, summarise
+from ...core.words import decimals_shown, plural
 from .style import Template
 
 
@@ -21,12 +23,16 @@ from .style import Template
 class ScorecardData:
     """Everything one scorecard shows: the scored framework and where it came from.
 
-    ``council`` is ``None`` to use the template's council name. ``scores`` hold one score per
+    ``council`` is the council's name from its framework (the register); ``None`` uses a
+    ``--template``'s ``[council]`` name, else "Council". ``scores`` hold one score per
     indicator for ``period``; ``observations`` are the values behind them (the priority sheets
     print the values up to the period). ``previous_headline_pct`` and ``previous_label`` give
     the headline its comparison ("This compares to 73% in Quarter 1"); both ``None`` when the
-    previous period is unknown. ``priority_order`` and ``priority_names`` override the
-    template's priorities (keys as in ``Indicator.priority``). ``tolerance`` is the framework
+    previous period is unknown; ``previous_with_data`` is how many indicators had data then, so
+    that the headline can say when the two figures are not of the same coverage (``None`` when the
+    history did not keep it). ``priority_order``, ``priority_names`` and ``priority_shorts`` (sheet
+    names) are the framework's priorities (keys as in ``Indicator.priority``), over any a
+    ``--template`` gives; without either, the priorities follow the indicators' order. ``tolerance`` is the framework
     default, for the words of the headline and key; ``None`` uses the template's. ``returns`` is
     the returns tracker's position per service; the Returns sheet is left out when it is empty.
     ``benchmarks`` are the council's ranks in comparator tables, by ref, shown with the quartile.
@@ -45,8 +51,10 @@ class ScorecardData:
     council: str | None = None
     previous_headline_pct: int | None = None
     previous_label: str | None = None
+    previous_with_data: int | None = None
     priority_order: Sequence[str] = ()
     priority_names: Mapping[str, str] = field(default_factory=dict)
+    priority_shorts: Mapping[str, str] = field(default_factory=dict)
     tolerance: float | None = None
     returns: Sequence[ServiceReturn] = ()
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
@@ -58,6 +66,7 @@ class ScorecardData:
                      "outside_register"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "priority_names", dict(self.priority_names))
+        object.__setattr__(self, "priority_shorts", dict(self.priority_shorts))
         object.__setattr__(self, "benchmarks", dict(self.benchmarks))
         object.__setattr__(self, "series", dict(self.series))
 
@@ -90,7 +99,7 @@ class Scorecard:
         self.data = data
         self.template = template
         self.period = data.period
-        self.council = data.council or template.council
+        self.council = data.council or template.council or DEFAULT_COUNCIL
         self.tolerance = data.tolerance if data.tolerance is not None else template.tolerance
         self.indicator = {i.ref: i for i in data.indicators}
         self.score = {s.ref: s for s in data.scores}
@@ -112,7 +121,8 @@ class Scorecard:
             style = styles.get(key)
             plain = f"Priority {key}" if key.isdigit() else key
             name = self.data.priority_names.get(key) or (style.name if style else plain)
-            groups.append(PriorityGroup(key, number, name, style.short if style else None, rows))
+            short = self.data.priority_shorts.get(key) or (style.short if style else None)
+            groups.append(PriorityGroup(key, number, name, short, rows))
         return tuple(groups)
 
     @cached_property
@@ -132,7 +142,7 @@ class Scorecard:
     @property
     def headline(self) -> str:
         return headline(self.summaries[-1].target, self.data.previous_headline_pct,
-                        self.data.previous_label, self.tolerance)
+                        self.data.previous_label, self.tolerance, self.data.previous_with_data)
 
     @cached_property
     def explanations(self) -> dict[str, str]:
@@ -148,11 +158,19 @@ class Scorecard:
         return {ref: forecast for ref, forecast in found.items() if forecast is not None}
 
     @property
-    def as_of(self) -> dt.date:
-        """The date of the newest return read; the period end when no return is listed."""
-        if self.data.sources:
-            return max(s.modified for s in self.data.sources).date()
-        return self.period.end_date
+    def as_of(self) -> str:
+        """When the newest return was saved, as the Summary says it: "Newest return saved: 12
+        January 2021", naming how many returns have only a file date; the period end when no
+        return is listed."""
+        if not self.data.sources:
+            return f"No return listed; period end {self.period.end_date:%d %B %Y}"
+        saved = [s.last_saved for s in self.data.sources if not s.only_file_date]
+        file_dated = len(self.data.sources) - len(saved)
+        if not saved:
+            newest = max(s.last_saved for s in self.data.sources)
+            return f"Newest return's file date: {newest:%d %B %Y} (no return records when it was saved)"
+        only = (f" ({plural(file_dated, 'return')} with only a file date: see Sources)" if file_dated else "")
+        return f"Newest return saved: {max(saved):%d %B %Y}{only}"
 
     @property
     def created(self) -> dt.datetime:
@@ -180,6 +198,14 @@ class Scorecard:
         """The indicators whose latest point is special cause, in the priority sheets' order."""
         return [(g, i, s, self.series[i.ref]) for g in self.groups for i, s in g.rows
                 if i.ref in self.series and self.series[i.ref].signal]
+
+    @cached_property
+    def decimals(self) -> dict[str, int | None]:
+        """Decimal places per indicator for its values and targets: the register's Decimals,
+        else as its values were written (``None``: no value to go on, shown as General)."""
+        return {i.ref: decimals_shown(i.decimals, [o.value for o in self.observations_by_ref.get(i.ref, ())
+                                                   if o.value is not None])
+                for i in self.data.indicators}
 
     @cached_property
     def observations_by_ref(self) -> dict[str, list[Observation]]:

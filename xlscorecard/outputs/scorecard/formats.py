@@ -20,6 +20,12 @@ VALUE_FORMAT = "General"
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"  # a computed target (profiled or given) can have many decimals
 DATE_FORMAT = "d mmm yyyy"
+
+
+def decimal_format(decimals: int) -> str:
+    """``'#,##0.0'`` for one decimal place, ``'#,##0'`` for none."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
 
 QUARTILE_KEYS = ("1", "2", "3", "4")
@@ -37,6 +43,7 @@ class Formats:
         self.template = template
         self._workbook = workbook
         self._formats: dict[Any, Format] = {}
+        self._properties: dict[Any, dict] = {}
         settings = template.settings
         font = settings["fonts"]
         colours = settings["colours"]
@@ -110,7 +117,24 @@ class Formats:
 
     def _add_cell(self, role: Any, **properties) -> None:
         """A format for a table cell: the base font plus a thin grid border."""
-        self._formats[role] = self._workbook.add_format({**self._cell, **properties})
+        self._properties[role] = {**self._cell, **properties}
+        self._formats[role] = self._workbook.add_format(self._properties[role])
+
+    def shown(self, role: Any, decimals: int | None) -> Format:
+        """A number cell's format (``"value"``, ``("rag_value", rag, flag)``, ``"decimal"``…) with
+        ``decimals`` places, built once the first time it is asked for; ``role`` itself when
+        ``decimals`` is ``None``."""
+        if decimals is None:
+            return self._formats[role]
+        key = (role, "decimals", decimals)
+        if key not in self._formats:
+            properties = dict(self._properties[role])
+            shape = properties.get("num_format", VALUE_FORMAT)
+            fixed = decimal_format(decimals)
+            properties["num_format"] = (fixed + shape[len(VALUE_FORMAT):] if shape.startswith(VALUE_FORMAT)
+                                        else fixed)
+            self._formats[key] = self._workbook.add_format(properties)
+        return self._formats[key]
 
     def __getitem__(self, role: Any) -> Format:
         return self._formats[role]

@@ -129,7 +129,7 @@ class PrioritySheet:
 
     def write(self) -> None:
         card, f = self.card, self.formats
-        self.sheet.merge(TITLE_ROW, 0, self.last_col, f"{self.group.title} - {card.period.label}", f["title"])
+        self.sheet.merge(TITLE_ROW, 0, self.last_col, f"{self.group.title} - {card.period.long_label}", f["title"])
         self.sheet.ws.set_row(TITLE_ROW, 24)
         where_notes = ("Notes from returns are cell comments (red corner)." if self.with_comments else
                        "Explanations and notes from returns are in the All indicators sheet.")
@@ -186,10 +186,12 @@ class PrioritySheet:
         put(row, "indicator", indicator.name, f["text_wrap"])
         put(row, "frequency", frequency_word(indicator), f["text"])
         put(row, "polarity", polarity_word(indicator), f["centre"])
-        put(row, "outturn", indicator.previous_outturn, f["value"])
-        put(row, "target", indicator.annual_target, f["value"])
+        places = self.card.decimals.get(indicator.ref)  # one number of decimals for the whole row
+        put(row, "outturn", indicator.previous_outturn, f.shown("value", places))
+        put(row, "target", indicator.annual_target, f.shown("value", places))
         gap_text = self._write_values(row, indicator, score)
-        put(row, "period_target", score.target, f.number(score.target))
+        put(row, "period_target", score.target,
+            f.number(score.target) if places is None else f.shown("decimal", places))
         put(row, "variance", score.variance, f["rag_variance", score.rag])
         forecast = self.card.forecasts.get(indicator.ref)
         status = template.word("rag", score.rag.value)
@@ -267,12 +269,14 @@ class PrioritySheet:
         latest = self.values.index_of(score.value_period) if score.value is not None else None
         gap_from = max(cells, default=-1) + 1 if score.rag in (Rag.GAP, Rag.NOT_DUE) else None
         count = len(self.values.periods)
+        places = self.card.decimals.get(indicator.ref)
         for index in range(count if gap_from is None else gap_from):
             flag = flags.get(index)
             if index == latest:
-                fmt = f["rag_value", score.rag, flag] if flag else f["rag_value", score.rag]
+                role = ("rag_value", score.rag, flag) if flag else ("rag_value", score.rag)
             else:
-                fmt = f["value", flag] if flag else f["value"]
+                role = ("value", flag) if flag else "value"
+            fmt = f.shown(role, places)
             self._cells.append((first + index, cells.get(index), fmt, False))
             if index in notes and index != latest and self.with_comments:  # against the month it was typed for
                 self.sheet.comment(row, first + index, f"Note from the return for {notes[index]}")

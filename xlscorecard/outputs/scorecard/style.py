@@ -49,8 +49,10 @@ class Template:
         return float(self.settings["scoring"]["tolerance_pct"])
 
     @property
-    def council(self) -> str:
-        return self.settings["council"]["name"]
+    def council(self) -> str | None:
+        """A council name a ``--template`` sets; the bundled template sets none (the name is the
+        framework's, from the register)."""
+        return self.settings.get("council", {}).get("name")
 
     @property
     def priority_columns(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ...core.model import Rag
 from ...core.summary import share
+from ...core.words import plural
 from .data import Scorecard
 from .formats import Formats
 from .sheet import Sheet, sheet_name
@@ -35,8 +36,8 @@ class SummarySheet:
         sheet.merge(0, 0, LAST_COL, f"{card.council} - Performance Scorecard, {card.period.long_label}", f["title"])
         sheet.ws.set_row(0, 26)
         indicators = sum(len(g.rows) for g in card.groups)
-        sheet.merge(1, 0, LAST_COL, f"{indicators} indicators in {len(card.groups)} priorities. Newest return "
-                    f"read: {card.as_of:%d %B %Y}.", f["subtitle"])
+        sheet.merge(1, 0, LAST_COL, f"{plural(indicators, 'indicator')} in {plural(len(card.groups), 'priority', 'priorities')}. {card.as_of}.",
+                    f["subtitle"])
         sheet.merge(3, 0, LAST_COL, card.headline, f["headline"])
         sheet.ws.set_row(3, 30)
         self.row = 5
@@ -52,6 +53,7 @@ class SummarySheet:
                                share(s.target.gaps, s.target.total)],
                     {3: f["header", Rag.GREEN], 4: f["header", Rag.AMBER], 5: f["header", Rag.RED],
                      6: f["header", Rag.GAP]})
+        self._note(total_pis_note(card))
         self._table("Direction of travel (since the last reported period) and trend (since a year ago)",
                     ["PIs where DOT can be determined", "DOT improved", "DOT worse", "DOT same",
                      "PIs where trend can be determined", "Trend improving", "Trend declining", "Trend same"],
@@ -98,6 +100,12 @@ class SummarySheet:
             if not total:
                 sheet.ws.set_row(self.row, sheet.wrapped_height(summary.name, NAME_WIDTH))
             self.row += 1
+        self.row += 1
+
+    def _note(self, text: str) -> None:
+        """A line of explanation under the table above (it took the blank row after it)."""
+        self.sheet.merge(self.row - 1, 0, LAST_COL, text, self.f["note"])
+        self.sheet.ws.set_row(self.row - 1, self.sheet.wrapped_height(text, NAME_WIDTH + LAST_COL * FIGURE_WIDTH))
         self.row += 1
 
     def _chart(self) -> None:
@@ -179,6 +187,20 @@ def signal_counts(card: Scorecard) -> dict[str, list]:
         assessed = sum(1 for key in keys if key != "none")
         counts[summary.name] = [assessed, *(share(sum(1 for key in keys if key in kind), assessed) for kind in kinds)]
     return counts
+def total_pis_note(card: Scorecard) -> str:
+    """Why Total PIs can be fewer than the indicators the priority sheets list."""
+    scores = [score for group in card.groups for _, score in group.rows]
+    not_due = sum(1 for score in scores if not score.counted)
+    no_target = card.summaries[-1].target.no_target
+    text = ("Total PIs counts the indicators due this period that have a target: those with data (on target, "
+            "within tolerance or off target) and the data gaps.")
+    left_out = [part for part in (plural(not_due, "indicator") + " not due this period" if not_due else "",
+                                  plural(no_target, "indicator") + " with data but no target" if no_target else "")
+                if part]
+    if left_out:
+        text += (f" Of the {plural(len(scores), 'indicator')} listed, {' and '.join(left_out)} "
+                 f"{'is' if not_due + no_target == 1 else 'are'} not counted.")
+    return text
 
 
 def write_summary_sheet(workbook, scorecard: Scorecard, formats: Formats, taken: set[str]) -> None:

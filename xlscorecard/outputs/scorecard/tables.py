@@ -16,6 +16,7 @@ from typing import Any
 from xlsxwriter.format import Format
 
 from ...core.checks import caveat_line, return_caveats
+from ...core.deadlines import LATE, NOT_KNOWN, NOT_RECEIVED, ON_TIME
 from ...core.model import COMMENTARY_HEADINGS, Indicator, Rag, Score
 from ...core.summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
@@ -335,8 +336,12 @@ def write_data_quality(workbook, card: Scorecard, formats: Formats, taken: set[s
 
 
 RETURNS_COLUMNS = (Column("Service", 26), Column("Data owner", 26), Column("Indicators due", WRAP_WIDTH),
-                   Column("Return received", 36), Column("Saved (UTC)"), Column("Deadline"), Column("On time?"),
-                   Column("Still without a value", 30))
+                   Column("Return received", 36), Column("Saved (UTC)"), Column("Saved date from", 16),
+                   Column("Deadline"), Column("On time?"), Column("Still without a value", 30))
+# Where a "Saved" time comes from, in the words of the Returns and Sources sheets.
+SAVED_FROM = {False: "the workbook", True: "file date"}
+SAVED_NOTE = ("'Saved' is when each return was last saved, as the workbook records it; a file that does not "
+              "record it (a CSV) shows its file date, which copying the file changes.")
 
 
 def write_returns(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
@@ -347,39 +352,45 @@ def write_returns(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
     sheet = Sheet(workbook.add_worksheet(sheet_name("Returns", taken)))
     _start(sheet, formats, f"Returns - {card.period.long_label}",
            f"Returns were due by {tracked[0].deadline:%d %B %Y}, counting working days after the period ended "
-           "(bank holidays excluded). 'Saved' is when each return was last saved.", len(RETURNS_COLUMNS) - 1)
+           f"(bank holidays excluded). {SAVED_NOTE} A file date after the deadline does not show that a "
+           "return was late: its timeliness is 'Not known'.", len(RETURNS_COLUMNS) - 1)
     _header(sheet, formats, HEADER_ROW, RETURNS_COLUMNS)
-    status = {True: ("On time", Rag.GREEN), False: ("Late", Rag.RED), None: ("Not received", Rag.RED)}
+    status = {ON_TIME: ("On time", Rag.GREEN), LATE: ("Late", Rag.RED), NOT_RECEIVED: ("Not received", Rag.RED),
+              NOT_KNOWN: ("Not known (file date)", Rag.NO_TARGET)}
     rows = []
     for service in tracked:
-        word, rag = status[service.on_time]
+        word, rag = status[service.timeliness]
         rows.append([
             Cell(service.service, formats["text_bold"]), Cell(", ".join(service.data_owners), formats["text_wrap"]),
             Cell(", ".join(service.due), formats["text_wrap"]),
             Cell("\n".join(Path(f).name for f in service.files) or "none", formats["text_wrap"]),
             Cell(utc_naive(service.received) if service.received else None, formats["datetime"]),
+            Cell(SAVED_FROM[service.file_date] if service.received else None, formats["text"]),
             Cell(dt.datetime.combine(service.deadline, dt.time()), formats["date"]),
             Cell(word, formats["rag_status", rag]), Cell(", ".join(service.missing), formats["text_wrap"])])
-    _rows(sheet, HEADER_ROW + 1, rows, {1: 26, 2: WRAP_WIDTH, 3: 36, 7: 30})
+    _rows(sheet, HEADER_ROW + 1, rows, {1: 26, 2: WRAP_WIDTH, 3: 36, 8: 30})
     _finish(sheet, card, RETURNS_COLUMNS, HEADER_ROW)
 
 
 SOURCE_COLUMNS = (Column("File", 40), Column("Layout"), Column("Records"), Column("Size (bytes)"),
-                  Column("Modified (UTC)"), Column("SHA-256", 66), Column("How each table was read", 80))
+                  Column("Saved (UTC)"), Column("Saved date from", 16), Column("SHA-256", 66),
+                  Column("How each table was read", 80))
 
 
 def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
     sheet = Sheet(workbook.add_worksheet(sheet_name("Sources", taken)))
     sources = sorted(card.data.sources, key=lambda s: s.path)
     _start(sheet, formats, f"Sources - {len(sources)} return{'s' * (len(sources) != 1)} read",
-           "Each return read for this scorecard, with its checksum so the figures can be traced to the exact file.",
+           "Each return read for this scorecard, with its checksum so the figures can be traced to the exact file. "
+           + SAVED_NOTE,
            len(SOURCE_COLUMNS) - 1)
     _header(sheet, formats, HEADER_ROW, SOURCE_COLUMNS)
     rows = [[Cell(s.path, formats["text_wrap"]), Cell(s.layout or "not understood", formats["text"]),
              Cell(s.records, formats["count"]), Cell(s.size, formats["count"]),
-             Cell(utc_naive(s.modified), formats["datetime"]), Cell(s.sha256, formats["mono"]),
-             Cell("\n".join(s.tables) or None, formats["text_wrap"])] for s in sources]
-    _rows(sheet, HEADER_ROW + 1, rows or [[Cell("No returns were listed.", formats["note"])]], {0: 40, 6: 80})
+             Cell(utc_naive(s.last_saved), formats["datetime"]), Cell(SAVED_FROM[s.only_file_date], formats["text"]),
+             Cell(s.sha256, formats["mono"]), Cell("\n".join(s.tables) or None, formats["text_wrap"])]
+            for s in sources]
+    _rows(sheet, HEADER_ROW + 1, rows or [[Cell("No returns were listed.", formats["note"])]], {0: 40, 7: 80})
     _finish(sheet, card, SOURCE_COLUMNS, HEADER_ROW)
 
 
