@@ -303,7 +303,7 @@ def test_a_version_1_history_is_upgraded_in_place_and_keeps_its_values(tmp_path)
     with History(path) as history:
         assert [o.value for o in history.observations_for(CIN)] == [441.8]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"observations_by_ref", "observations_by_run"} <= indexes
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -88,7 +88,7 @@ def _cover(card: Scorecard, tables: list[TableSheet]):
             f"Reporting period: {period.long_label}, {long_date(period.start_date)} to {long_date(period.end_date)}.",
             f"Coverage: {indicators} indicators in {len(card.groups)} priorities.",
             f"Source: the performance returns the council's services sent for the period, consolidated with "
-            f"xlscorecard. The newest return read was saved on {long_date(card.as_of)}.",
+            f"xlscorecard. {card.as_of}.",
             f"Headline: {card.headline}",
         ]),
         ("What the sheets hold", [
