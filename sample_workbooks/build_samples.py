@@ -391,9 +391,72 @@ def build_illustrative(folder: Path) -> None:
                   lambda ref: service_of(ref, Q3_RETURNS))
 
 
+# The layout-file example: the Q3 adult social care return rebuilt as a council might lay it out
+# (six title rows, a one-row header on row 7 whose words no reader knows, the months as
+# unlabelled columns), which detection cannot read, and the layout file that reads it.
+SAMPLE_TO_ODD = {"B": "A", "C": "B", "D": "C", "F": "D", "E": "E", **{chr(ord("G") + i): chr(ord("F") + i)
+                 for i in range(9)}, "P": "O", "Q": "P", "R": "Q", "S": "R", "A": "S"}
+ODD_HEADER = {"A": None, "B": "What we measure", "C": "Good if", "D": "Aim for", "E": "Last year",
+              **{chr(ord("F") + i): f"Col {i + 1}" for i in range(9)}, "O": "Versus aim", "P": "Moved",
+              "Q": "Long run", "R": "Versus others", "S": None}
+HOUSING_LAYOUT = """\
+# How to read housing-Q3.xlsx, which xlscorecard does not recognise (README: "Reading a return
+# the tool does not recognise"). Saved as xlscorecard-layouts.toml beside the returns it is used
+# without --layouts.
+[[rule]]
+name = "housing"
+files = "housing*.xlsx"
+sheet = "Figures"
+header_rows = 7
+values = "F:N"
+periods = ["Apr 2020", "May 2020", "Jun 2020", "Jul 2020", "Aug 2020", "Sep 2020", "Oct 2020", "Nov 2020", "Dec 2020"]
+columns = { ref = "A", name = "B", polarity = "C", target = "D", outturn = "E", variance = "O", dot = "P", trend = "Q", quartile = "R", tier = "S" }
+"""
+
+
+def odd_return(sample_path: Path, path: Path) -> Path:
+    """The sample return's rows, rearranged under a header no reader recognises."""
+    from openpyxl import load_workbook
+
+    sample = load_workbook(sample_path).active
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = "Figures"
+    ws["A1"] = "Housing and adults - quarterly figures"
+    ws["A3"] = "Prepared by the service"
+    for letter, text in ODD_HEADER.items():
+        if text:
+            ws[f"{letter}7"] = text
+    for offset, row in enumerate(range(7, sample.max_row + 1)):
+        for old, new in SAMPLE_TO_ODD.items():
+            source, target = sample[f"{old}{row}"], ws[f"{new}{8 + offset}"]
+            target.value, target.number_format = source.value, source.number_format
+    for merged in sample.merged_cells.ranges:  # the note merged over the months of ASC-20a
+        if merged.min_row >= 7:
+            ws.merge_cells(start_row=merged.min_row + 1, end_row=merged.max_row + 1,
+                           start_column=merged.min_col - 1, end_column=merged.max_col - 1)
+    save(wb, path)
+    return path
+
+
+def build_layout_example(folder: Path) -> None:
+    import shutil
+
+    """``layout-file/returns/``: the odd return and the register; ``layout-file/housing-layouts.toml``
+    beside that folder, so that the returns folder is read first without it, as a council's
+    would be before its layout file is written."""
+    q3 = folder.parent / "2020-21-Q3"
+    returns = folder / "returns"
+    returns.mkdir(exist_ok=True)
+    odd_return(q3 / "adult-social-care-Q3.xlsx", returns / "housing-Q3.xlsx")
+    shutil.copy2(q3 / "register-2020-21.xlsx", returns / "register-2020-21.xlsx")
+    (folder / "housing-layouts.toml").write_text(HOUSING_LAYOUT, encoding="utf-8", newline="\n")
+
+
 def main(root: Path = HERE) -> int:
     sys.path.insert(0, str(HERE))
-    for name, build in (("2020-21-Q3", build_q3), ("2021-22-Q2", build_q2), ("history-illustrative", build_illustrative)):
+    for name, build in (("2020-21-Q3", build_q3), ("2021-22-Q2", build_q2), ("history-illustrative", build_illustrative),
+                        ("layout-file", build_layout_example)):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         build(folder)

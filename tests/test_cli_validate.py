@@ -15,11 +15,11 @@ def test_validate_clean_folder_exits_0(tmp_path):
     assert "q3.xlsx" in result.output  # the published-variance warnings name the file
 
 
-def test_validate_exits_1_on_an_error_and_names_the_file(tmp_path):
+def test_validate_exits_3_on_an_error_and_names_the_file(tmp_path):
     build_q3_wide(tmp_path / "q3.xlsx")
     (tmp_path / "broken.xlsx").write_bytes(b"")
     result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # error findings, as consolidate --strict
     [line] = [line for line in result.output.splitlines() if "broken.xlsx" in line]
     assert line.startswith("error") and "empty file" in line
 

@@ -153,8 +153,8 @@ def test_explain_command_on_the_sample_returns():
     assert "the year ends at 673.47 against an annual target of 600 (lower is better): a forecast miss." \
         in referrals.output
     unknown = CliRunner().invoke(cli, ["explain", "XYZ-9", str(Q3_SAMPLES)])
-    assert unknown.exit_code == 1 and unknown.output == (
-        f"Error: XYZ-9 is not an indicator of 2020/21 in {Q3_SAMPLES}\n")
+    assert unknown.exit_code == 2 and unknown.output == (  # a usage error, as an unknown option
+        f"Error: XYZ-9 is not an indicator of 2020/21 in {Q3_SAMPLES} (its refs run CYP-01 to CS-14a)\n")
 
 
 def test_scorecard_flags_a_forecast_miss_on_a_green_indicator(tmp_path):

@@ -43,7 +43,7 @@ def test_a_return_that_cannot_be_read_for_permission_says_so(tmp_path):
     shutil.copytree(SAMPLES, returns)
     (returns / "public-health-Q3.xlsx").chmod(0)
     checked = xlscorecard("validate", returns, "--period", "2020/21 Q3", cwd=tmp_path, prefix=without_root_privilege())
-    assert checked.returncode == 1
+    assert checked.returncode == 3
     [line] = [row for row in checked.stdout.splitlines() if "public-health-Q3.xlsx" in row]
     assert line.split(None, 2)[0] == "error"
     assert line.split(None, 2)[2] == ("cannot be read: permission denied (Permission denied) -> file skipped; give the "
@@ -78,7 +78,7 @@ def test_an_empty_register_found_in_the_folder_is_an_error_finding(tmp_path):
     shutil.copytree(SAMPLES, returns, ignore=shutil.ignore_patterns("register*"))
     _register(returns / "register-2021-22.xlsx", [])
     checked = xlscorecard("validate", returns, "--period", "2020/21 Q3", cwd=tmp_path)
-    assert checked.returncode == 1
+    assert checked.returncode == 3
     [line] = [row for row in checked.stdout.splitlines() if row.startswith("error")]
     assert line.split(None, 2)[1:] == ["register-2021-22.xlsx", (
         "the register register-2021-22.xlsx describes no indicators; it needs an Indicators sheet with Ref, Name and "

@@ -46,14 +46,14 @@ def mixed(tmp_path_factory, bad_only) -> Path:
 
 
 @pytest.mark.parametrize("folder_name, args, exit_code", [
-    ("mixed", ["validate", "{folder}", "--period", "2020/21 Q3"], 1),
+    ("mixed", ["validate", "{folder}", "--period", "2020/21 Q3"], 3),
     ("mixed", ["consolidate", "{folder}", "--period", "2020/21 Q3", "--out", "{out}/s.xlsx",
                "--records", "{out}/r.csv"], 0),
     ("mixed", ["consolidate", "{folder}", "--period", "2020/21 Q3", "--out", "{out}/s.xlsx", "--strict"], 3),
     ("mixed", ["consolidate", "{folder}", "--period", "2020/21 Q3", "--out", "{out}/nowhere/s.xlsx"], 1),
     ("mixed", ["consolidate", "{folder}", "--period", "2020/21 Q3", "--out", "{out}/locked.xlsx"], 1),
     ("bad_only", ["consolidate", "{folder}", "--out", "{out}/s.xlsx"], 1),
-    ("bad_only", ["validate", "{folder}"], 1),
+    ("bad_only", ["validate", "{folder}"], 3),
 ], ids=["validate", "consolidate", "strict", "no-output-folder", "open-in-excel", "nothing-readable",
         "validate-bad"])
 def test_commands_never_change_the_returns(request, tmp_path, folder_name, args, exit_code):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook, load_workbook
+
 
 from helpers import Q3_SAMPLES
 from return_builders import Q3_CSV, rows
@@ -32,13 +32,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SAMPLE = Q3_SAMPLES / "adult-social-care-Q3.xlsx"
+LAYOUT_SAMPLE = Q3_SAMPLES.parent / "layout-file"
 MONTHS = ["Apr 2020", "May 2020", "Jun 2020", "Jul 2020", "Aug 2020", "Sep 2020", "Oct 2020", "Nov 2020", "Dec 2020"]
-# The sample's columns (header rows 5-6, data from row 7) and where the odd return puts each.
-SAMPLE_TO_ODD = {"B": "A", "C": "B", "D": "C", "F": "D", "E": "E", **{chr(ord("G") + i): chr(ord("F") + i)
-                 for i in range(9)}, "P": "O", "Q": "P", "R": "Q", "S": "R", "A": "S"}
-ODD_HEADER = {"A": None, "B": "What we measure", "C": "Good if", "D": "Aim for", "E": "Last year",
-              **{chr(ord("F") + i): f"Col {i + 1}" for i in range(9)}, "O": "Versus aim", "P": "Moved",
-              "Q": "Long run", "R": "Versus others", "S": None}
 ODD_RULE = {
     "name": "housing", "files": "housing*.xlsx", "sheet": "Figures", "header_rows": 7, "values": "F:N",
     "periods": MONTHS,
@@ -48,26 +43,15 @@ ODD_RULE = {
 
 
 def build_odd_return(path: Path) -> Path:
-    """The sample's rows, rearranged under a header no reader recognises (see the module doc)."""
-    sample = load_workbook(SAMPLE).active
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Figures"
-    ws["A1"] = "Housing and adults - quarterly figures"
-    ws["A3"] = "Prepared by the service"
-    for letter, text in ODD_HEADER.items():
-        if text:
-            ws[f"{letter}7"] = text
-    for offset, row in enumerate(range(7, sample.max_row + 1)):
-        for old, new in SAMPLE_TO_ODD.items():
-            source, target = sample[f"{old}{row}"], ws[f"{new}{8 + offset}"]
-            target.value, target.number_format = source.value, source.number_format
-    for merged in sample.merged_cells.ranges:  # the note merged over the months of ASC-20a
-        if merged.min_row >= 7:
-            ws.merge_cells(start_row=merged.min_row + 1, end_row=merged.max_row + 1,
-                           start_column=merged.min_col - 1, end_column=merged.max_col - 1)
-    wb.save(path)
+    """The bundled odd return (sample_workbooks/build_samples.py makes it from SAMPLE's rows)."""
+    shutil.copy2(LAYOUT_SAMPLE / "returns" / "housing-Q3.xlsx", path)
     return path
+
+
+def test_the_bundled_layout_file_is_the_rule_these_tests_use():
+    """The README's walk through the layout file uses the bundled one: it says what ODD_RULE says."""
+    bundled = tomllib.loads((LAYOUT_SAMPLE / "housing-layouts.toml").read_text(encoding="utf-8"))
+    assert bundled == {"rule": [ODD_RULE]}
 
 
 def toml_value(value) -> str:
@@ -297,7 +281,7 @@ def test_validate_shows_which_returns_the_layout_file_read(odd_folder, tmp_path)
     assert run.exit_code == 0, run.output
     assert "housing-Q3.xlsx: read by the layout file, rule 'housing'" in run.output
     run = CliRunner().invoke(cli, ["validate", str(odd_folder)])
-    assert run.exit_code == 1 and "no sheet has a header" in run.output
+    assert run.exit_code == 3 and "no sheet has a header" in run.output
 
 
 def test_the_starting_layout_file_of_a_sheet_of_several_tables_reads_every_table(tmp_path):

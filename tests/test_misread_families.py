@@ -102,7 +102,8 @@ def test_last_years_months_are_last_years_and_this_years_are_scored(tmp_path, ba
     assert periods["Apr 2019"] == 1000 and periods["Mar 2020"] == 1011 and periods["Apr 2020"] == 444
     hidden = [f for f in result.findings if "hidden value columns" in f.message]
     assert len(hidden) == 1 and "Apr 2019 … Mar 2020" in hidden[0].message and hidden[0].source.cell == "E4"
-    assert not [f for f in result.findings if f.severity is not Severity.INFO]
+    assert not [f for f in result.findings if f.severity is not Severity.INFO and not f.message.startswith(
+        "no register in")]  # the folder has no register on purpose, and the warning says so
 
 
 def test_two_years_with_nothing_to_tell_them_apart_are_an_error_and_neither_is_used(tmp_path):
@@ -226,7 +227,8 @@ def test_a_marked_up_figure_is_read_as_the_figure_with_its_marker(tmp_path, type
     score, result = score_of(folder, "CYP-01")
     assert (score.value, score.value_period.label, score.flag) == (value, "Dec 2020", flag)
     assert round(score.variance, 2) == 5.28
-    assert not [f for f in result.findings if f.severity is not Severity.INFO]
+    assert not [f for f in result.findings if f.severity is not Severity.INFO and not f.message.startswith(
+        "no register in")]  # the folder has no register on purpose, and the warning says so
 
 
 @pytest.mark.parametrize("typed", ["<5", "*", "c", "[c]", "[x]", "[z]", ".."])
@@ -373,7 +375,7 @@ def test_values_in_a_column_no_rule_knows_make_the_return_partly_read_and_valida
     assert partly.severity is Severity.WARNING and partly.count == 4 and partly.source.cell == "L3, L4, L5, L6"
     assert "under 'Jan (est.)'" in partly.message
     run = CliRunner().invoke(cli, ["validate", str(tmp_path), "--period", Q3])
-    assert run.exit_code == 1 and "only partly read (4 cells" in run.output
+    assert run.exit_code == 3 and "only partly read (4 cells" in run.output
     out = CliRunner().invoke(cli, ["consolidate", str(tmp_path), "--period", Q3, "--out", str(tmp_path / "s.xlsx"),
                                    "--no-history"])
     assert out.exit_code == 0 and "childrens-2020-21.xlsx: only partly read (4 cells" in out.output
@@ -476,7 +478,8 @@ def test_a_title_line_above_a_table_gives_it_its_year(tmp_path):
     result = read_return(path, period_hint=Q3)
     got = {o.period.label: o.value for o in result.observations}
     assert got["Dec 2020"] == 9 and got["Dec 2019"] == 109
-    assert not [f for f in result.findings if f.severity is not Severity.INFO]
+    assert not [f for f in result.findings if f.severity is not Severity.INFO and not f.message.startswith(
+        "no register in")]  # the folder has no register on purpose, and the warning says so
 
 
 def test_a_table_beside_another_is_reported_not_given_to_its_rows(tmp_path):
@@ -516,7 +519,8 @@ def test_of_two_target_columns_this_years_is_read(tmp_path):
     result = read_return(path)
     [indicator] = result.indicators
     assert indicator.annual_target == 485 and indicator.framework_year.label == "2020/21"
-    assert not [f for f in result.findings if f.severity is not Severity.INFO]
+    assert not [f for f in result.findings if f.severity is not Severity.INFO and not f.message.startswith(
+        "no register in")]  # the folder has no register on purpose, and the warning says so
 
 
 def test_a_period_target_that_differs_from_the_registers_is_a_warning(tmp_path):

@@ -3,8 +3,9 @@ killed while writing the scorecard (SIGKILL from outside once its temporary file
 records (the process kills itself half-way through the CSV, from tests/crash_harness.py) leaves
 the previous files intact, and the next run leaves no temporary file behind. Temporary files of
 another run still in progress are never removed, and outputs get ordinary file permissions. A
-target open in Excel (a lock file beside it, or the rename refused) is left as it was, and the new
-file is kept under a free name given in one sentence."""
+target open in Excel when the run starts stops it before any work; one opened during the run (a
+lock file beside it, or the rename refused) is left as it was, and the new file is kept under a
+free name given in one sentence (exit 5)."""
 
 from __future__ import annotations
 
@@ -168,14 +169,12 @@ def test_a_scorecard_open_in_excel_stops_the_run_before_any_work(tmp_path):
     assert not (tmp_path / "scorecard (2).xlsx").exists() and not _temporaries(tmp_path)
 
 
-def test_a_scorecard_opened_during_the_run_is_kept_beside_it_and_the_sentence_says_what_was_written(tmp_path):
-    """The one case where a run writes part of its outputs: the history is committed, then the
-    scorecard cannot be moved into place (a colleague opened it in Excel while the returns were
-    read). The new scorecard is kept under a free name, the records are written, and one
-    sentence says exactly that (exit 4 on the command line)."""
-    from xlscorecard.cli import ExitCode, _exit_code
+def test_a_scorecard_opened_during_the_run_is_kept_beside_it_and_the_run_says_where(tmp_path):
+    """A colleague opens the scorecard in Excel while the returns are read: the history is
+    committed, the records are written, and the new scorecard is kept under a free name. That is
+    a finished run with one file under another name (exit 5 on the command line, a warning
+    naming both files), not "nothing was written"."""
     from xlscorecard.pipeline import consolidate
-    from xlscorecard.errors import PartlyWritten
     from xlscorecard.history import History
 
     previous = _first_run(tmp_path)
@@ -184,17 +183,37 @@ def test_a_scorecard_opened_during_the_run_is_kept_beside_it_and_the_sentence_sa
     def colleague_opens_it(path):
         (tmp_path / "~$scorecard.xlsx").write_bytes(b"\x0bsomeone")
 
-    with pytest.raises(PartlyWritten) as caught:
-        consolidate(SAMPLES, period="2020/21 Q3", out=scorecard, records=records, history=history,
-                    tolerance=10, on_file=colleague_opens_it)
+    result = consolidate(SAMPLES, period="2020/21 Q3", out=scorecard, records=records, history=history,
+                         tolerance=10, on_file=colleague_opens_it)
     kept = tmp_path / "scorecard (2).xlsx"
-    assert str(caught.value) == (f"{scorecard} is open in another program (an Excel lock file shows the file is "
-                                 f"open); the new file was saved as {kept} instead; the history {history} was "
-                                 f"updated for 2020/21 Q3 and {records} was written")
-    assert _exit_code(caught.value) is ExitCode.PARTLY_WRITTEN == 4
+    assert result.kept_elsewhere == ((scorecard, kept),)
     assert scorecard.read_bytes() == previous["scorecard.xlsx"]
     assert openpyxl.load_workbook(kept)["Summary"]["A1"].value
     assert records.read_bytes() != previous["records.csv"]  # amber band of 10: different colours
     with History(history) as store:
         assert [r.period.label for r in store.runs()] == ["2020/21 Q3"]
     assert not _temporaries(tmp_path)
+
+
+def test_the_command_line_exits_5_and_names_the_copy_when_the_scorecard_was_open(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from xlscorecard import publish
+    from xlscorecard.cli import cli
+
+    scorecard = tmp_path / "scorecard.xlsx"
+    scorecard.write_bytes(b"open in Excel")
+    place = publish._place
+
+    def opened_meanwhile(staged, *args):
+        (tmp_path / "~$scorecard.xlsx").write_bytes(b"\x0bsomeone")
+        return place(staged, *args)
+
+    monkeypatch.setattr(publish, "_place", opened_meanwhile)
+    run = CliRunner().invoke(cli, ["consolidate", str(SAMPLES), "--period", "2020/21 Q3", "--out", str(scorecard)])
+    kept = tmp_path / "scorecard (2).xlsx"
+    assert run.exit_code == 5, run.output
+    assert f"Scorecard: {kept}" in run.output
+    assert (f"Warning: {scorecard} is open in another program (Excel?), so it was left as it was; the new file was "
+            f"saved as {kept}: close scorecard.xlsx and rename the new file, or run again") in run.output
+    assert scorecard.read_bytes() == b"open in Excel" and openpyxl.load_workbook(kept)["Summary"]["A1"].value

@@ -31,7 +31,7 @@ def test_period_command_explains_a_period():
 
 def test_period_command_bad_input_is_one_clear_error():
     result = CliRunner().invoke(cli, ["period", "Q5 2020/21"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as --period's
     assert result.output.startswith("Error: 'Q5 2020/21' is not a period")
     assert "Traceback" not in result.output
 

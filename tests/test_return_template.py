@@ -199,7 +199,8 @@ def test_validate_command_finds_nothing_in_a_filled_in_template(tmp_path):
     _fill_december(path)
     result = CliRunner().invoke(cli, ["validate", str(tmp_path), "--period", "2020/21 Q3"])
     assert result.exit_code == 0, result.output
-    assert "No findings." in result.output
+    [finding] = [line for line in result.output.splitlines() if line.startswith(("info", "warning", "error"))]
+    assert finding.startswith("warning") and "no register in" in finding  # only that: the template is clean
 
 
 def test_make_return_template_prefills_from_a_register(tmp_path):

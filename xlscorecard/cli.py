@@ -2,102 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
-import enum
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import XlscorecardError
+from .errors import UsageError, XlscorecardError
 from .core.checks import caveat_line, return_caveats
 from .core.model import PARTLY_READ, Severity
-from .cli_text import Progress, consolidation_summary, format_findings, format_layouts
+from .cli_options import (EXIT_CODES_HELP, ExitCode, Failure, StoppableGroup, debug_option, deadline_option,
+                          exit_code_of, history_options, period_option, profile_option, reading_limits,
+                          reading_options, register_option, returns_dir_argument, scoring_options, stop_code,
+                          strict_option, user_errors)
+from .cli_text import (Progress, consolidation_summary, format_findings, format_layouts, history_line,
+                       kept_elsewhere_lines)
 from .core.periods import parse_period
 from .core.words import plural
 
-
-class ExitCode(enum.IntEnum):
-    """What ``xlscorecard`` exits with (documented in ``--help`` and the README)."""
-
-    OK = 0                 # the scorecard (or the report asked for) was written
-    NOTHING_WRITTEN = 1    # nothing was written: no readable return, an output not writable, or validate found errors
-    USAGE = 2              # a wrong option or argument (click's own code), or an output that is also an input
-    FINDINGS = 3           # with --strict: written, but error-level findings exist
-    PARTLY_WRITTEN = 4     # the history was updated but a file could not then be moved into place
-    INTERRUPTED = 130      # stopped by Ctrl+C (SIGINT): 128 + 2, as shells report it
-    TERMINATED = 143       # stopped by SIGTERM: 128 + 15
-
-
-EXIT_CODES_HELP = """\b
-Exit codes:
-  0    written
-  1    nothing was written (no readable return, an output not writable);
-       validate: error findings, or a return read only in part
-  2    usage error (also: an output that is also an input)
-  3    with --strict: written, but there are error findings or returns read
-       with caveats (only partly read, refs not in the register, an earlier
-       month scored)
-  4    partly written: the history was updated, a file could not be moved into place
-  130  stopped by Ctrl+C; 143 stopped by SIGTERM (nothing was written)"""
-
-
-class Failure(click.ClickException):
-    """One clear sentence for the user, and the exit code that goes with it."""
-
-    def __init__(self, message: str, code: ExitCode = ExitCode.NOTHING_WRITTEN):
-        super().__init__(message)
-        self.exit_code = int(code)
-
-
-@contextlib.contextmanager
-def user_errors(ctx: click.Context):
-    """Turn every failure into one ``Error: …`` line; ``--debug`` shows the traceback instead."""
-    debug = (ctx.find_root().obj or {}).get("debug", False)
-    try:
-        yield
-    except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
-        raise
-    except XlscorecardError as error:
-        if debug:
-            raise
-        raise Failure(str(error), _exit_code(error)) from error
-    except Exception as error:  # noqa: BLE001 - never a traceback without --debug
-        if debug:
-            raise
-        raise Failure(f"unexpected {type(error).__name__}: {error} (run again with --debug for details, "
-                      "and please report it)") from error
-
-
-def _exit_code(error: XlscorecardError) -> ExitCode:
-    from .errors import PartlyWritten, UsageError
-    if isinstance(error, UsageError):
-        return ExitCode.USAGE
-    return ExitCode.PARTLY_WRITTEN if isinstance(error, PartlyWritten) else ExitCode.NOTHING_WRITTEN
-
-
-def stop_code(stop: KeyboardInterrupt) -> ExitCode:
-    """130 for Ctrl+C, 143 for SIGTERM."""
-    import signal
-    return ExitCode.TERMINATED if getattr(stop, "signum", None) == signal.SIGTERM else ExitCode.INTERRUPTED
-
-
-class StoppableGroup(click.Group):
-    """A command group whose commands SIGTERM stops as Ctrl+C does: one sentence, then exit
-    130 (Ctrl+C) or 143 (SIGTERM), instead of click's "Aborted!" and 1."""
-
-    def invoke(self, ctx):
-        from .stopping import stop_on_sigterm
-        stop_on_sigterm()
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt as stop:
-            code = stop_code(stop)
-            name = "SIGTERM" if code is ExitCode.TERMINATED else "Ctrl+C"
-            click.echo(f"Stopped by {name}" + (" once the run had written its files."
-                                                if getattr(stop, "finished", False) else
-                                                " before the run finished: no file was changed."), err=True)
-            ctx.exit(int(code))
+_exit_code = exit_code_of  # the name tests and scripts have used
 
 
 @click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
@@ -109,9 +31,17 @@ def cli(ctx, debug):
     ctx.obj = {"debug": debug}
 
 
-@cli.command("period")
+def command(name: str):
+    """A subcommand with the exit codes in its ``--help`` and ``--debug`` after its name too."""
+    def decorate(function):
+        return cli.command(name, epilog=EXIT_CODES_HELP)(debug_option(function))
+    return decorate
+
+
+@command("period")
 @click.argument("text")
-def period_command(text):
+@click.pass_context
+def period_command(ctx, text):
     """Show how xlscorecard reads a reporting period: its dates and months elapsed.
 
     \b
@@ -121,95 +51,29 @@ def period_command(text):
     try:
         period = parse_period(text)
     except XlscorecardError as error:
-        raise Failure(str(error)) from error
+        raise Failure(str(error), ExitCode.USAGE) from error
     click.echo(f"{period.label}: {period.start_date:%d %b %Y} to {period.end_date:%d %b %Y}, "
                f"financial year {period.fy.label}, {period.months_elapsed} of 12 months elapsed; "
                f"previous period {period.previous().label}, same period last year "
                f"{period.same_period_last_year().label}")
 
 
-class PeriodType(click.ParamType):
-    """A reporting period as people type it; a bad one is a usage error naming what is accepted."""
-
-    name = "period"
-
-    def convert(self, value, param, ctx):
-        try:
-            return parse_period(value)
-        except XlscorecardError as error:
-            self.fail(str(error), param, ctx)
+LATEST = "(default: the latest period the returns agree on)"
 
 
-def period_option(help_text: str):
-    return click.option("--period", "period_text", type=PeriodType(), metavar="PERIOD", help=help_text)
-
-
-def register_option():
-    return click.option("--register", "register_path", type=click.Path(exists=True, dir_okay=False),
-                        help="Indicator register workbook (default: a file in RETURNS_DIR named *register*).")
-
-
-def layouts_option(command):
-    """``--layouts FILE``: the layout file describing returns detection cannot read."""
-    return click.option("--layouts", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
-                        help="Layout file (TOML) saying how to read returns xlscorecard does not recognise "
-                             "(default: xlscorecard-layouts.toml in RETURNS_DIR; see `xlscorecard layout`).")(command)
-
-
-def limits_options(command):
-    """``--max-unpacked-mb`` and ``--max-ratio``: the ZIP caps a workbook must pass before it is unpacked."""
-    command = click.option("--max-ratio", type=click.FloatRange(min=1), metavar="N",
-                           help="Refuse a workbook part that unpacks to more than N times its packed size "
-                                "(default 200; parts under 5 MB are exempt).")(command)
-    return click.option("--max-unpacked-mb", type=click.FloatRange(min=1), metavar="MB",
-                        help="Refuse a workbook that would unpack to more than MB megabytes, before unpacking "
-                             "it (default 40; one part may take four fifths of it).")(command)
-
-
-def reading_limits(max_unpacked_mb: float | None, max_ratio: float | None):
-    """The readers' limits with the caps given on the command line, or ``None`` for the defaults."""
-    if max_unpacked_mb is None and max_ratio is None:
-        return None
-    from .readers.safety import DEFAULT_LIMITS
-    return DEFAULT_LIMITS.with_caps(max_unpacked_mb, max_ratio)
-
-
-def profile_option():
-    return click.option("--profile", type=click.Choice(["print", "publish"]), default="print", show_default=True,
-                        help="print: the scorecard for managers and committees; publish: an accessible workbook "
-                             "for the council's website (cover, contents, notes, one table a sheet).")
-
-
-def deadline_option():
-    from .core.deadlines import DEFAULT_DEADLINE_DAYS
-
-    return click.option("--deadline-days", type=click.IntRange(min=0), default=DEFAULT_DEADLINE_DAYS, show_default=True,
-                        help="Working days after the period ends that services have to send their returns.")
-
-
-@cli.command("consolidate", epilog=EXIT_CODES_HELP)
-@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
-@period_option("Reporting period, e.g. '2020/21 Q3' or 'Dec 2020' (default: the latest period the returns agree on).")
-@register_option()
-@click.option("--out", type=click.Path(dir_okay=False), help="Scorecard workbook to write "
+@command("consolidate")
+@returns_dir_argument()
+@period_option(f"Reporting period, e.g. '2020/21 Q3' or 'Dec 2020' {LATEST}.")
+@reading_options
+@click.option("--out", type=click.Path(dir_okay=False), help="Scorecard workbook to write, .xlsx "
               "(default: scorecard-<period>.xlsx in the current folder).")
 @click.option("--records", type=click.Path(dir_okay=False),
               help="Also write the indicator records as .csv, .json or .parquet (for Power BI and checks).")
-@click.option("--history", type=click.Path(dir_okay=False),
-              help="History file for direction of travel and the previous headline "
-                   "(default: xlscorecard-history.sqlite beside the scorecard).")
-@click.option("--no-history", is_flag=True, help="Neither read nor update a history file.")
-@click.option("--tolerance", type=click.FloatRange(min=0), metavar="PCT",
-              help="Percentage points below target that still count as amber (default 5).")
-@click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False),
-              help="A scorecard.toml restyling the workbook (colours, columns, priorities).")
+@history_options(updated=True, beside="the --out folder")
+@scoring_options
 @deadline_option()
-@click.option("--area", help="The council's area code (e.g. E08000013) or name in comparator tables "
-              "(default: the council the register's Framework sheet names).")
-@click.option("--strict", is_flag=True, help="Exit with 3 when any finding is an error.")
+@strict_option("any finding is an error or a return was read with caveats")
 @profile_option()
-@limits_options
-@layouts_option
 @click.pass_context
 def consolidate_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history,
                         tolerance, template_path, deadline_days, area, strict, profile, max_unpacked_mb, max_ratio,
@@ -231,35 +95,33 @@ def consolidate_command(ctx, returns_dir, period_text, register_path, out, recor
                                  limits=reading_limits(max_unpacked_mb, max_ratio), profile=profile,
                                  layouts=layouts)
     click.echo(consolidation_summary(result))
+    for line in kept_elsewhere_lines(result.kept_elsewhere):
+        click.echo(f"Warning: {line}", err=True)
     if strict and (result.count(Severity.ERROR) or return_caveats(result.findings)):
         raise SystemExit(int(ExitCode.FINDINGS))
+    if result.kept_elsewhere:
+        raise SystemExit(int(ExitCode.KEPT_ELSEWHERE))
 
 
-@cli.command("report", epilog=EXIT_CODES_HELP)
-@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
-@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
-@register_option()
-@click.option("--out", type=click.Path(dir_okay=False), help="Word document to write "
+@command("report")
+@returns_dir_argument()
+@period_option(f"Reporting period, e.g. '2020/21 Q3' {LATEST}.")
+@reading_options
+@click.option("--out", type=click.Path(dir_okay=False), help="Word document to write, .docx "
               "(default: report-<period>.docx in the current folder).")
-@click.option("--history", type=click.Path(dir_okay=False),
-              help="History file consolidate keeps, for direction of travel and the previous headline; only read "
-                   "(default: xlscorecard-history.sqlite beside the report, if there is one).")
-@click.option("--no-history", is_flag=True, help="Do not read a history file.")
-@click.option("--tolerance", type=click.FloatRange(min=0), metavar="PCT",
-              help="Percentage points below target that still count as amber (default 5).")
-@click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False),
-              help="The scorecard.toml the scorecard uses (council, colours, words, priorities, columns).")
+@history_options(updated=False, beside="the --out folder")
+@scoring_options
 @click.option("--docx-template", type=click.Path(exists=True, dir_okay=False),
               help="The council's Word template (.docx or .dotx): its styles, headers and page set-up are used.")
 @click.option("--introduction", type=click.Path(exists=True, dir_okay=False),
               help="A UTF-8 text file with the introduction (default: a marked placeholder).")
 @click.option("--conclusion", type=click.Path(exists=True, dir_okay=False),
               help="A UTF-8 text file with the conclusion (default: a marked placeholder).")
-@click.option("--area", help="The council's area code or name in comparator tables (as for consolidate).")
-@limits_options
+@strict_option("any finding is an error or a return was read with caveats")
 @click.pass_context
 def report_command(ctx, returns_dir, period_text, register_path, out, history, no_history, tolerance,
-                   template_path, docx_template, introduction, conclusion, area, max_unpacked_mb, max_ratio):
+                   template_path, docx_template, introduction, conclusion, area, strict, max_unpacked_mb, max_ratio,
+                   layouts):
     """Write the committee's Performance Report (Word) from the same consolidation as the scorecard.
 
     \b
@@ -269,19 +131,26 @@ def report_command(ctx, returns_dir, period_text, register_path, out, history, n
     from .report import make_report
 
     with user_errors(ctx):
-        path, result = make_report(returns_dir, period=period_text, register=register_path, out=out,
+        path, result, kept = make_report(returns_dir, period=period_text, register=register_path, out=out,
                                    history=history, use_history=not no_history, tolerance=tolerance,
                                    template=template_path, docx_template=docx_template,
                                    introduction=introduction, conclusion=conclusion, area=area,
-                                   limits=reading_limits(max_unpacked_mb, max_ratio))
+                                   limits=reading_limits(max_unpacked_mb, max_ratio), layouts=layouts)
     total = result.total.target
     click.echo(f"Period: {result.period.long_label}")
     click.echo(f"Green {total.on_target}, amber {total.within_tolerance}, red {total.off_target}, "
                f"data gaps {total.gaps}, no target {total.no_target}")
+    click.echo(history_line(result.history_use))
     click.echo(f"Report: {path}")
+    for line in kept_elsewhere_lines(kept):
+        click.echo(f"Warning: {line}", err=True)
+    if strict and (result.count(Severity.ERROR) or return_caveats(result.findings)):
+        raise SystemExit(int(ExitCode.FINDINGS))
+    if kept:
+        raise SystemExit(int(ExitCode.KEPT_ELSEWHERE))
 
 
-@cli.command("template")
+@command("template")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="The .xlsx return template to write.")
 @register_option()
 @click.option("--service", help="Only this service's indicators (as the register's Service column names it).")
@@ -293,8 +162,8 @@ def template_command(ctx, out, register_path, service, period_text, force):
 
     \b
     Example:
-        xlscorecard template --register register-2020-21.xlsx --service "Public Health" \\
-            --period "2020/21 Q3" --out public-health-Q3.xlsx
+        xlscorecard template --register sample_workbooks/2020-21-Q3/register-2020-21.xlsx \\
+            --service "Public Health" --period "2020/21 Q3" --out public-health-Q3.xlsx
     """
     from .pipeline import make_return_template
 
@@ -304,7 +173,7 @@ def template_command(ctx, out, register_path, service, period_text, force):
     click.echo(f"Template: {path}")
 
 
-@cli.command("init")
+@command("init")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Replace an existing starting register.")
 @click.pass_context
@@ -324,21 +193,24 @@ def init_command(ctx, folder, force):
     click.echo(f"Returns folder: {returns} (the services' returns go here, beside the register)")
 
 
-@cli.command("watch")
-@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
-@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
-@register_option()
-@click.option("--out", type=click.Path(dir_okay=False), help="Scorecard workbook to keep up to date.")
+@command("watch")
+@returns_dir_argument()
+@period_option(f"Reporting period, e.g. '2020/21 Q3' {LATEST}.")
+@reading_options
+@click.option("--out", type=click.Path(dir_okay=False), help="Scorecard workbook to keep up to date, .xlsx "
+              "(default: scorecard-<period>.xlsx in the current folder).")
 @click.option("--records", type=click.Path(dir_okay=False), help="Records file to keep up to date.")
+@history_options(updated=True, beside="the --out folder")
+@scoring_options
+@deadline_option()
+@profile_option()
 @click.option("--debounce", type=click.FloatRange(min=0), default=2.0, show_default=True,
               help="Seconds of quiet after a change before consolidating.")
-@profile_option()
-@limits_options
-@layouts_option
 @click.pass_context
-def watch_command(ctx, returns_dir, period_text, register_path, out, records, debounce, profile, max_unpacked_mb,
-                  max_ratio, layouts):
+def watch_command(ctx, returns_dir, period_text, register_path, out, records, history, no_history, tolerance,
+                  template_path, area, deadline_days, debounce, profile, max_unpacked_mb, max_ratio, layouts):
     """Consolidate now, then again whenever a return is added or changed (Ctrl+C to stop).
+    Each run is the run `consolidate` makes with the same options.
 
     \b
     Example:
@@ -354,12 +226,16 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
         try:
             with user_errors(ctx):
                 result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
-                                     records=records, limits=reading_limits(max_unpacked_mb, max_ratio),
+                                     records=records, history=history, use_history=not no_history,
+                                     tolerance=tolerance, template=template_path, deadline_days=deadline_days,
+                                     area=area, limits=reading_limits(max_unpacked_mb, max_ratio),
                                      profile=profile, layouts=layouts)
             click.echo(consolidation_summary(result))
+            for line in kept_elsewhere_lines(result.kept_elsewhere):
+                click.echo(f"Warning: {line}", err=True)
             return result
         except click.ClickException as error:
-            if error.exit_code == ExitCode.USAGE:  # an output that is an input: no save will fix it
+            if error.exit_code == ExitCode.USAGE:  # a wrong option or an output that is an input: no save fixes it
                 raise
             if not Path(returns_dir).is_dir():
                 return None  # removed while it was read: watch() says so next
@@ -370,7 +246,8 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
     first = run_once()
     target = Path(out) if out else Path(default_scorecard_name(first.period)) if first else None
     outputs = [p for p in (target, Path(records) if records else None) if p is not None]
-    outputs += [(target.parent if target else Path(".")) / HISTORY_NAME]
+    if not no_history:
+        outputs.append(Path(history) if history else (target.parent if target else Path(".")) / HISTORY_NAME)
     click.echo(f"Watching {returns_dir} (Ctrl+C to stop)", err=True)
     try:
         with user_errors(ctx):
@@ -381,41 +258,50 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, de
         ctx.exit(int(stop_code(stop)))
 
 
-@cli.command("explain")
+@command("explain")
 @click.argument("ref")
-@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
-@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
-@register_option()
-@click.option("--history", type=click.Path(dir_okay=False, exists=True),
-              help="History file with earlier periods' values (it is read, not changed; default: "
-                   "xlscorecard-history.sqlite in the current folder, when there is one, as consolidate writes).")
-@layouts_option
+@returns_dir_argument()
+@period_option(f"Reporting period, e.g. '2020/21 Q3' {LATEST}.")
+@reading_options
+@history_options(updated=False)
+@scoring_options
+@strict_option("a finding about this indicator is an error")
 @click.pass_context
-def explain_command(ctx, ref, returns_dir, period_text, register_path, history, layouts):
-    """Explain one indicator's status, direction of travel, trend and forecast, with the arithmetic.
+def explain_command(ctx, ref, returns_dir, period_text, register_path, history, no_history, tolerance,
+                    template_path, area, strict, max_unpacked_mb, max_ratio, layouts):
+    """Explain one indicator's status, direction of travel, trend and forecast, with the arithmetic,
+    as the scorecard made with the same options shows them.
 
     \b
     Example:
         xlscorecard explain CYP-01 sample_workbooks/2020-21-Q3 --period "2020/21 Q3"
     """
-    from .pipeline import HISTORY_NAME, assess
+    from .pipeline import assess, history_to_read
     from .core.explain import explain_with_signal
 
-    if history is None and Path(HISTORY_NAME).is_file():  # the history `consolidate` writes by default
-        history = HISTORY_NAME
     with user_errors(ctx):
-        result = assess(returns_dir, period=period_text, register=register_path, history=history, record=False,
-                        layouts=layouts)
+        history_path = history_to_read(history, not no_history)
+        result = assess(returns_dir, period=period_text, register=register_path, history=history_path,
+                        record=False, tolerance=tolerance, template=template_path, area=area,
+                        limits=reading_limits(max_unpacked_mb, max_ratio), layouts=layouts)
         indicators = {i.ref.casefold(): i for i in result.indicators}
         indicator = indicators.get(ref.casefold())
         if indicator is None:
-            raise Failure(f"{ref} is not an indicator of {result.period.fy.label} in {returns_dir}")
-        score = next(s for s in result.scores if s.ref == indicator.ref)
-        click.echo(f"{indicator.ref} {indicator.name}, {result.period.long_label}")
-        click.echo(explain_with_signal(indicator, score, result.series.get(indicator.ref), result.tolerance))
+            raise UsageError(f"{ref} is not an indicator of {result.period.fy.label} in {returns_dir} "
+                             f"(its refs run {result.indicators[0].ref} to {result.indicators[-1].ref})"
+                             if result.indicators else f"{ref}: {returns_dir} describes no indicator")
+    score = next(s for s in result.scores if s.ref == indicator.ref)
+    click.echo(f"{indicator.ref} {indicator.name}, {result.period.long_label}")
+    click.echo(explain_with_signal(indicator, score, result.series.get(indicator.ref), result.tolerance))
+    click.echo(history_line(result.history_use, looked_for=None if history or no_history else "the current folder"))
+    errors = [f for f in result.findings if f.ref == indicator.ref and f.severity is Severity.ERROR]
+    for finding in errors:
+        click.echo(f"Error finding: {finding.source}: {finding.message}", err=True)
+    if strict and errors:
+        raise SystemExit(int(ExitCode.FINDINGS))
 
 
-@cli.command("export", epilog=EXIT_CODES_HELP)
+@command("export")
 @click.option("--history", type=click.Path(dir_okay=False), default="xlscorecard-history.sqlite", show_default=True,
               help="The history file consolidate keeps (beside the scorecard by default).")
 @click.option("--out", type=click.Path(dir_okay=False), required=True,
@@ -437,21 +323,22 @@ def export_command(ctx, history, out):
         done = export_history(history, out)
     held = ", ".join(p.label for p in done.periods) or "none"
     click.echo(f"Periods: {held}")
-    click.echo(f"Records: {done.rows} {'row' if done.rows == 1 else 'rows'} written to {done.path}")
+    click.echo(f"Records: {plural(done.rows, 'row')} written to {done.path}")
     if done.without_records:
         click.echo(f"Warning: {', '.join(p.label for p in done.without_records)} "
                    f"{'was' if len(done.without_records) == 1 else 'were'} recorded by an earlier xlscorecard "
                    "that kept no records; consolidate again to include them", err=True)
 
 
-@cli.command("status")
-@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
-@period_option("Reporting period, e.g. '2020/21 Q3' (default: the latest period the returns agree on).")
-@register_option()
+@command("status")
+@returns_dir_argument()
+@period_option(f"Reporting period, e.g. '2020/21 Q3' {LATEST}.")
+@reading_options
 @deadline_option()
-@layouts_option
+@strict_option("a service's return is late or not received")
 @click.pass_context
-def status_command(ctx, returns_dir, period_text, register_path, deadline_days, layouts):
+def status_command(ctx, returns_dir, period_text, register_path, deadline_days, strict, max_unpacked_mb, max_ratio,
+                   layouts):
     """Which services have sent their returns for the period, on time or late, and what is missing.
 
     \b
@@ -461,7 +348,8 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days, 
     from .pipeline import assess, returns_position
 
     with user_errors(ctx):
-        result = assess(returns_dir, period=period_text, register=register_path, history=None, layouts=layouts)
+        result = assess(returns_dir, period=period_text, register=register_path, history=None, layouts=layouts,
+                        limits=reading_limits(max_unpacked_mb, max_ratio))
         tracked = returns_position(result, deadline_days)
     if not tracked:
         click.echo(f"No indicator is due in {result.period.long_label}.")
@@ -477,21 +365,21 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days, 
         click.echo(f"  due ({len(service.due)}): {', '.join(service.due)}")
         if service.missing:
             click.echo(f"  still without a value: {', '.join(service.missing)}")
+    if strict and any(service.timeliness in ("late", "not received") for service in tracked):
+        raise SystemExit(int(ExitCode.FINDINGS))
 
 
-@cli.command("validate")
-@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False))
-@register_option()
+@command("validate")
+@returns_dir_argument()
 @period_option("Reporting period, e.g. '2020/21 Q3'; gives returns their year.")
+@reading_options
 @click.option("--layout", "show_layout", is_flag=True,
               help="Also show how each return was read: layout, table, header rows, the period of every value "
                    "column, and where every cell went.")
-@limits_options
-@layouts_option
 @click.pass_context
 def validate_command(ctx, returns_dir, register_path, period_text, show_layout, max_unpacked_mb, max_ratio, layouts):
-    """Read every return in RETURNS_DIR and list what could not be used; exit 1 on any error
-    or when a return could be read only in part.
+    """Read every return in RETURNS_DIR and list what could not be used; exit 3 on any error
+    or when a return could be read only in part (as consolidate --strict would).
 
     \b
     Example:
@@ -513,10 +401,10 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
                f"{plural(len(result.observations), 'value')}, {plural(len(result.findings), 'finding')} "
                f"({plural(errors, 'error')})", err=True)
     if errors or any(PARTLY_READ in kinds for _, kinds in caveats):
-        raise SystemExit(int(ExitCode.NOTHING_WRITTEN))
+        raise SystemExit(int(ExitCode.FINDINGS))
 
 
-@cli.command("layout")
+@command("layout")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @period_option("Reporting period, e.g. '2020/21 Q3'; gives the return's months their year.")
 @click.pass_context

@@ -13,14 +13,13 @@ from .core.model import Severity
 from .core.summary import coverage_changed
 from .core.words import plural
 
-
 class Progress:
     """A progress bar on stderr while reading, once the run knows there are more than a few files."""
 
     def __init__(self):
         self._bar = None
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> "Progress":
         return self
 
     def start(self, count: int) -> None:
@@ -42,23 +41,58 @@ def consolidation_summary(result) -> str:
     """The few lines a performance officer reads after a run."""
     counts = result.total.target
     chosen = " (the latest period the returns agree on)" if result.period_inferred else ""
+    registers = [s for s in result.sources if s.role == "register"]
+    register = f" (and the register {', '.join(Path(s.path).name for s in registers)})" if registers else ""
     lines = [
         f"Period: {result.period.long_label}{chosen}",
-        f"Returns read: {len(result.sources)}; indicators: {len(result.scores)}",
+        f"Returns read: {len(result.sources) - len(registers)}{register}; indicators: {len(result.scores)}",
         f"Green {counts.on_target}, amber {counts.within_tolerance}, red {counts.off_target}, "
         f"data gaps {counts.gaps}, no target {counts.no_target}",
         f"Findings: {plural(result.count(Severity.ERROR), 'error')}, "
         f"{plural(result.count(Severity.WARNING), 'warning')}, {result.count(Severity.INFO)} for information",
     ]
+    from .pipeline import NO_REGISTER
+
+    lines += [f"Register: {f.message}; {f.action}" for f in result.findings if f.message.startswith(NO_REGISTER)]
     caveats = return_caveats(result.findings)
     if caveats:
         lines.append("Returns read with caveats (see the Data quality sheet):")
         lines.extend(f"  {caveat_line(path, kinds)}" for path, kinds in caveats)
-    lines.append(f"Scorecard: {result.scorecard}")
+    kept = dict(result.kept_elsewhere)
+    lines.append(history_line(result.history_use))
+    lines.append(f"Scorecard: {kept.get(result.scorecard, result.scorecard)}")
     if result.records:
-        lines.append(f"Records: {result.records}")
+        lines.append(f"Records: {kept.get(result.records, result.records)}")
     lines.insert(3, headline_line(counts, result.previous, result.tolerance))
     return "\n".join(lines)
+
+
+def history_line(use, looked_for: str | None = None) -> str:
+    """Which history a run used and what it gave: "History: reports/xlscorecard-history.sqlite
+    (new: no earlier periods, so no direction of travel from it)". ``looked_for`` names where
+    the default history was looked for, when a command found none there."""
+    from .pipeline import HISTORY_NAME
+
+    if use is None or use.path is None:
+        if looked_for:
+            return (f"History: none ({HISTORY_NAME} is not in {looked_for}; pass --history FILE): direction of "
+                    "travel only from the periods the returns give")
+        return "History: none (--no-history): direction of travel only from the periods the returns give"
+    if not use.periods:
+        state = "new" if not use.existed else "it holds no period but this one"
+        said = f"History: {use.path} ({state}: no earlier periods, so no direction of travel from it"
+    else:
+        held = use.periods[0].label if len(use.periods) == 1 else f"{use.periods[0].label} to {use.periods[-1].label}"
+        compared = (f"compared with {use.compared_with.long_label}" if use.compared_with else
+                    "none for the previous period, so the headline has no comparison")
+        said = f"History: {use.path} (holds {plural(len(use.periods), 'other period')}, {held}; {compared}"
+    return said + ("; updated with this period)" if use.updated else ")")
+
+
+def kept_elsewhere_lines(kept) -> list[str]:
+    """One sentence per output saved under another name because its file was open."""
+    return [f"{target} is open in another program (Excel?), so it was left as it was; the new file was saved as "
+            f"{copy}: close {target.name} and rename the new file, or run again" for target, copy in kept]
 
 
 def headline_line(counts, previous, tolerance: float) -> str:

@@ -61,6 +61,11 @@ class UsageError(XlscorecardError):
     names something other than a file (a named pipe, a device)."""
 
 
+class WrongOutputType(UsageError, OutputError):
+    """An output named with an extension of the wrong kind (``--records r.txt``, ``--out
+    scorecard.csv``): a usage error, found before any work."""
+
+
 class PartlyWritten(OutputError):
     """The history was committed, but a new file could not then be moved into place: the message
     says exactly what was written and what was not."""

@@ -14,7 +14,7 @@ from .core.model import Period
 from .errors import UsageError
 from .history import History, check_history_file
 from .preflight import Input, check_outputs, output
-from .outputs.records import write_records
+from .outputs.records import check_records_path, write_records
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ def export_history(history: str | Path, out: str | Path) -> Export:
     """Write the records of every period ``history`` holds to ``out`` (.csv, .json or .parquet),
     oldest period first, in the columns of the records file. The history is only read."""
     history, out = Path(history), Path(out)
+    check_records_path(out)  # a wrong --out is a usage error whatever the history
     if not history.is_file():
         raise UsageError(f"there is no history file {history}; pass the one consolidate wrote with --history "
                          "(by default xlscorecard-history.sqlite beside the scorecard)")

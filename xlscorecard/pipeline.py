@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from .errors import ReturnError, UsageError
 from .history import History, PastRun, merge_with_history
-from .core.model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, SourceFile,
-                    parse_period)
+from .core.model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, Source,
+                         SourceFile, parse_period)
 from .core.scoring import DEFAULT_TOLERANCE, score_indicator
 from .core.ranking import Benchmark, benchmarks
 from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
@@ -88,6 +88,8 @@ class Assessment:
     series: Mapping[str, Series] = field(default_factory=dict)
     # The council's name and its priorities' names and order, from the register.
     framework: Framework = field(default_factory=Framework)
+    # Which history was read and what it held: consolidate and explain print it.
+    history_use: "HistoryUse | None" = None
 
     @property
     def total(self) -> GroupSummary:
@@ -98,19 +100,37 @@ class Assessment:
 
 
 @dataclass(frozen=True)
+class HistoryUse:
+    """The history a run read: ``None`` ``path`` when none was (``--no-history``, or none
+    found); the periods it held before this run, other than this one; and the previous
+    period's run, which the headline and the direction of travel compare with, when it held one."""
+
+    path: Path | None
+    existed: bool = False
+    periods: tuple[Period, ...] = ()
+    compared_with: Period | None = None
+    updated: bool = False
+    looked_for: Path | None = None  # the default file looked for, when none was found
+
+
+@dataclass(frozen=True)
 class Consolidation(Assessment):
     """An assessment, written: where the scorecard, the records and the history went."""
 
     scorecard: Path | None = None
     records: Path | None = None
     history: Path | None = None
+    # Files open in another program when they were to be replaced: (the file left as it was,
+    # the name the new one was saved under).
+    kept_elsewhere: tuple[tuple[Path, Path], ...] = ()
 
 
 @without_cycle_collection
 def assess(returns_dir: str | Path, *, period: Period | str | None = None, register: str | Path | None = None,
            history: str | Path | None = None, record: bool = True, tolerance: float | None = None,
            on_file: Callable[[Path], None] | None = None, area: str | None = None,
-           limits: "Limits | None" = None, layouts: str | Path | None = None) -> Assessment:
+           limits: "Limits | None" = None, layouts: str | Path | None = None,
+           template: str | Path | None = None) -> Assessment:
     """Read every return in ``returns_dir`` and score the reporting period.
 
     With a ``history`` file, earlier values come from it (for direction of travel and trend) and,
@@ -119,11 +139,37 @@ def assess(returns_dir: str | Path, *, period: Period | str | None = None, regis
     the council the register's Framework sheet names) among its comparator group. ``limits`` caps what one return
     may unpack to and how much of it is read (default: the readers' ``DEFAULT_LIMITS``).
     ``layouts`` is a layout file describing returns detection cannot read (default: the
-    folder's ``xlscorecard-layouts.toml``, when it has one).
+    folder's ``xlscorecard-layouts.toml``, when it has one). Without ``tolerance``, the
+    ``template``'s is used (as the scorecard uses it), else the default 5 points.
     Raises :class:`~xlscorecard.errors.ReturnError` when nothing readable was found.
     """
     return _assess(returns_dir, period=period, register=register, history=history, record=record,
-                   tolerance=tolerance, on_file=on_file, area=area, limits=limits, layouts=layouts)[0]
+                   tolerance=scoring_tolerance(tolerance, template), on_file=on_file, area=area, limits=limits,
+                   layouts=layouts)[0]
+
+
+def scoring_tolerance(tolerance: float | None, template: str | Path | None) -> float:
+    """The amber tolerance a run scores with: the one given, else the template's (the
+    framework-wide tolerance a council sets in its scorecard.toml), else 5 points."""
+    if tolerance is not None:
+        return tolerance
+    from .outputs.scorecard import load_template
+    return load_template(template).tolerance
+
+
+def history_to_read(history: str | Path | None, use_history: bool = True, folder: Path = Path(".")) -> Path | None:
+    """The history a command that only reads it uses: ``history`` when given (a usage error when
+    it does not exist: a mistyped name would silently drop the direction of travel), else the
+    file ``consolidate`` keeps in ``folder``, when there is one."""
+    if not use_history:
+        return None
+    if history is not None:
+        if not Path(history).is_file():
+            raise UsageError(f"--history {history} does not exist; pass the history consolidate keeps "
+                             f"(by default {HISTORY_NAME} beside the scorecard), or --no-history")
+        return Path(history)
+    default = folder / HISTORY_NAME
+    return default if default.is_file() else None
 
 
 def _assess(returns_dir, *, period, register, history, record: bool, tolerance, on_file, area,
@@ -144,7 +190,7 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     outside = [i for i in indicators if i.ref in read.outside_register]
     indicators = [i for i in indicators if i.ref not in read.outside_register]
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
-    findings = list(read.findings)
+    findings = list(read.findings) + no_register_findings(read, folder)
     framework = read.framework or Framework()
     unnamed = unnamed_council_finding(framework)
     findings += [unnamed] if unnamed else []
@@ -153,11 +199,16 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     findings += benchmark_findings
     observations = list(read.observations)
     previous = None
+    history_use = HistoryUse(None) if history is None else HistoryUse(Path(history), updated=record)
     if history is not None and (record or Path(history).exists()):
+        existed = Path(history).exists()
         with History(history) as store:
             observations = _with_history(store, indicators, observations, chosen)
             findings += store.renamed(chosen, indicators)
             previous = store.run(chosen.previous())
+            held = tuple(run.period for run in store.runs() if run.period != chosen)
+            history_use = replace(history_use, existed=existed, periods=held,
+                                  compared_with=previous.period if previous else None)
             scores = _score(indicators, observations, chosen, tolerance)
             if record:
                 total = summarise_group("Total", scores).target
@@ -176,7 +227,8 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     series = all_series(indicators, observations, chosen, scores, tolerance)
     return (Assessment(chosen, period is None, tuple(indicators), tuple(observations), tuple(scores),
                        tuple(findings), tuple(read.sources), previous, tolerance, ranked,
-                       tuple(outside_register), returns_dir=folder, series=series, framework=framework),
+                       tuple(outside_register), returns_dir=folder, series=series, framework=framework,
+                       history_use=history_use),
             read.observations)
 
 
@@ -245,20 +297,22 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     check_outputs(outputs, inputs)
     if on_listed is not None:
         on_listed(len(listing.files))
-    from .outputs.scorecard import load_template
-
-    style = load_template(template)  # the framework-wide tolerance, as the template sets it
     result, returned = _assess(returns_dir, period=period, register=register, history=history_path,
-                               record=False, tolerance=style.tolerance if tolerance is None else tolerance,
+                               record=False, tolerance=scoring_tolerance(tolerance, template),
                                on_file=on_file, area=area, limits=limits, listing=listing, layouts=layouts)
     if out is None:  # its name was known only once the period was: checked now, still before writing
         out = folder / default_scorecard_name(result.period)
         check_outputs([*outputs, output("scorecard", None, "--out", out)], inputs)
     out = Path(out)
-    result = publish(result, returned, out, Path(records) if records is not None else None, history_path, template,
-                     lambda written: returns_position(written, deadline_days), profile)
+    records_path = Path(records) if records is not None else None
+    result, kept = publish(result, returned, out, records_path, history_path, template,
+                           lambda written: returns_position(written, deadline_days), profile)
+    if history_path is not None:
+        result = replace(result, history_use=replace(result.history_use, updated=True))
+    else:
+        result = replace(result, history_use=HistoryUse(None))
     return Consolidation(**{f.name: getattr(result, f.name) for f in fields(Assessment)}, scorecard=out,
-                         records=Path(records) if records is not None else None, history=history_path)
+                         records=records_path, history=history_path, kept_elsewhere=tuple(kept))
 
 
 def infer_period(observations: Iterable[Observation]) -> Period:
@@ -326,8 +380,25 @@ def validate_folder(returns_dir: str | Path, *, period: Period | str | None = No
 
     read = read_folder(returns_dir, period=period, register_path=register, limits=limits or DEFAULT_LIMITS,
                        layouts_path=layouts)
-    claims = claim_findings(read, read.indicators)
-    return replace(read, findings=tuple(sorted([*read.findings, *claims], key=Finding.sort_key))) if claims else read
+    added = claim_findings(read, read.indicators) + no_register_findings(read, Path(returns_dir))
+    return replace(read, findings=tuple(sorted([*read.findings, *added], key=Finding.sort_key))) if added else read
+
+
+NO_REGISTER = "no register"
+
+
+def no_register_findings(read, folder: Path) -> list[Finding]:
+    """A warning when returns were read and no register was found (none named *register*, none
+    recognised by what it holds, none given): the returns' own details are all there is."""
+    from .readers.listing import display
+
+    if any(s.role == "register" for s in read.sources) or not read.sources:
+        return []
+    if any(f.message.endswith("each look like a register, so none was used as the register") for f in read.findings):
+        return []
+    return [Finding(Severity.WARNING, f"{NO_REGISTER} in {display(folder)}: each indicator is scored on what its "
+                    "return says about it (name, polarity, target)", Source(display(folder)),
+                    action="put the register in the folder (a workbook named *register*) or pass --register FILE")]
 
 
 def unscored(refs, observations: Iterable[Observation], period: Period) -> list[tuple[str, str, Score]]:

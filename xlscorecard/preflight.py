@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, WrongOutputType
 from .outputs.atomic import TEMP_PREFIX, is_read_only, lock_file, write_problem
 from .readers.listing import Listing, display, file_kind, require_file
 
@@ -38,6 +38,10 @@ class Input:
 
     path: Path
     label: str
+
+
+# Outputs xlscorecard writes as .xlsx workbooks: any other extension would make a file Excel refuses.
+WORKBOOK_OUTPUTS = ("scorecard", "template")
 
 
 def output(kind: str, given: str | os.PathLike | None, option: str, default: Path | None = None) -> Output | None:
@@ -118,6 +122,9 @@ def _check_writable(out: Output) -> None:
     if lock.exists():
         raise OutputError(f"{display(path)} is open in Excel (its lock file {display(lock.name)} is beside it): "
                           "close it and run again, or choose another file name; nothing was written")
+    if out.kind in WORKBOOK_OUTPUTS and path.suffix.lower() != ".xlsx":
+        raise WrongOutputType(f"{out.label}: the {out.kind} is an Excel workbook; give it a .xlsx name "
+                              "(nothing was written)")
     if out.kind == "records":
         from .outputs.records import check_records_path
         check_records_path(path)

@@ -4,9 +4,11 @@ The history records the run in one transaction. Before it commits, the scorecard
 records are written to temporary files beside their targets, with the restated values the
 recording found among their findings; only when both are written does the history commit, and
 only once it has are the files moved into place. So if any step fails, no file is replaced and
-the history is not changed. The one case where part is written, a file that cannot be moved into
-place after the history committed (a colleague opened the scorecard in Excel during the run), is
-a :class:`~xlscorecard.errors.PartlyWritten` whose one sentence says what was written and what not.
+the history is not changed. A file that cannot replace its target because a colleague opened the
+target in Excel during the run is saved beside it under a free name, and the run says where: every
+output was written, one under another name. The one case where part is written, a file that
+cannot be placed at all after the history committed, is a
+:class:`~xlscorecard.errors.PartlyWritten` whose one sentence says what was written and what not.
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ if TYPE_CHECKING:
 
 def publish(result: "Assessment", returned: list[Observation], out: Path, records: Path | None,
             history_path: Path | None, template,
-            returns_of: Callable[["Assessment"], Sequence["ServiceReturn"]], profile: str = "print") -> "Assessment":
+            returns_of: Callable[["Assessment"], Sequence["ServiceReturn"]],
+            profile: str = "print") -> tuple["Assessment", list[tuple[Path, Path]]]:
     """Record the run in the history; before it commits, write the scorecard and records to
     temporary files (with the restatements the recording found); then move them into place.
     A stop (Ctrl+C, SIGTERM) is held back from the commit until the files are placed. Returns
-    the assessment as written, its findings including the restatements."""
+    the assessment as written, its findings including the restatements, and the files kept
+    under another name because their target was open: (target, kept)."""
     held = HeldStops()
     staged: list[Staged] = []
     written = result
@@ -71,7 +75,7 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
             write_outputs([])
         else:
             _record_history(history_path, result, returned, rows, write_outputs)
-        _place(staged, history_path, result.period)
+        kept = _place(staged, history_path, result.period)
     finally:
         for file in staged:
             file.discard()
@@ -81,7 +85,7 @@ def publish(result: "Assessment", returned: list[Observation], out: Path, record
         except KeyboardInterrupt as stop:  # it came once the history was let commit: the files were placed
             stop.finished = committed
             raise
-    return written
+    return written, kept
 
 
 def _record_history(path: Path, result: "Assessment", returned: list[Observation], rows: list[dict],
@@ -114,24 +118,28 @@ def _remove_if_unused(path: Path) -> None:
             path.unlink()
 
 
-def _place(staged: Sequence, history_path: Path | None, period: Period) -> None:
-    """Move each new file into place; if one cannot be, say in one sentence what was written
-    (the history, the files placed, a copy kept under another name) and what was not."""
-    placed, failed = [], []
+def _place(staged: Sequence, history_path: Path | None, period: Period) -> list[tuple[Path, Path]]:
+    """Move each new file into place, or beside its target under a free name when the target is
+    open in another program (returned as (target, kept)); if one cannot be placed at all, say in
+    one sentence what was written (the history, the files placed or kept) and what was not."""
+    placed, failed, kept = [], [], []
     for file in staged:
         try:
             file.place()
             placed.append(file.target)
         except OutputError as error:
-            failed.append(error)
+            if error.kept is not None:
+                kept.append((file.target, Path(error.kept)))
+            else:
+                failed.append(error)
     if not failed:
-        return
+        return kept
     written = ([f"the history {history_path} was updated for {period.label}"] if history_path else []) + [
-        f"{target} was written" for target in placed]
-    if not written and not any(error.kept for error in failed):
+        f"{target} was written" for target in placed] + [f"the new {target.name} was saved as {copy}"
+                                                          for target, copy in kept]
+    if not written:
         raise failed[0]
-    done = " and ".join(written) if written else "nothing else was written"
-    raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {done}")
+    raise PartlyWritten("; ".join(str(error) for error in failed) + f"; {' and '.join(written)}")
 
 
 def scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()):

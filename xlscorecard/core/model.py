@@ -468,6 +468,9 @@ class SourceFile:
     layout: str | None = None
     tables: tuple[str, ...] = ()
     saved: dt.datetime | None = None
+    # "return" for a service's return, "register" for the framework's register: the register is
+    # listed with the files read (for audit) but never counted or tracked as a service's return.
+    role: str = "return"
 
     @property
     def last_saved(self) -> dt.datetime:

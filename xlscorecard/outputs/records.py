@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, WrongOutputType
 from ..marks import PARQUET_KEY
 from ..core.model import Dot, Indicator, Rag, Score, Trend
 from .atomic import atomic_output
@@ -121,7 +121,7 @@ def check_records_path(path: str | Path) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise OutputError(f"cannot write records to {path.name}: use a .csv, .json or .parquet file name")
+        raise WrongOutputType(f"cannot write records to {path.name}: use a .csv, .json or .parquet file name")
     if suffix == ".parquet" and importlib.util.find_spec("pyarrow") is None:
         raise OutputError(PARQUET_NEEDS)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ReturnError
 from ..core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
-from .framework import read_framework
+from .framework import has_framework_sheet, read_framework
 from .layout_file import folder_layout_file
 from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
@@ -28,6 +28,10 @@ from .workbook import NO_HEADER
 from ..core.words import plural
 
 CONFLICT = "conflict"
+# Sheet names a register's indicator table goes by: a workbook with one of these (or a Framework
+# sheet), describing indicators and holding no value, is the register whatever it is called.
+REGISTER_SHEETS = ("indicators", "indicator register", "register", "pi register", "kpi register",
+                   "performance framework", "framework")
 
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
@@ -69,12 +73,14 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     observations: list[Observation] = []
     comparators: list = []
     registers = {os.path.realpath(path) for path in register_files}
-    returns = [path for path in files if os.path.realpath(path) not in registers and path != layouts_in_folder]
+    returns = [path for path in files if os.path.realpath(path) not in registers and path not in layouts_in_folder]
     outside: set[str] = set()
     claims: list = []
     results = read_returns(returns, hint, register, limits, layouts)
+    read_results = []
     try:  # closed at once if this stops (Ctrl+C): the reader processes end with it
         for path, result in results:
+            read_results.append((path, result))
             name = listing.name_of(path)
             result = _shown_as(result, name)
             if on_file is not None:
@@ -89,6 +95,17 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 findings.extend(_describe_once(described, indicator, name))
     finally:
         results.close()
+    if register is None and register_path is None and not register_files:
+        found = _registers_by_content(read_results, listing.name_of)
+        if len(found) == 1:
+            again = read_folder(folder, period=period, register_path=found[0], limits=limits, listing=listing,
+                                layouts_path=layouts_path)
+            said = Finding(Severity.INFO, "read as the register: it describes indicators on an Indicators or "
+                           "Framework sheet and holds no values", Source(listing.name_of(found[0])),
+                           action="name it *register* (or pass --register) to say so")
+            return replace(again, findings=tuple(sorted([*again.findings, said], key=Finding.sort_key)))
+        if found:
+            findings.append(_several_registers([listing.name_of(p) for p in found], display(folder)))
     if register is not None:
         # The framework's order, not the order the files were read in: the register's indicators
         # first, as it lists them, then those only the returns describe.
@@ -105,6 +122,27 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
                         tuple(comparators), frozenset(outside - (register.refs if register else frozenset())),
                         register.refs if register else frozenset(), tuple(claims),
                         register.framework if register else None)
+
+
+def _registers_by_content(results, name_of) -> list[Path]:
+    """The returns read that are a register in all but name (see :data:`REGISTER_SHEETS`)."""
+    found = []
+    for path, result in results:
+        if not result.indicators or not result.tables or any(o.value is not None for o in result.observations):
+            continue
+        # Value columns only on a period-targets sheet: a blank return (a template not yet filled
+        # in, its Values sheet empty) describes indicators and holds no values too.
+        if any(table.values or (table.columns and "target" not in table.sheet.casefold()) for table in result.tables):
+            continue
+        if any(table.sheet.strip().casefold() in REGISTER_SHEETS for table in result.tables) \
+                or has_framework_sheet(path):
+            found.append(path)
+    return found
+
+
+def _several_registers(names: list[str], folder: str) -> Finding:
+    return Finding(Severity.WARNING, f"{' and '.join(names)} each look like a register, so none was used as the "
+                   "register", Source(folder), action="pass the register with --register FILE")
 
 
 def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,
@@ -138,7 +176,7 @@ def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_o
         else:
             findings.extend(result.findings)
         findings.extend(columns)
-        sources.extend([result.source_file] if result.source_file else [])
+        sources.extend([replace(result.source_file, role="register")] if result.source_file else [])
     framework, framework_findings = read_framework(paths[0], name_of(paths[0]))
     findings.extend(framework_findings)
     register = Register(with_period_targets(indicators, targets), name_of(paths[0]), framework)

@@ -50,6 +50,11 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def has_framework_sheet(path: str | Path) -> bool:
+    """Whether the workbook at ``path`` (already read, so past the size checks) has a Framework sheet."""
+    return _sheet_rows(Path(path)) is not None
+
+
 def _sheet_rows(path: Path) -> list[list[object]] | None:
     """The Framework sheet's rows (at most a few hundred are looked at), or ``None``."""
     try:

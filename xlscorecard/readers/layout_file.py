@@ -357,14 +357,19 @@ def _check_overlaps(check: _Checker, columns, values, ignore) -> None:
 
 
 def folder_layout_file(files: list[Path], given: str | Path | None = None,
-                       name_of=str) -> tuple[LayoutFile | None, list[Finding], Path | None]:
+                       name_of=str) -> tuple[LayoutFile | None, list[Finding], frozenset[Path]]:
     """The layout file for a folder of returns: ``given`` (``--layouts``), else the folder's
-    ``xlscorecard-layouts.toml``; with its findings, and the folder file that is the layout
-    file (never read as a return). ``(None, [], None)`` when there is none."""
+    ``xlscorecard-layouts.toml``; with its findings, and the folder's files that are layout
+    files (the default one, and ``given`` when it sits in the folder: never read as returns).
+    ``(None, [], frozenset())`` when there is none."""
+    import os
+
     in_folder = next((path for path in files if path.name.casefold() == LAYOUTS_NAME), None)
     chosen = Path(given) if given is not None else in_folder
     if chosen is None:
-        return None, [], None
-    names = [Path(name_of(path)).name for path in files if path != in_folder]
+        return None, [], frozenset()
+    wanted = os.path.realpath(chosen)
+    layout_files = frozenset(path for path in files if path == in_folder or os.path.realpath(path) == wanted)
+    names = [Path(name_of(path)).name for path in files if path not in layout_files]
     layouts, findings = load_layout_file(chosen, names)
-    return layouts, findings, in_folder
+    return layouts, findings, layout_files

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from ..core.model import PARTLY_READ, Severity
 from .claims import claim_from_row, report_period
 from .header import Table, measure_word, split_measure
-from .rows import (METADATA_FIELDS, UNREFERENCED_VALUES, ReadContext, SheetRecords, data_rows, has_values,
+from .rows import (CARRIED_FIELDS, METADATA_FIELDS, UNREFERENCED_VALUES, ReadContext, SheetRecords, data_rows, has_values,
                    indicator_from_row, row_ref)
 from .sheets import a1
 from .side_by_side import period_claims, with_targets
@@ -149,8 +149,9 @@ def _read_indicator(table: Table, context: ReadContext, ref: str, rows: dict[str
     # label, "Rate - Target", is the key, not a detail).
     first_texts = {(ref, table.col(name)): table.grid.text(actual.row, table.col(name))
                    for name in METADATA_FIELDS if table.has(name) and table.col(name) != _key_col(table)}
+    carried = frozenset(table.col(name) for name in CARRIED_FIELDS if table.has(name))  # carried down instead
     for other in (*rows.get("target", ()), *rows.get("rag", ())):
-        check_repeat(table, other.row, ref, first_texts, context)  # the indicator's details, said again
+        check_repeat(table, other.row, ref, first_texts, context, carried)  # the indicator's details, said again
         claim_from_row(table, other.row, ref, None, context.ledger)
         context.ledger.field(other.row, table.col("note"))
         if other.measure == "target":

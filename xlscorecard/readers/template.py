@@ -86,13 +86,15 @@ def _metadata_cols(table: Table) -> list[int]:
     return [table.col(name) for name in METADATA_FIELDS if table.has(name)]
 
 
-def check_repeat(table: Table, row: int, ref: str, first_texts: dict, context: ReadContext) -> None:
+def check_repeat(table: Table, row: int, ref: str, first_texts: dict, context: ReadContext,
+                 skip: frozenset[int] = frozenset()) -> None:
     """An export repeats the indicator's details on every row: the first row describes it (its
     text in each metadata column is ``first_texts[(ref, column)]``), and a later row that says
-    otherwise is reported (a target changed half way down, say)."""
+    otherwise is reported (a target changed half way down, say). ``skip``: columns already
+    accounted for (a tier written once carries down to the rows under it)."""
     for col in _metadata_cols(table):
         text = table.grid.text(row, col)
-        if not text:
+        if not text or col in skip:
             continue
         if text != first_texts.get((ref, col), text):
             context.report(METADATA_REPEAT_DIFFERS, table, row, col, ref=ref, raw=text)

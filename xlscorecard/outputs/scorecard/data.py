@@ -97,10 +97,10 @@ class Scorecard:
 
     def __init__(self, data: ScorecardData, template: Template):
         self.data = data
-        self.template = template
         self.period = data.period
         self.council = data.council or template.council or DEFAULT_COUNCIL
         self.tolerance = data.tolerance if data.tolerance is not None else template.tolerance
+        self.template = template.with_tolerance(self.tolerance)  # "Within 10%" for a run with --tolerance 10
         self.indicator = {i.ref: i for i in data.indicators}
         self.score = {s.ref: s for s in data.scores}
 

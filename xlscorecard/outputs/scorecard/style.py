@@ -64,8 +64,19 @@ class Template:
                      for p in self.settings.get("priorities", ()))
 
     def style(self, table: str, key: str) -> Mapping[str, str]:
-        """One entry of a keyed table: ``style("rag", "green")``, ``style("quartile", "1")``."""
-        return self.settings[table][key]
+        """One entry of a keyed table: ``style("rag", "green")``, ``style("quartile", "1")``, its
+        words with ``{tolerance}`` and ``{within}`` filled in ("Within 5%", "met within 95%")."""
+        entry = self.settings[table][key]
+        if not any(isinstance(v, str) and "{" in v for v in entry.values()):
+            return entry
+        said = {"tolerance": f"{self.tolerance:g}", "within": f"{100 - self.tolerance:g}"}
+        return {k: v.format_map(said) if isinstance(v, str) and "{" in v else v for k, v in entry.items()}
+
+    def with_tolerance(self, tolerance: float) -> "Template":
+        """This template for a run scored with ``tolerance``: its words say the run's band."""
+        if tolerance == self.tolerance:
+            return self
+        return Template({**self.settings, "scoring": {**self.settings["scoring"], "tolerance_pct": tolerance}})
 
     def word(self, table: str, key: str) -> str:
         return self.style(table, key).get("word", "")

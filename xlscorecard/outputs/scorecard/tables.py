@@ -380,12 +380,15 @@ SOURCE_COLUMNS = (Column("File", 40), Column("Layout"), Column("Records"), Colum
 def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) -> None:
     sheet = Sheet(workbook.add_worksheet(sheet_name("Sources", taken)))
     sources = sorted(card.data.sources, key=lambda s: s.path)
-    _start(sheet, formats, f"Sources - {len(sources)} return{'s' * (len(sources) != 1)} read",
+    returns = sum(1 for s in sources if s.role != "register")
+    registers = " and the register" if returns < len(sources) else ""
+    _start(sheet, formats, f"Sources - {returns} return{'s' * (returns != 1)}{registers} read",
            "Each return read for this scorecard, with its checksum so the figures can be traced to the exact file. "
            + SAVED_NOTE,
            len(SOURCE_COLUMNS) - 1)
     _header(sheet, formats, HEADER_ROW, SOURCE_COLUMNS)
-    rows = [[Cell(s.path, formats["text_wrap"]), Cell(s.layout or "not understood", formats["text"]),
+    rows = [[Cell(s.path, formats["text_wrap"]),
+             Cell(("the register: " if s.role == "register" else "") + (s.layout or "not understood"), formats["text"]),
              Cell(s.records, formats["count"]), Cell(s.size, formats["count"]),
              Cell(utc_naive(s.last_saved), formats["datetime"]), Cell(SAVED_FROM[s.only_file_date], formats["text"]),
              Cell(s.sha256, formats["mono"]), Cell("\n".join(s.tables) or None, formats["text_wrap"])]

@@ -1,0 +1,247 @@
+"""Issue 17, items 1–3, 10 and 11: every command tells the same story. `explain`, `status`,
+`watch` and `report` take the options `consolidate` takes where they matter, with the same
+defaults; the history a run used is printed; the register is found by name or by what it holds
+and never counted as a service's return, and its absence is a warning; exit codes mean one thing
+in every command; `--debug` is accepted after the command's name."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from helpers import Q3_SAMPLES
+from xlscorecard.cli import cli
+
+SAMPLES = Q3_SAMPLES.parent
+Q3 = "2020/21 Q3"
+
+
+def invoke(*args, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, [str(a) for a in args])
+    with runner.isolated_filesystem(temp_dir=cwd):
+        return runner.invoke(cli, [str(a) for a in args])
+
+
+def all_indicators_row(path: Path, ref: str) -> dict:
+    sheet = openpyxl.load_workbook(path)["All indicators"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == ref)
+    return dict(zip(header, row))
+
+
+@pytest.fixture(scope="module")
+def with_history(tmp_path_factory):
+    """The illustrative 2019/20 history, then Q3 2020/21 into the same reports folder: the
+    trend of Q3 comes from the history only."""
+    reports = tmp_path_factory.mktemp("reports")
+    first = invoke("consolidate", SAMPLES / "history-illustrative", "--period", "2019/20 Q4",
+                   "--out", reports / "q4.xlsx")
+    assert first.exit_code == 0, first.output
+    second = invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", reports / "q3.xlsx")
+    assert second.exit_code == 0, second.output
+    return reports, second
+
+
+# -- 1. One set of defaults ---------------------------------------------------------------------
+
+def test_explain_with_the_history_consolidate_used_says_what_the_scorecard_says(with_history):
+    reports, _ = with_history
+    history = reports / "xlscorecard-history.sqlite"
+    explained = invoke("explain", "PH-25", Q3_SAMPLES, "--period", Q3, "--history", history)
+    assert explained.exit_code == 0, explained.output
+    cell = all_indicators_row(reports / "q3.xlsx", "PH-25")["Explanation"]
+    assert "trend" in cell and "cannot be determined" not in cell.split("trend")[0][-60:]
+    assert cell in explained.output  # the scorecard's words, to the character
+    without = invoke("explain", "PH-25", Q3_SAMPLES, "--period", Q3, "--no-history")
+    assert cell not in without.output and "so the trend cannot be determined" in without.output
+    assert "History: none (--no-history)" in without.output
+
+
+def test_explain_finds_the_history_in_the_current_folder_as_consolidate_leaves_it(tmp_path):
+    made = invoke("consolidate", Q3_SAMPLES, "--period", "2020/21 Q2", cwd=tmp_path)
+    assert made.exit_code == 0, made.output
+    folder = next(tmp_path.iterdir())  # the isolated folder the run used
+    runner = CliRunner()
+    import os
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        explained = runner.invoke(cli, ["explain", "PH-25", str(Q3_SAMPLES), "--period", Q3])
+        missing = runner.invoke(cli, ["explain", "PH-25", str(Q3_SAMPLES), "--period", Q3,
+                                      "--history", "elsewhere.sqlite"])
+    finally:
+        os.chdir(here)
+    assert "History: xlscorecard-history.sqlite (holds 1 other period, 2020/21 Q2; compared with Quarter 2 " \
+           "2020/21)" in explained.output
+    assert missing.exit_code == 2 and "--history elsewhere.sqlite does not exist" in missing.output
+
+
+def test_explain_takes_the_tolerance_and_template_the_scorecard_was_made_with(tmp_path):
+    """CYP-40 is 7.82% off target: red within 5 points, amber within 10. A template setting 10
+    and --tolerance 10 each make the scorecard and explain say amber."""
+    template = tmp_path / "scorecard.toml"
+    text = (Path(__file__).resolve().parents[1] / "templates" / "scorecard.toml").read_text(encoding="utf-8")
+    template.write_text(text.replace("tolerance_pct = 5.0", "tolerance_pct = 10.0"), encoding="utf-8")
+    for option in (["--template", template], ["--tolerance", "10"]):
+        out = tmp_path / f"s{len(option[1].__str__())}.xlsx"
+        made = invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", out, "--no-history", *option)
+        assert made.exit_code == 0, made.output
+        assert all_indicators_row(out, "CYP-40")["Status"] == "Within 10%"
+        explained = invoke("explain", "CYP-40", Q3_SAMPLES, "--period", Q3, "--no-history", *option)
+        assert "within the 10% tolerance → amber" in explained.output, explained.output
+    default = invoke("explain", "CYP-40", Q3_SAMPLES, "--period", Q3, "--no-history")
+    assert "missed by more than the 5% tolerance → red" in default.output
+
+
+def test_status_strict_exits_3_while_a_return_is_late(tmp_path):
+    on_time = invoke("status", Q3_SAMPLES, "--period", Q3, "--strict")
+    assert on_time.exit_code == 0, on_time.output
+    late = invoke("status", Q3_SAMPLES, "--period", Q3, "--deadline-days", "0", "--strict")
+    assert late.exit_code == 3 and "LATE" in late.output
+    assert invoke("status", Q3_SAMPLES, "--period", Q3, "--deadline-days", "0").exit_code == 0
+
+
+def test_watch_runs_the_consolidation_consolidate_runs_with_the_same_options(tmp_path, monkeypatch):
+    import xlscorecard.watch
+
+    def stop_at_once(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(xlscorecard.watch, "watch", stop_at_once)
+    out = tmp_path / "watched.xlsx"
+    watched = invoke("watch", Q3_SAMPLES, "--period", Q3, "--out", out, "--tolerance", "10", "--no-history",
+                     "--deadline-days", "0")
+    assert watched.exit_code == 130, watched.output
+    made = invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", tmp_path / "c.xlsx", "--tolerance", "10",
+                  "--no-history", "--deadline-days", "0")
+    counts = [line for line in made.output.splitlines() if line.startswith("Green")]
+    assert counts and counts[0] in watched.output and counts[0] != "Green 29, amber 8, red 21, data gaps 2, no target 0"
+    assert "History: none (--no-history)" in watched.output
+    assert not (tmp_path / "xlscorecard-history.sqlite").exists()
+    returns = openpyxl.load_workbook(out)["Returns"]
+    assert any(c.value == "Late" for row in returns.iter_rows() for c in row)  # --deadline-days 0 reached it
+
+
+# -- 2. The history is visible ----------------------------------------------------------------
+
+def test_consolidate_says_which_history_it_used_and_what_it_compared_with(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    first = invoke("consolidate", Q3_SAMPLES, "--period", "2020/21 Q2", "--out", reports / "q2.xlsx")
+    history = reports / "xlscorecard-history.sqlite"
+    assert (f"History: {history} (new: no earlier periods, so no direction of travel from it; updated with this "
+            "period)") in first.output
+    second = invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", reports / "q3.xlsx")
+    assert (f"History: {history} (holds 1 other period, 2020/21 Q2; compared with Quarter 2 2020/21; updated "
+            "with this period)") in second.output
+    again = invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", reports / "q3.xlsx")
+    assert f"History: {history} (holds 1 other period, 2020/21 Q2; compared with" in again.output
+    with sqlite3.connect(history) as db:
+        assert sorted(p for (p,) in db.execute("SELECT period FROM runs")) == ["2020/21 Q2", "2020/21 Q3"]
+
+
+def test_an_out_folder_that_does_not_exist_is_named_before_any_work(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    run = invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", missing / "q3.xlsx")
+    assert run.exit_code == 1
+    assert run.output.strip() == (f"Error: cannot write {missing / 'q3.xlsx'}: the folder {missing} does not exist "
+                                  "(nothing was written)")
+    assert "history" not in run.output
+
+
+# -- 3. The register is found or missed out loud ----------------------------------------------
+
+def test_a_register_with_another_name_is_recognised_by_what_it_holds(tmp_path):
+    returns = tmp_path / "returns"
+    shutil.copytree(Q3_SAMPLES, returns)
+    (returns / "register-2020-21.xlsx").rename(returns / "performance-framework-2020-21.xlsx")
+    out = tmp_path / "q3.xlsx"
+    run = invoke("consolidate", returns, "--period", Q3, "--out", out, "--no-history")
+    assert run.exit_code == 0, run.output
+    assert "Returns read: 7 (and the register performance-framework-2020-21.xlsx); indicators: 60" in run.output
+    assert "Green 29, amber 8, red 21, data gaps 2, no target 0" in run.output
+    checked = invoke("validate", returns, "--period", Q3)
+    [said] = [line for line in checked.output.splitlines() if "performance-framework" in line]
+    assert said.startswith("info") and "read as the register" in said
+    status = invoke("status", returns, "--period", Q3)
+    assert "performance-framework" not in status.output
+    book = openpyxl.load_workbook(out)
+    assert not any("performance-framework" in str(c.value) for row in book["Returns"].iter_rows() for c in row)
+    assert book["Sources"]["A1"].value == "Sources - 7 returns and the register read"
+
+
+def test_a_blank_return_is_not_taken_for_the_register(tmp_path):
+    """A template sent out and not yet filled in also describes indicators and holds no values;
+    its Values sheet says it is a return."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    made = invoke("template", "--register", Q3_SAMPLES / "register-2020-21.xlsx", "--service", "Public Health",
+                  "--period", Q3, "--out", returns / "public-health-Q3.xlsx")
+    assert made.exit_code == 0, made.output
+    checked = invoke("validate", returns, "--period", Q3)
+    assert "read as the register" not in checked.output and "no register in" in checked.output
+
+
+def test_no_register_is_a_warning_that_says_how_to_pass_one(tmp_path):
+    returns = tmp_path / "returns"
+    shutil.copytree(Q3_SAMPLES, returns, ignore=shutil.ignore_patterns("register*"))
+    run = invoke("consolidate", returns, "--period", Q3, "--out", tmp_path / "q3.xlsx", "--no-history")
+    assert run.exit_code == 0, run.output
+    assert (f"Register: no register in {returns}: each indicator is scored on what its return says about it (name, "
+            "polarity, target); put the register in the folder (a workbook named *register*) or pass --register "
+            "FILE") in run.output
+    assert "Returns read: 7; " in run.output
+    checked = invoke("validate", returns, "--period", Q3)
+    assert any(line.startswith("warning") and "no register in" in line for line in checked.output.splitlines())
+    given = invoke("validate", returns, "--period", Q3, "--register", Q3_SAMPLES / "register-2020-21.xlsx")
+    assert "no register in" not in given.output
+
+
+# -- 10. Exit codes mean one thing ------------------------------------------------------------
+
+@pytest.mark.parametrize("args, words", [
+    (["consolidate", Q3_SAMPLES, "--records", "{tmp}/r.txt"], "use a .csv, .json or .parquet file name"),
+    (["consolidate", Q3_SAMPLES, "--out", "{tmp}/s.csv"], "the scorecard is an Excel workbook; give it a .xlsx name"),
+    (["watch", Q3_SAMPLES, "--out", "{tmp}/s.ods"], "the scorecard is an Excel workbook"),
+    (["template", "--out", "{tmp}/t.csv"], "the template is an Excel workbook"),
+    (["report", Q3_SAMPLES, "--out", "{tmp}/r.xlsx"], "the report is a Word document"),
+    (["export", "--history", "{tmp}/h.sqlite", "--out", "{tmp}/all.txt"], "use a .csv, .json or .parquet"),
+    (["explain", "XYZ-9", Q3_SAMPLES, "--period", Q3], "XYZ-9 is not an indicator of 2020/21"),
+    (["period", "Q3 2020"], "did you mean 2020/21 Q3, October to December 2020?"),
+    (["status", Q3_SAMPLES, "--period", "Q3 2020"], "did you mean 2020/21 Q3"),
+    (["template", "--out", "{tmp}/t.xlsx", "--period", "Q5"], "is not a period"),
+], ids=["records", "out", "watch-out", "template-out", "report-out", "export-out", "explain-ref", "period",
+        "status-period", "template-period"])
+def test_usage_errors_exit_2_before_any_work(tmp_path, args, words):
+    run = invoke(*[str(a).format(tmp=tmp_path) for a in args])
+    assert run.exit_code == 2, run.output
+    assert words in run.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written, no history begun
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_lists_the_same_exit_codes_in_its_help(name):
+    shown = invoke(name, "--help").output
+    assert "Exit codes (the same in every command):" in shown
+    for line in ("0    done", "1    nothing was written", "2    usage error", "3    error findings",
+                 "4    partly written", "5    written, but a file was open in another program"):
+        assert line in shown, (name, line)
+
+
+# -- 11. --debug after the command ------------------------------------------------------------
+
+def test_debug_is_accepted_after_the_command_and_shows_the_traceback(tmp_path):
+    quiet = invoke("explain", "XYZ-9", Q3_SAMPLES, "--period", Q3)
+    assert quiet.exit_code == 2 and quiet.exception is None or isinstance(quiet.exception, SystemExit)
+    loud = invoke("explain", "XYZ-9", Q3_SAMPLES, "--period", Q3, "--debug")
+    from xlscorecard.errors import UsageError
+    assert isinstance(loud.exception, UsageError)
+    assert invoke("validate", Q3_SAMPLES, "--period", Q3, "--debug").exit_code == 0
+    assert isinstance(invoke("--debug", "explain", "XYZ-9", Q3_SAMPLES).exception, UsageError)
