@@ -24,9 +24,12 @@ def test_validate_exits_3_on_an_error_and_names_the_file(tmp_path):
     assert line.startswith("error") and "empty file" in line
 
 
-def test_validate_empty_folder_has_no_findings(tmp_path):
+def test_validate_empty_folder_warns_that_it_holds_no_returns(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
-    assert result.exit_code == 0 and "No findings." in result.output
+    rows = result.output.splitlines()
+    assert result.exit_code == 0 and rows[0].split() == ["severity", "file", "where", "ref", "finding"]
+    assert rows[1].split(None, 2) == ["warning", tmp_path.name, f"no returns in {tmp_path} -> nothing to score; put "
+                                      "the services' returns in the folder"]
 
 
 def test_validate_rejects_a_missing_folder(tmp_path):

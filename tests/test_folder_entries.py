@@ -1,6 +1,7 @@
-"""Only the folder's own files are read (issue 14, item 5): a link is followed only to a file
-inside the returns folder; pipes, devices, broken and looping links and subfolders each get a
-finding and never block a run; --register and --template naming a pipe are usage errors; a file
+"""The folder's files and its subfolders' are read (issue 14, item 5; issue 17, item 11): a link
+is followed only to a file inside the returns folder; pipes, devices, broken and looping links
+each get a finding and never block a run; a file in a subfolder is read and named by its path
+relative to the returns folder; --register and --template naming a pipe are usage errors; a file
 name that is not UTF-8 is read and shown with replacement characters."""
 
 from __future__ import annotations
@@ -67,11 +68,14 @@ def test_each_entry_that_is_not_read_has_a_finding_and_nothing_blocks(folder):
         seen["broken.csv"]
     assert "a link that loops back on itself" in seen["loop-a.csv"] and "loops back" in seen["loop-b.csv"]
     assert seen["pipe.csv"].startswith("warning") and "not a file (a named pipe) -> not read" in seen["pipe.csv"]
-    assert seen["archive"].startswith("info") and "subfolder not read" in seen["archive"]
+    assert "archive" not in seen  # walked: its file is read
+    assert seen["linked.csv"].startswith("info") and "a link to archive/late.csv, which is read as itself" \
+        in seen["linked.csv"]
     assert seen["again.xlsx"].startswith("info") and "a link to public-health-Q3.xlsx, which is read as itself" \
         in seen["again.xlsx"]
-    assert "linked.csv" not in seen and "late.csv" not in seen  # read, and nothing to say about it
-    assert checked.stderr.startswith("9 files, ")  # the 8 sample files and the file linked in the subfolder
+    # Read (its CC-01 differs from the sample's), and named by its path in the returns folder.
+    assert "late.csv" not in seen and "conflicting values for Dec 2020: 1 in " in seen["archive/late.csv"]
+    assert checked.stderr.startswith("9 files, ")  # the 8 sample files and the file in the subfolder
 
 
 def test_a_link_outside_the_folder_gives_nothing_to_the_scorecard(folder, tmp_path):
@@ -84,7 +88,7 @@ def test_a_link_outside_the_folder_gives_nothing_to_the_scorecard(folder, tmp_pa
     with (out / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = {row["ref"]: row for row in csv.DictReader(handle)}
     assert rows["CS-01"]["value"] != "999"
-    assert rows["CC-01"]["value"] == "1.0" and rows["CC-01"]["source_file"].endswith("archive/late.csv")
+    assert rows["CC-01"]["value"] == "1.0" and rows["CC-01"]["source_file"] == "archive/late.csv"
     from openpyxl import load_workbook
     sources = [row[0] for row in load_workbook(out / "s.xlsx")["Sources"].iter_rows(values_only=True) if row[0]]
     shadow = Path(os.path.realpath(folder / "shadow.csv"))

@@ -9,7 +9,7 @@ import click
 from . import __version__
 from .errors import UsageError, XlscorecardError
 from .core.checks import caveat_line, return_caveats
-from .core.model import PARTLY_READ, Severity
+from .core.model import PARTLY_READ, Severity, file_shown
 from .cli_options import (EXIT_CODES_HELP, ExitCode, Failure, StoppableGroup, debug_option, deadline_option,
                           exit_code_of, history_options, period_option, profile_option, reading_limits,
                           reading_options, register_option, returns_dir_argument, scoring_options, stop_code,
@@ -222,7 +222,7 @@ def watch_command(ctx, returns_dir, period_text, register_path, out, records, hi
 
     def run_once(changed=()):
         if changed:
-            click.echo(f"Changed: {', '.join(sorted(display(p.name) for p in changed))}", err=True)
+            click.echo(f"Changed: {', '.join(sorted(display(file_shown(p, returns_dir)) for p in changed))}", err=True)
         try:
             with user_errors(ctx):
                 result = consolidate(returns_dir, period=period_text, register=register_path, out=out,
@@ -356,7 +356,7 @@ def status_command(ctx, returns_dir, period_text, register_path, deadline_days, 
         return
     click.echo(f"Returns for {result.period.long_label}, due by {tracked[0].deadline:%d %B %Y}")
     for service in tracked:
-        sent = (f"{', '.join(Path(f).name for f in service.files)}, "
+        sent = (f"{', '.join(file_shown(f, returns_dir) for f in service.files)}, "
                 f"{'file date' if service.file_date else 'saved'} {service.received:%d %b %Y %H:%M} UTC"
                 if service.received else "no return")
         owners = f" ({', '.join(service.data_owners)})" if service.data_owners else ""
@@ -391,11 +391,11 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
         result = validate_folder(returns_dir, period=period_text, register=register_path,
                                  limits=reading_limits(max_unpacked_mb, max_ratio), layouts=layouts)
     if show_layout:
-        click.echo(format_layouts(result.sources))
-    click.echo(format_findings(result.findings))
+        click.echo(format_layouts(result.sources, returns_dir))
+    click.echo(format_findings(result.findings, returns_dir))
     caveats = return_caveats(result.findings)
     for path, kinds in caveats:
-        click.echo(f"Caveat: {caveat_line(path, kinds)}")
+        click.echo(f"Caveat: {caveat_line(path, kinds, returns_dir)}")
     errors = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
     click.echo(f"{plural(len(result.sources), 'file')}, {plural(len(result.indicators), 'indicator')}, "
                f"{plural(len(result.observations), 'value')}, {plural(len(result.findings), 'finding')} "

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .core.checks import caveat_line, return_caveats
-from .core.model import Severity
+from .core.model import Severity, file_shown
 from .core.summary import coverage_changed
 from .core.words import plural
 
@@ -57,7 +57,7 @@ def consolidation_summary(result) -> str:
     caveats = return_caveats(result.findings)
     if caveats:
         lines.append("Returns read with caveats (see the Data quality sheet):")
-        lines.extend(f"  {caveat_line(path, kinds)}" for path, kinds in caveats)
+        lines.extend(f"  {caveat_line(path, kinds, getattr(result, 'returns_dir', None))}" for path, kinds in caveats)
     kept = dict(result.kept_elsewhere)
     lines.append(history_line(result.history_use))
     lines.append(f"Scorecard: {kept.get(result.scorecard, result.scorecard)}")
@@ -111,20 +111,22 @@ def headline_line(counts, previous, tolerance: float) -> str:
     return f"{line}; {before}"
 
 
-def format_layouts(sources) -> str:
-    """How each return was read: one line per table, under the file's name."""
+def format_layouts(sources, folder=None) -> str:
+    """How each return was read: one line per table, under the file's name (its path relative
+    to the returns ``folder`` when it is in a subfolder)."""
     lines = []
     for source in sorted(sources, key=lambda s: s.path):
-        lines.append(f"{Path(source.path).name}: {source.layout or 'no table recognised'}")
+        lines.append(f"{file_shown(source.path, folder)}: {source.layout or 'no table recognised'}")
         lines.extend(f"  {line}" for line in source.tables)
     return "\n".join(lines)
 
 
-def format_findings(findings) -> str:
-    """Findings as a plain-text table: severity, file, sheet!cell, ref, message and action."""
+def format_findings(findings, folder=None) -> str:
+    """Findings as a plain-text table: severity, file, sheet!cell, ref, message and action. A file
+    in a subfolder of the returns ``folder`` is named by its path relative to it."""
     header = ("severity", "file", "where", "ref", "finding")
     rows = [header] + [
-        (f.severity.label, Path(f.source.path).name if f.source.path else "",
+        (f.severity.label, file_shown(f.source.path, folder),
          str(replace(f.source, path=None)),
          f.ref or "", f.message + (f" -> {f.action}" if f.action else ""))
         for f in findings

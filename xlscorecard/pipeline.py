@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import ReturnError, UsageError
 from .history import History, PastRun, merge_with_history
 from .core.model import (Finding, Indicator, Observation, Period, PeriodKind, Rag, Score, Severity, Source,
-                         SourceFile, parse_period)
+                         SourceFile, file_shown, parse_period)
 from .core.scoring import DEFAULT_TOLERANCE, score_indicator
 from .core.ranking import Benchmark, benchmarks
 from .core.checks import check_claims, earlier_value_findings, fraction_findings, period_target_findings
@@ -178,14 +178,21 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     false an existing history is only read: :func:`consolidate` records the run itself, once
     its outputs are written (publish.py)."""
     from .readers import DEFAULT_LIMITS, read_folder  # imported here: `xlscorecard --help` stays fast
+    from .readers.folder import NO_RETURNS
 
     folder = Path(returns_dir)
     read = read_folder(folder, period=period, register_path=register, on_file=on_file,
                        limits=limits or DEFAULT_LIMITS, listing=listing, layouts_path=layouts)
+    empty = next((f for f in read.findings if f.kind == NO_RETURNS), None)
     if not read.indicators and not read.observations:
+        if empty is not None:
+            raise ReturnError(f"{empty.message}: {empty.action}")
         raise ReturnError(f"no readable return in {folder}: "
-                          f"{_first_problem(read.findings) or 'the folder has no spreadsheet or CSV files'}")
-    chosen = parse_period(period) if period is not None else infer_period(read.observations)
+                          f"{_first_problem(read.findings, folder) or 'the folder has no spreadsheet or CSV files'}")
+    if period is None and empty is not None:  # only a register: no value to choose a period by
+        raise ReturnError(f"{empty.message}, so no reporting period can be chosen; put the services' returns in "
+                          "the folder, or pass --period")
+    chosen = parse_period(period) if period is not None else infer_period(read.observations, folder)
     indicators = indicators_for(read.indicators, chosen)
     outside = [i for i in indicators if i.ref in read.outside_register]
     indicators = [i for i in indicators if i.ref not in read.outside_register]
@@ -315,10 +322,11 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
                          records=records_path, history=history_path, kept_elsewhere=tuple(kept))
 
 
-def infer_period(observations: Iterable[Observation]) -> Period:
+def infer_period(observations: Iterable[Observation], folder: str | Path | None = None) -> Period:
     """The reporting period the returns agree on: the latest period any of them reports,
     when every return reaches it. A month that closes a quarter gives that quarter (the
-    committee cycle is quarterly); another month gives a monthly scorecard."""
+    committee cycle is quarterly); another month gives a monthly scorecard. A return in a
+    subfolder of the returns ``folder`` is named by its path relative to it."""
     latest: dict[str, Period] = {}
     for o in observations:
         if o.value is None:
@@ -330,7 +338,7 @@ def infer_period(observations: Iterable[Observation]) -> Period:
         raise ReturnError("the returns hold no values, so no reporting period can be chosen; pass --period")
     ends = {p.end_date for p in latest.values()}
     if len(ends) > 1:
-        listed = ", ".join(f"{Path(path).name} up to {p.label}" for path, p in sorted(latest.items()))
+        listed = ", ".join(f"{file_shown(path, folder)} up to {p.label}" for path, p in sorted(latest.items()))
         raise ReturnError(f"the returns do not agree on one latest period ({listed}); pass --period")
     period = max(latest.values())
     if period.kind is PeriodKind.MONTH and period.last_fy_month % 3 == 0:
@@ -435,12 +443,12 @@ def returns_position(result: Assessment, deadline_days: int = DEFAULT_DEADLINE_D
                          deadline_days, file_dated(result.sources))
 
 
-def _first_problem(findings: Iterable[Finding]) -> str | None:
+def _first_problem(findings: Iterable[Finding], folder: str | Path | None = None) -> str | None:
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if not errors:
         return None
     first = errors[0]
-    return f"{Path(first.source.path).name if first.source.path else ''}: {first.message}".strip(": ")
+    return f"{file_shown(first.source.path, folder)}: {first.message}".strip(": ")
 
 
 # -- the return form: the register read, the form written -----------------------------------

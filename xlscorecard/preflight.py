@@ -20,6 +20,7 @@ from pathlib import Path
 from .errors import OutputError, UsageError, WrongOutputType
 from .outputs.atomic import TEMP_PREFIX, is_read_only, lock_file, write_problem
 from .readers.listing import Listing, display, file_kind, require_file
+from .core.model import file_shown
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def inputs_of(listing: Listing | None = None, **named: str | os.PathLike | None)
         require_file(path, name)
         found.append(Input(Path(path), f"the {name} {display(path)}"))
     if listing is not None:
-        found += [Input(path, f"the file {display(Path(listing.name_of(path)).name)} in the returns folder "
+        found += [Input(path, f"the file {display(file_shown(listing.name_of(path), listing.folder))} in the returns folder "
                               f"{display(listing.folder)}")
                   for path in listing.files]
     return found

@@ -157,6 +157,7 @@ def scorecard_data(result: "Assessment", returns: Sequence["ServiceReturn"] = ()
         benchmarks=result.benchmarks, outside_register=result.outside_register, series=result.series,
         council=result.framework.council, priority_order=result.framework.priority_order,
         priority_names=result.framework.priority_names, priority_shorts=result.framework.priority_shorts,
+        returns_dir=str(result.returns_dir) if result.returns_dir is not None else None,
     )
 
 

@@ -2,8 +2,9 @@
 
 File-system events arrive in bursts while Excel saves (a temporary file, a rename, the lock file
 ``~$name.xlsx``), so changes are debounced: the callback runs once the folder has been quiet
-for ``debounce`` seconds and every changed file has stopped growing. Lock files, hidden and
-temporary files, and the run's own outputs never trigger a run: outputs are known by the mark
+for ``debounce`` seconds and every changed file has stopped growing. Files in subfolders count
+as the returns folder's own (they are read, :mod:`xlscorecard.readers.listing`). Lock files, hidden and
+temporary files (and those in hidden folders), and the run's own outputs never trigger a run: outputs are known by the mark
 xlscorecard puts in them (:mod:`xlscorecard.marks`), wherever they are written. A folder removed
 while it is watched stops the watch with one sentence; a folder replaced by another of the same
 name (renamed away and made again, or restored from a backup) is watched anew, and read again.
@@ -11,6 +12,7 @@ name (renamed away and made again, or restored from a backup) is watched anew, a
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +21,7 @@ from pathlib import Path
 from .errors import XlscorecardError
 from .marks import written_by_xlscorecard
 from .outputs.atomic import TEMP_PREFIX
+from .readers.listing import MAX_DEPTH
 
 IGNORED_PREFIXES = ("~$", ".", TEMP_PREFIX)
 # Reading a return opens and closes it; only events that change a file count, or every run
@@ -57,20 +60,35 @@ def _sizes(paths: Iterable[Path]) -> dict[Path, int]:
     return sizes
 
 
-def snapshot(folder: str | Path) -> dict[Path, tuple[int, int]]:
-    """Size and modification time of each file in ``folder``: taken before a first run, it lets
-    :func:`watch` catch a return saved while that run was reading."""
-    found = {}
+def _in_hidden_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in a hidden subfolder of ``folder`` (which is not read)."""
     try:
-        entries = list(Path(folder).iterdir())
-    except OSError:  # gone: watch() says so
+        parts = path.relative_to(folder).parts[:-1]
+    except ValueError:
+        return False
+    return any(part.startswith(".") for part in parts)
+
+
+def snapshot(folder: str | Path) -> dict[Path, tuple[int, int]]:
+    """Size and modification time of each file in ``folder`` and its subfolders (not hidden
+    ones, and not through links): taken before a first run, it lets :func:`watch` catch a return
+    saved while that run was reading."""
+    found = {}
+    folder = Path(folder)
+    if not folder.is_dir():  # gone: watch() says so
         return found
-    for path in entries:
-        try:
-            if path.is_file():
-                found[path] = (path.stat().st_size, path.stat().st_mtime_ns)
-        except OSError:
-            continue
+    for top, folders, names in os.walk(folder):
+        top = Path(top)
+        depth = len(top.relative_to(folder).parts)
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and depth < MAX_DEPTH)
+        for name in names:
+            path = top / name
+            try:
+                if path.is_file():
+                    info = path.stat()
+                    found[path] = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                continue
     return found
 
 
@@ -153,17 +171,24 @@ def _observe(folder: Path, ignore: tuple[Path, ...], pending: set[Path], lock: t
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event):
-            if event.is_directory or event.event_type not in CHANGE_EVENTS:
+            if event.event_type not in CHANGE_EVENTS:
                 return
             for raw in (event.src_path, getattr(event, "dest_path", "")):
                 path = Path(raw) if raw else None
-                if path is not None and path.parent == folder and is_return_candidate(path, ignore):
-                    with lock:
-                        pending.add(path)
+                if path is None or folder not in path.parents or _in_hidden_folder(path, folder) \
+                        or not is_return_candidate(path, ignore):
+                    continue
+                if event.is_directory:  # a subfolder of returns moved in, out or away: read the folder again
+                    if event.event_type in ("created", "moved", "deleted"):
+                        with lock:
+                            pending.add(folder)
+                    continue
+                with lock:
+                    pending.add(path)
 
     observer = Observer()
     try:
-        observer.schedule(Handler(), str(folder), recursive=False)
+        observer.schedule(Handler(), str(folder), recursive=True)
     except OSError:  # the folder is gone
         return None
     observer.start()

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import PurePath as Path
 
 from ..errors import XlscorecardError
 from .scoring import period_target, score_indicator
 from .model import (EARLIER_VALUE, NOT_IN_REGISTER, PARTLY_READ, RETURN_CAVEATS, Finding, Indicator, Observation,
-                    PublishedClaim, Score, Severity)
+                    PublishedClaim, Score, Severity, file_shown)
 
 
 def earlier_value_findings(scores: Sequence[Score], observations: Iterable[Observation]) -> list[Finding]:
@@ -110,15 +109,16 @@ def return_caveats(findings: Iterable[Finding]) -> list[tuple[str, dict[str, int
     return sorted(by_path.items())
 
 
-def caveat_line(path: str, kinds: dict[str, int]) -> str:
+def caveat_line(path: str, kinds: dict[str, int], folder=None) -> str:
     """``housing.xlsx: only partly read (12 cells no rule could place); 2 refs or names not in
-    the register``."""
+    the register``; a return in a subfolder of the returns ``folder`` is named by its path
+    relative to it (``Housing/housing.xlsx``)."""
     words = {PARTLY_READ: ("only partly read (1 cell or row no rule could place)",
                            "only partly read ({} cells or rows no rule could place)"),
              NOT_IN_REGISTER: ("1 ref or name not in the register", "{} refs or names not in the register"),
              EARLIER_VALUE: ("1 indicator scored on an earlier month because the period's cell is not a figure",
                              "{} indicators scored on an earlier month because the period's cell is not a figure")}
-    return f"{Path(path).name}: " + "; ".join(words[kind][count != 1].format(count) for kind, count in kinds.items())
+    return f"{file_shown(path, folder)}: " + "; ".join(words[kind][count != 1].format(count) for kind, count in kinds.items())
 
 
 # Variances are printed to two decimals; anything closer than this is the same figure.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from .periods import FinancialYear, Period, PeriodKind, parse_period
 
 __all__ = [
     "ComparatorValue", "Dot", "Finding", "PublishedClaim", "Frequency", "Indicator", "Observation", "Polarity", "Rag", "Score",
-    "Severity", "Source", "SourceFile", "TargetProfile", "Trend", "parse_quartile",
+    "Severity", "Source", "SourceFile", "file_shown", "TargetProfile", "Trend", "parse_quartile",
     "FinancialYear", "Period", "PeriodKind", "parse_period",
 ]
 
@@ -216,6 +217,30 @@ class Source:
         # Reader processes send millions back: a tuple of fields pickles several times faster
         # than the field-by-field state dataclasses give slotted classes.
         return Source, (self.path, self.sheet, self.cell)
+
+
+def file_shown(path: str | os.PathLike | None, folder: str | os.PathLike | None = None) -> str:
+    """How a file is named to the reader: by its path relative to the returns ``folder`` when it
+    lies in a subfolder of it, else by its name (the folder is the reader's own).
+
+    >>> file_shown("returns/Public Health/ph-Q3.xlsx", "returns")
+    'Public Health/ph-Q3.xlsx'
+    >>> file_shown("returns/ph-Q3.xlsx", "returns"), file_shown("/elsewhere/ph-Q3.xlsx", "returns")
+    ('ph-Q3.xlsx', 'ph-Q3.xlsx')
+    """
+    if not path:
+        return ""
+    name = os.path.basename(os.path.normpath(os.fspath(path)))
+    if folder is None:
+        return name
+    try:
+        inside = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+    except ValueError:  # another drive
+        return name
+    parts = inside.split(os.sep)
+    if len(parts) < 2 or parts[0] == os.pardir:
+        return name
+    return "/".join(parts)
 
 
 @dataclass(frozen=True)

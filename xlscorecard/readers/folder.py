@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import ReturnError
 from ..core.model import FinancialYear, Finding, Indicator, Observation, Period, Severity, Source, SourceFile, parse_period
 from .framework import has_framework_sheet, read_framework
-from .layout_file import folder_layout_file
+from .layout_file import LAYOUTS_NAME, folder_layout_file
 from .listing import Listing, display, list_folder, require_file
 from .one_return import read_return
 from .parallel import read_returns
@@ -32,19 +32,23 @@ CONFLICT = "conflict"
 # sheet), describing indicators and holding no value, is the register whatever it is called.
 REGISTER_SHEETS = ("indicators", "indicator register", "register", "pi register", "kpi register",
                    "performance framework", "framework")
+# The kind of the warning that a folder holds no return, only (perhaps) the register and the
+# layout file: validate shows it; consolidate, with nothing to score, stops on it.
+NO_RETURNS = "no returns"
 
 
 def read_folder(folder: str | Path, *, period: Period | str | None = None,
                 register_path: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
                 on_file: Callable[[Path], None] | None = None, listing: Listing | None = None,
                 layouts_path: str | Path | None = None) -> FolderResult:
-    """Read every return in ``folder`` (not its subfolders) into one :class:`FolderResult`.
+    """Read every return in ``folder`` and its subfolders into one :class:`FolderResult`.
 
     The returns a layout file's rule matches are read by the rule (``layouts_path``, else the
     folder's ``xlscorecard-layouts.toml``; see :mod:`.layout_file`), the others by detection.
 
     The register is ``register_path`` when given, else any file in the folder whose name
-    contains "register". ``on_file`` is called with each file as it is about to be read (for a
+    contains "register", in the folder or a subfolder. A folder with no return to read (empty, or
+    holding only the register or the layout file) has a :data:`NO_RETURNS` warning. ``on_file`` is called with each file as it is about to be read (for a
     progress bar). ``listing`` is the folder's :func:`list_folder`, when the caller has it.
     Raises :class:`ReturnError` when ``register_path`` cannot be read or describes no indicator:
     scoring without the register it was given would be scoring against the wrong framework.
@@ -60,8 +64,13 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     sources = []
     register_files = [Path(register_path)] if register_path else [p for p in files if "register" in p.stem.lower()]
     register = None
-    layouts, layout_findings, layouts_in_folder = folder_layout_file(files, layouts_path, listing.name_of)
+    top = [path for path in files if path.parent == listing.folder]  # the layout file is looked for at the top only
+    layouts, layout_findings, layouts_in_folder = folder_layout_file(top, layouts_path, listing.name_of)
     findings.extend(layout_findings)
+    nested_layouts = [path for path in files if path.name.casefold() == LAYOUTS_NAME and path not in top]
+    findings.extend(Finding(Severity.INFO, f"a layout file in a subfolder is not used: {LAYOUTS_NAME} is looked for "
+                            "at the top of the returns folder", Source(listing.name_of(path)), action="not read")
+                    for path in nested_layouts)
     if register_files:
         register, register_findings, register_sources = read_register(
             register_files, hint, limits, listing.name_of, required=register_path is not None, layouts=layouts)
@@ -73,7 +82,11 @@ def read_folder(folder: str | Path, *, period: Period | str | None = None,
     observations: list[Observation] = []
     comparators: list = []
     registers = {os.path.realpath(path) for path in register_files}
-    returns = [path for path in files if os.path.realpath(path) not in registers and path not in layouts_in_folder]
+    returns = [path for path in files if os.path.realpath(path) not in registers and path not in layouts_in_folder
+               and path not in nested_layouts]
+    if not returns:
+        findings.append(no_returns(folder, any(os.path.realpath(path) in registers for path in files),
+                                   bool(layouts_in_folder)))
     outside: set[str] = set()
     claims: list = []
     results = read_returns(returns, hint, register, limits, layouts)
@@ -143,6 +156,15 @@ def _registers_by_content(results, name_of) -> list[Path]:
 def _several_registers(names: list[str], folder: str) -> Finding:
     return Finding(Severity.WARNING, f"{' and '.join(names)} each look like a register, so none was used as the "
                    "register", Source(folder), action="pass the register with --register FILE")
+
+
+def no_returns(folder: str | Path, register: bool, layouts: bool) -> Finding:
+    """The warning for a folder with no return to read, saying what it does hold: the register
+    (``register``), the layout file (``layouts``)."""
+    held = " and ".join(name for name, there in (("the register", register), ("the layout file", layouts)) if there)
+    return Finding(Severity.WARNING, f"no returns in {display(folder)}" + (f" (it holds only {held})" if held else ""),
+                   Source(display(folder)), action="nothing to score; put the services' returns in the folder",
+                   kind=NO_RETURNS)
 
 
 def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_of=str,

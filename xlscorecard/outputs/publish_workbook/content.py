@@ -9,10 +9,9 @@ order the sheets first refer to them.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from ...core.checks import caveat_line, return_caveats
-from ...core.model import COMMENTARY_HEADINGS, Rag
+from ...core.model import COMMENTARY_HEADINGS, Rag, file_shown
 from ...core.summary import percent, requires_improvement, strong_performance
 from ..scorecard.data import Scorecard
 from ..scorecard.priority_sheets import ValueColumns
@@ -273,7 +272,7 @@ class PublishContent:
                    Column("Return received", width=36, missing=NOT_AVAILABLE),
                    Column("Saved (UTC)", "datetime", NOT_AVAILABLE), Column("Deadline", "date"),
                    Column("On time", "status"), Column("Still without a value", width=30)]
-        rows = [[s.service, ", ".join(s.data_owners), ", ".join(s.due), ", ".join(Path(f).name for f in s.files),
+        rows = [[s.service, ", ".join(s.data_owners), ", ".join(s.due), ", ".join(file_shown(f, self.card.data.returns_dir) for f in s.files),
                  utc_naive(s.received) if s.received else None, s.deadline, Status(*status[s.on_time]),
                  ", ".join(s.missing)] for s in tracked]
         return self._sheet(
@@ -286,11 +285,12 @@ class PublishContent:
     def data_quality(self) -> TableSheet:
         card = self.card
         findings = sorted(card.data.findings, key=lambda finding: finding.sort_key())
-        caveats = [caveat_line(path, kinds) for path, kinds in return_caveats(card.data.findings)]
+        caveats = [caveat_line(path, kinds, card.data.returns_dir) for path, kinds in return_caveats(card.data.findings)]
         columns = [Column("Severity"), Column("File", width=36), Column("Sheet"), Column("Cell"), Column("Ref"),
                    Column("What was found", width=50), Column("What xlscorecard did", width=36), Column("Cells", "count")]
-        # The file's name, not its path: the path is the council's own drive, not for the website.
-        rows = [[f.severity.label.capitalize(), Path(f.source.path).name if f.source.path else None, f.source.sheet, f.source.cell, f.ref, f.message, f.action,
+        # The file's name (in a subfolder: its path relative to the returns folder), not its full
+        # path: the path is the council's own drive, not for the website.
+        rows = [[f.severity.label.capitalize(), file_shown(f.source.path, card.data.returns_dir) or None, f.source.sheet, f.source.cell, f.ref, f.message, f.action,
                  f.count] for f in findings]
         statements = [f"One row per problem found while reading the returns, worst first: {len(findings)} in all."]
         if caveats:

@@ -40,6 +40,7 @@ class ScorecardData:
     their scores: listed on the Data quality sheet, never in the priority sheets or the counts.
     ``series`` are each indicator's values over time by ref (core.series, built by the pipeline
     from the returns and the history); left empty, they are built from ``observations``.
+    ``returns_dir`` is the folder the returns were read from (``None``: files named by name).
     """
 
     period: Period
@@ -60,6 +61,8 @@ class ScorecardData:
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)
     outside_register: Sequence[tuple[str, str, Score]] = ()
     series: Mapping[str, Series] = field(default_factory=dict)
+    # The returns folder: a return in a subfolder of it is named by its path relative to it.
+    returns_dir: str | None = None
 
     def __post_init__(self):
         for name in ("indicators", "scores", "observations", "findings", "sources", "priority_order", "returns",

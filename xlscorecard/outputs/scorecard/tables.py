@@ -8,7 +8,6 @@ as it stands.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from xlsxwriter.format import Format
 
 from ...core.checks import caveat_line, return_caveats
 from ...core.deadlines import LATE, NOT_KNOWN, NOT_RECEIVED, ON_TIME
-from ...core.model import COMMENTARY_HEADINGS, Indicator, Rag, Score
+from ...core.model import COMMENTARY_HEADINGS, Indicator, Rag, Score, file_shown
 from ...core.summary import requires_improvement, strong_performance
 from .data import PriorityGroup, Scorecard
 from .formats import Formats
@@ -293,7 +292,7 @@ def _caveats(sheet: Sheet, card: Scorecard, formats: Formats, row: int) -> int:
     sheet.merge(row, 0, last, "Returns read with caveats (details in the findings below):", formats["text_bold"])
     for path, kinds in caveats:
         row += 1
-        sheet.merge(row, 0, last, caveat_line(path, kinds), formats["text_wrap"])
+        sheet.merge(row, 0, last, caveat_line(path, kinds, card.data.returns_dir), formats["text_wrap"])
     return row + 2
 
 
@@ -363,7 +362,8 @@ def write_returns(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
         rows.append([
             Cell(service.service, formats["text_bold"]), Cell(", ".join(service.data_owners), formats["text_wrap"]),
             Cell(", ".join(service.due), formats["text_wrap"]),
-            Cell("\n".join(Path(f).name for f in service.files) or "none", formats["text_wrap"]),
+            Cell("\n".join(file_shown(f, card.data.returns_dir) for f in service.files) or "none",
+                 formats["text_wrap"]),
             Cell(utc_naive(service.received) if service.received else None, formats["datetime"]),
             Cell(SAVED_FROM[service.file_date] if service.received else None, formats["text"]),
             Cell(dt.datetime.combine(service.deadline, dt.time()), formats["date"]),
