@@ -245,3 +245,25 @@ def test_debug_is_accepted_after_the_command_and_shows_the_traceback(tmp_path):
     assert isinstance(loud.exception, UsageError)
     assert invoke("validate", Q3_SAMPLES, "--period", Q3, "--debug").exit_code == 0
     assert isinstance(invoke("--debug", "explain", "XYZ-9", Q3_SAMPLES).exception, UsageError)
+
+
+def test_all_indicators_shows_values_and_targets_to_each_indicators_decimals(tmp_path):
+    """Item 12: a back-solved period target (CYP-02's 128.004808) is shown as the indicator's
+    values are, to one decimal, as on its priority sheet, not as 128.004808."""
+    out = tmp_path / "q3.xlsx"
+    assert invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", out, "--no-history").exit_code == 0
+    book = openpyxl.load_workbook(out)
+    sheet = book["All indicators"]
+    header = [c.value for c in sheet[1]]
+    columns = [header.index(name) for name in ("Latest value", "Target for value", "Previous value", "Annual target")]
+    formats = {}
+    for row in sheet.iter_rows(min_row=2):
+        used = {row[c].number_format for c in columns if row[c].value is not None}
+        assert len(used) <= 1, (row[0].value, used)  # one number of decimals per indicator
+        formats[row[0].value] = used
+    assert formats["CYP-02"] == {"#,##0.0"}
+    priority = book[book.sheetnames[1]]  # Priority 1's sheet
+    assert priority.title.startswith("P1 ")
+    shown = {c.number_format for r in priority.iter_rows() if r[0].value == "CYP-02" for c in r
+             if isinstance(c.value, (int, float))}
+    assert shown - {"0.00\"%\""} == {"#,##0.0"}, shown  # the variance is a percentage

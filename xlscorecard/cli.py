@@ -152,7 +152,7 @@ def report_command(ctx, returns_dir, period_text, register_path, out, history, n
 
 @command("template")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="The .xlsx return template to write.")
-@register_option()
+@register_option("with --service or --period, the one workbook named *register* in the current folder")
 @click.option("--service", help="Only this service's indicators (as the register's Service column names it).")
 @period_option("Pre-fill one Values row per indicator due in this period, e.g. '2020/21 Q3'.")
 @click.option("--force", is_flag=True, help="Replace the --out file if it exists.")

@@ -110,10 +110,10 @@ def period_option(help_text: str):
     return click.option("--period", "period_text", type=PeriodType(), metavar="PERIOD", help=help_text)
 
 
-def register_option():
+def register_option(default: str = "the register in RETURNS_DIR, a workbook named *register* or one "
+                                    "that describes indicators and holds no values"):
     return click.option("--register", "register_path", type=click.Path(exists=True, dir_okay=False),
-                        help="Indicator register workbook (default: the register in RETURNS_DIR, a workbook "
-                             "named *register* or one holding only an Indicators sheet).")
+                        help=f"Indicator register workbook (default: {default}).")
 
 
 def layouts_option(command):

@@ -249,11 +249,15 @@ def write_all_indicators(workbook, card: Scorecard, formats: Formats, taken: set
         if row_by_row:
             sheet.put(0, col, header, formats["header"])
         sheet.measure(col, header)
-    fields = [(col, None if role == "spc" else formats[role], get) for col, (_, role, get) in enumerate(RECORD_FIELDS)]
+    fields = [(col, role, get) for col, (_, role, get) in enumerate(RECORD_FIELDS)]
+    decimals = card.decimals
     for row, (group, indicator, score) in enumerate(records, start=1):
         spc_format = formats["spc", spc_key(card.series.get(indicator.ref))]  # the signal's colour, with its words
-        sheet.put_cells(row, [(col, get(card, group, indicator, score), fmt or spc_format, True)
-                              for col, fmt, get in fields])
+        # Values and targets to the indicator's one number of decimals, as its priority sheet shows them.
+        value_format = formats.shown("value", decimals.get(indicator.ref))
+        shown = {"spc": spc_format, "value": value_format}
+        sheet.put_cells(row, [(col, get(card, group, indicator, score), shown.get(role) or formats[role], True)
+                              for col, role, get in fields])
     last_row = max(len(records), 1)
     if row_by_row:
         sheet.ws.autofilter(0, 0, last_row, len(RECORD_FIELDS) - 1)
