@@ -68,7 +68,8 @@ def test_amber_and_first_reported():
     assert "missed, but within the 5% tolerance \u2192 amber" in explain(*scored("CYP-27a"))
     indicator, score = scored("HS-01")
     assert explain_status(indicator, score).startswith("November 1,217 against a target of 920")
-    assert explain_dot(score) == "There is no earlier value, so this is the first reported period."
+    assert explain_dot(score) == ("There is no earlier value in 2020/21 (up to 2020/21 Q2), so this is the first "
+                                  "reported period and there is no direction of travel.")
 
 
 def test_gap_is_explained_with_its_reason():

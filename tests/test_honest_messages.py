@@ -61,8 +61,8 @@ def test_a_register_passed_with_register_that_cannot_be_used_fails_the_run(tmp_p
     register = tmp_path / "framework.xlsx"
     if kind == "empty":
         _register(register, [])
-        reason = ("describes no indicators; it needs an Indicators sheet with Ref, Name and Polarity columns (see "
-                  "templates/README.md)")
+        reason = ("has no indicators yet: fill in its Indicators sheet, one row per indicator (Ref, Name and "
+                  "Polarity are required; see templates/README.md)")
     else:
         register.write_text("this is a note, not a register\n", encoding="utf-8")
         reason = "could not be read: not a spreadsheet xlscorecard can read (a text file with extension '.xlsx')"
@@ -81,8 +81,8 @@ def test_an_empty_register_found_in_the_folder_is_an_error_finding(tmp_path):
     assert checked.returncode == 3
     [line] = [row for row in checked.stdout.splitlines() if row.startswith("error")]
     assert line.split(None, 2)[1:] == ["register-2021-22.xlsx", (
-        "the register register-2021-22.xlsx describes no indicators; it needs an Indicators sheet with Ref, Name and "
-        "Polarity columns (see templates/README.md) -> no register used")]
+        "the register register-2021-22.xlsx has no indicators yet: fill in its Indicators sheet, one row per "
+        "indicator (Ref, Name and Polarity are required; see templates/README.md) -> no register used")]
 
 
 def test_a_csv_saved_as_utf16_unicode_text_is_read(tmp_path):

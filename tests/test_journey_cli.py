@@ -214,11 +214,19 @@ def test_no_register_is_a_warning_that_says_how_to_pass_one(tmp_path):
     (["report", Q3_SAMPLES, "--out", "{tmp}/r.xlsx"], "the report is a Word document"),
     (["export", "--history", "{tmp}/h.sqlite", "--out", "{tmp}/all.txt"], "use a .csv, .json or .parquet"),
     (["explain", "XYZ-9", Q3_SAMPLES, "--period", Q3], "XYZ-9 is not an indicator of 2020/21"),
-    (["period", "Q3 2020"], "did you mean 2020/21 Q3, October to December 2020?"),
+    (["period", "Q3 2020"], "did you mean 2020/21 Q3, October to December 2020, or for the calendar's Q3 2020, "
+                            "2020/21 Q2, July to September 2020?"),
     (["status", Q3_SAMPLES, "--period", "Q3 2020"], "did you mean 2020/21 Q3"),
     (["template", "--out", "{tmp}/t.xlsx", "--period", "Q5"], "is not a period"),
+    (["template", "--register", Q3_SAMPLES / "register-2020-21.xlsx", "--service", "Public Helth", "--out",
+      "{tmp}/t.xlsx"], 'no indicator in the register belongs to service "Public Helth"'),
+    (["consolidate", Q3_SAMPLES, "--period", "2021/22 Q3", "--out", "{tmp}/s.xlsx"],
+     "is for 2021/22, the year of 2021/22 Q3: its register and returns describe 2020/21"),
+    (["status", SAMPLES / "2021-22-Q2", "--period", Q3], "describe 2021/22 (did you mean a period of 2021/22?)"),
+    (["explain", "PH-25", SAMPLES / "2021-22-Q2", "--period", Q3], "no indicator in"),
 ], ids=["records", "out", "watch-out", "template-out", "report-out", "export-out", "explain-ref", "period",
-        "status-period", "template-period"])
+        "status-period", "template-period", "template-service", "wrong-year", "status-wrong-year",
+        "explain-wrong-year"])
 def test_usage_errors_exit_2_before_any_work(tmp_path, args, words):
     run = invoke(*[str(a).format(tmp=tmp_path) for a in args])
     assert run.exit_code == 2, run.output
@@ -267,3 +275,58 @@ def test_all_indicators_shows_values_and_targets_to_each_indicators_decimals(tmp
     shown = {c.number_format for r in priority.iter_rows() if r[0].value == "CYP-02" for c in r
              if isinstance(c.value, (int, float))}
     assert shown - {"0.00\"%\""} == {"#,##0.0"}, shown  # the variance is a percentage
+
+
+def test_a_period_in_another_year_is_an_error_in_validate_not_an_empty_scorecard(tmp_path):
+    checked = invoke("validate", SAMPLES / "2021-22-Q2", "--period", Q3)
+    assert checked.exit_code == 3
+    [line] = [line for line in checked.output.splitlines() if line.startswith("error")]
+    assert "no indicator in" in line and "is for 2020/21" in line and "check --period" in line
+
+
+def test_an_excel_lock_file_is_skipped_and_never_counted_as_a_return(tmp_path):
+    returns = tmp_path / "returns"
+    shutil.copytree(Q3_SAMPLES, returns)
+    (returns / "~$public-health-Q3.xlsx").write_bytes(b"\x0bsomeone")
+    run = invoke("consolidate", returns, "--period", Q3, "--out", tmp_path / "q3.xlsx", "--no-history")
+    assert "Returns read: 7 (and the register register-2020-21.xlsx); indicators: 60" in run.output
+    checked = invoke("validate", returns, "--period", Q3)
+    assert any(line.startswith("info") and "Excel lock file" in line for line in checked.output.splitlines())
+    assert "8 files, 60 indicators" in checked.output  # the 7 returns and the register
+
+
+def test_the_scorecard_is_the_same_however_the_folder_was_typed(tmp_path, monkeypatch):
+    """File names in the workbook are the returns folder's (Sources, Data quality, All
+    indicators, cell comments), not the path as typed, which would leak the drive's layout."""
+    import hashlib
+
+    returns = tmp_path / "returns"
+    shutil.copytree(Q3_SAMPLES, returns)
+    monkeypatch.chdir(tmp_path)
+    made = []
+    for n, folder in enumerate(["returns", str(returns), "returns/."]):
+        out = tmp_path / f"s{n}.xlsx"
+        assert invoke("consolidate", folder, "--period", Q3, "--out", out, "--no-history").exit_code == 0
+        made.append(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert len(set(made)) == 1
+    sources = openpyxl.load_workbook(tmp_path / "s1.xlsx")["Sources"]
+    assert str(tmp_path) not in " ".join(str(c.value) for row in sources.iter_rows() for c in row)
+
+
+def test_consolidating_a_period_again_says_it_replaced_the_earlier_run(tmp_path):
+    out = tmp_path / "q3.xlsx"
+    invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--out", out)
+    again = invoke("consolidate", SAMPLES / "layout-file" / "returns", "--period", Q3, "--out", out,
+                   "--layouts", SAMPLES / "layout-file" / "housing-layouts.toml")
+    assert again.exit_code == 0, again.output
+    assert "this period's earlier run in it was replaced by this one's figures)" in again.output
+
+
+def test_validate_after_init_says_the_register_needs_its_indicators_and_calls_it_no_return(tmp_path):
+    assert invoke("init", tmp_path / "our-council").exit_code == 0
+    checked = invoke("validate", tmp_path / "our-council" / "returns")
+    lines = [line for line in checked.output.splitlines() if line.startswith(("error", "warning", "info"))]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("error") and "register.xlsx has no indicators yet: fill in its Indicators sheet" in lines[0]
+    assert lines[1].startswith("warning") and "(it holds only the register)" in lines[1]
+    assert "the return has a recognised header" not in checked.output

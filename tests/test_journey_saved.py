@@ -70,7 +70,7 @@ def test_returns_and_sources_sheets_agree_on_saved(checked_out_late):
         assert sources.cell(source_row, scols["Saved (UTC)"]).value == saved
         assert sources.cell(source_row, scols["Saved date from"]).value == origin
     assert book["Summary"]["A2"].value == ("60 indicators in 6 priorities. Newest return saved: 12 January 2021 "
-                                           "(1 return with only a file date: see Sources).")
+                                           "(1 return with only a file date: see Returns).")
 
 
 Q3 = Period.quarter(2020, 3)

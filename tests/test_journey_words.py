@@ -85,9 +85,11 @@ def test_counts_of_one_are_singular(tmp_path):
 
 
 @pytest.mark.parametrize("typed,suggested", [
-    ("Q3 2020", "2020/21 Q3, October to December 2020"),
-    ("2021 Q1", "2021/22 Q1, April to June 2021"),
-    ("Quarter 4 2020", "2020/21 Q4, January to March 2021"),
+    ("Q3 2020", "2020/21 Q3, October to December 2020, or for the calendar's Q3 2020, 2020/21 Q2, July to "
+                "September 2020"),
+    ("2021 Q1", "2021/22 Q1, April to June 2021, or for the calendar's Q1 2021, 2020/21 Q4, January to March 2021"),
+    ("Quarter 4 2020", "2020/21 Q4, January to March 2021, or for the calendar's Q4 2020, 2020/21 Q3, October to "
+                       "December 2020"),
 ])
 def test_a_refused_period_suggests_the_nearest_accepted_one(typed, suggested):
     result = run("consolidate", Q3_SAMPLES, "--period", typed, "--no-history")

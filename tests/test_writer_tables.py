@@ -100,10 +100,10 @@ def test_sources_list_each_return_with_its_checksum(tmp_path):
     ws = book["Sources"]
     assert ws["A1"].value == "Sources - 3 returns read"
     rows = [[ws.cell(r, c).value for c in range(1, 8)] for r in range(5, 8)]
-    assert rows[0] == ["returns/notes.docx", "not understood", 0, 99, dt.datetime(2021, 1, 20, 15, 5), "file date",
+    assert rows[0] == ["notes.docx", "not understood", 0, 99, dt.datetime(2021, 1, 20, 15, 5), "file date",
                        "ef" * 32]
-    assert rows[1][:4] == ["returns/p2.xlsx", "quarterly register", 12, 1024]
-    assert rows[2][0] == "returns/q3.xlsx"
+    assert rows[1][:4] == ["p2.xlsx", "quarterly register", 12, 1024]  # named as the returns folder names them
+    assert rows[2][0] == "q3.xlsx"
     assert ws.cell(5, 5).number_format == "d mmm yyyy hh:mm"
     # The Summary's date is the newest return's (20 January), not the clock's.
     assert book["Summary"]["A2"].value.endswith(

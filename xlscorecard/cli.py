@@ -302,8 +302,9 @@ def explain_command(ctx, ref, returns_dir, period_text, register_path, history, 
 
 
 @command("export")
-@click.option("--history", type=click.Path(dir_okay=False), default="xlscorecard-history.sqlite", show_default=True,
-              help="The history file consolidate keeps (beside the scorecard by default).")
+@click.option("--history", type=click.Path(dir_okay=False), default="xlscorecard-history.sqlite",
+              help="The history file consolidate keeps beside its scorecard (default: the one in the current "
+                   "folder, where consolidate keeps it without --out).")
 @click.option("--out", type=click.Path(dir_okay=False), required=True,
               help="The records file to write: .csv, .json or .parquet.")
 @click.pass_context

@@ -86,6 +86,8 @@ def history_line(use, looked_for: str | None = None) -> str:
         compared = (f"compared with {use.compared_with.long_label}" if use.compared_with else
                     "none for the previous period, so the headline has no comparison")
         said = f"History: {use.path} (holds {plural(len(use.periods), 'other period')}, {held}; {compared}"
+    if use.updated and use.replaces:
+        return said + "; this period's earlier run in it was replaced by this one's figures)"
     return said + ("; updated with this period)" if use.updated else ")")
 
 

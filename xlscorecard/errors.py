@@ -66,6 +66,11 @@ class WrongOutputType(UsageError, OutputError):
     scorecard.csv``): a usage error, found before any work."""
 
 
+class UnknownName(UsageError, ReturnError):
+    """An option names something the register does not have (``template --service`` with a
+    service no indicator belongs to): a usage error, as an unknown ref for ``explain`` is."""
+
+
 class PartlyWritten(OutputError):
     """The history was committed, but a new file could not then be moved into place: the message
     says exactly what was written and what was not."""

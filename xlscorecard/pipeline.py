@@ -110,7 +110,8 @@ class HistoryUse:
     periods: tuple[Period, ...] = ()
     compared_with: Period | None = None
     updated: bool = False
-    looked_for: Path | None = None  # the default file looked for, when none was found
+    # The history already held a run of this period, which this run replaces (when it records).
+    replaces: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,9 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
                           "the folder, or pass --period")
     chosen = parse_period(period) if period is not None else infer_period(read.observations, folder)
     indicators = indicators_for(read.indicators, chosen)
+    wrong_year = other_year_problem(read.indicators, chosen, folder)
+    if wrong_year and not indicators:
+        raise UsageError(f"{wrong_year}; nothing was scored")
     outside = [i for i in indicators if i.ref in read.outside_register]
     indicators = [i for i in indicators if i.ref not in read.outside_register]
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
@@ -213,8 +217,10 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
             observations = _with_history(store, indicators, observations, chosen)
             findings += store.renamed(chosen, indicators)
             previous = store.run(chosen.previous())
-            held = tuple(run.period for run in store.runs() if run.period != chosen)
+            runs = store.runs()
+            held = tuple(run.period for run in runs if run.period != chosen)
             history_use = replace(history_use, existed=existed, periods=held,
+                                  replaces=any(run.period == chosen for run in runs),
                                   compared_with=previous.period if previous else None)
             scores = _score(indicators, observations, chosen, tolerance)
             if record:
@@ -389,10 +395,28 @@ def validate_folder(returns_dir: str | Path, *, period: Period | str | None = No
     read = read_folder(returns_dir, period=period, register_path=register, limits=limits or DEFAULT_LIMITS,
                        layouts_path=layouts)
     added = claim_findings(read, read.indicators) + no_register_findings(read, Path(returns_dir))
+    wrong_year = other_year_problem(read.indicators, parse_period(period), Path(returns_dir)) if period else None
+    if wrong_year and not indicators_for(read.indicators, parse_period(period)):
+        from .readers.listing import display
+        added.append(Finding(Severity.ERROR, wrong_year, Source(display(returns_dir)),
+                             action="check --period: nothing in the folder would be scored"))
     return replace(read, findings=tuple(sorted([*read.findings, *added], key=Finding.sort_key))) if added else read
 
 
 NO_REGISTER = "no register"
+
+
+def other_year_problem(indicators: Sequence[Indicator], period: Period, folder: Path) -> str | None:
+    """Why no indicator is scored for ``period`` when the folder describes indicators of other
+    financial years only (a period typed in the wrong year), naming the years it does describe."""
+    from .readers.listing import display
+
+    years = sorted({i.framework_year for i in indicators if i.framework_year is not None}, key=lambda y: y.label)
+    if not indicators or not years or any(i.framework_year in (None, period.fy) for i in indicators):
+        return None
+    said = " and ".join(y.label for y in years)
+    return (f"no indicator in {display(folder)} is for {period.fy.label}, the year of {period.label}: its register "
+            f"and returns describe {said} (did you mean a period of {said}?)")
 
 
 def no_register_findings(read, folder: Path) -> list[Finding]:

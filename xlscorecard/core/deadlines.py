@@ -18,7 +18,7 @@ from .bank_holidays import ENGLAND_AND_WALES, FIRST_YEAR, LAST_YEAR
 from .model import Indicator, Observation, Period, SourceFile
 
 DEFAULT_DEADLINE_DAYS = 10
-NO_SERVICE = "(no service named in the register)"
+NO_SERVICE = "(no service named)"  # by the register, or by the return when there is none
 
 
 def is_working_day(day: dt.date) -> bool:

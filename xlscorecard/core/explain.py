@@ -97,7 +97,10 @@ def explain_status(indicator: Indicator, score: Score, tolerance: float = DEFAUL
 def explain_dot(score: Score) -> str:
     """The direction of travel and what it compared with."""
     if score.dot is Dot.FIRST:
-        return "There is no earlier value, so this is the first reported period."
+        # "Earlier" within the year the direction of travel looks in, not the history's older years.
+        before = score.period.previous()
+        return (f"There is no earlier value in {before.fy.label} (up to {before.label}), so this is the first "
+                "reported period and there is no direction of travel.")
     if score.dot is Dot.NONE:
         if score.value is None:
             return "With no value now, the direction of travel cannot be determined."

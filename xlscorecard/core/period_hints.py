@@ -15,10 +15,11 @@ _CALENDAR_QUARTER = (re.compile(r"(?:q|quarter\s?)(?P<q>[1-4])\s?,?\s?(?P<y>\d{4
 def suggest_period(text: object) -> str | None:
     """The accepted period nearest to a refused ``text``, with its months, or ``None``.
 
+    A quarter with a calendar year is ambiguous: the financial quarter of the year starting
+    then, or the calendar's own quarter, which is another financial quarter. Both are offered.
+
     >>> suggest_period("Q3 2020")
-    '2020/21 Q3, October to December 2020'
-    >>> suggest_period("2020 Q4")
-    '2020/21 Q4, January to March 2021'
+    "2020/21 Q3, October to December 2020, or for the calendar's Q3 2020, 2020/21 Q2, July to September 2020"
     >>> suggest_period("December") is None
     True
     """
@@ -26,8 +27,12 @@ def suggest_period(text: object) -> str | None:
     for pattern in _CALENDAR_QUARTER:
         match = pattern.fullmatch(clean)
         if match and 1900 <= int(match["y"]) <= 2998:
-            period = Period.quarter(int(match["y"]), int(match["q"]))
-            return f"{period.label}, {month_span(period)}"
+            year, quarter = int(match["y"]), int(match["q"])
+            period = Period.quarter(year, quarter)
+            # The calendar's quarter q runs from month 3q - 2: Jan-Mar is the previous financial year's Q4.
+            calendar = Period.quarter(year - 1, 4) if quarter == 1 else Period.quarter(year, quarter - 1)
+            return (f"{period.label}, {month_span(period)}, or for the calendar's Q{quarter} {year}, "
+                    f"{calendar.label}, {month_span(calendar)}")
     return None
 
 

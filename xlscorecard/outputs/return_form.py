@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import OutputError, ReturnError
+from ..errors import OutputError, UnknownName
 from .atomic import atomic_output
 from ..core.model import same_words, COMMENTARY_HEADINGS, Frequency, Indicator, Period, Polarity, Severity, TargetProfile
 from ..core.periods import PeriodKind, parse_period
@@ -152,7 +152,7 @@ def select_indicators(indicators: Iterable[Indicator], *, service: str | None = 
     With ``service``, only those whose service matches (ignoring case and spacing); with
     ``period``, those of its financial year or of no stated year (a register may hold several
     framework years, and a ref reused in a new year is a different indicator).
-    Raises :class:`ReturnError` when ``service`` matches none of several indicators, naming the
+    Raises :class:`UnknownName` when ``service`` matches none of several indicators, naming the
     services there are, because a silently blank template would be mistaken for a pre-filled one.
     """
     chosen = list(indicators)
@@ -164,7 +164,7 @@ def select_indicators(indicators: Iterable[Indicator], *, service: str | None = 
     if not matching:
         known = sorted({i.service for i in chosen if i.service})
         listed = "; ".join(known) if known else "none (the register has no Service column)"
-        raise ReturnError(f"no indicator in the register belongs to service \"{service}\"; services in the "
+        raise UnknownName(f"no indicator in the register belongs to service \"{service}\"; services in the "
                           f"register: {listed}")
     return matching
 

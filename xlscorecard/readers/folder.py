@@ -24,7 +24,7 @@ from .parallel import read_returns
 from .register import COMPARED_FIELDS, Register, register_column_findings, same_text, with_period_targets
 from .results import FolderResult, ReturnResult
 from .safety import DEFAULT_LIMITS, Limits
-from .workbook import NO_HEADER
+from .workbook import EMPTY_TABLE, NO_HEADER
 from ..core.words import plural
 
 CONFLICT = "conflict"
@@ -193,10 +193,11 @@ def read_register(paths: list[Path], hint: Period | None, limits: Limits, name_o
                                     "send them in a return"))
         indicators.extend(result.indicators)
         targets.extend(o for o in result.observations if o.period_target is not None)
-        if any(f.severity is Severity.ERROR for f in columns):  # says more than "no header recognised"
-            findings.extend(f for f in result.findings if not f.message.startswith(NO_HEADER))
-        else:
-            findings.extend(result.findings)
+        # A register is not a return: "no header recognised" says less than its column findings,
+        # and "a recognised header but nothing under it" less than "no indicators yet".
+        said_better = (NO_HEADER,) if any(f.severity is Severity.ERROR for f in columns) else ()
+        said_better += (EMPTY_TABLE,) if problem else ()
+        findings.extend(f for f in result.findings if not (said_better and f.message.startswith(said_better)))
         findings.extend(columns)
         sources.extend([replace(result.source_file, role="register")] if result.source_file else [])
     framework, framework_findings = read_framework(paths[0], name_of(paths[0]))
@@ -214,6 +215,9 @@ def unusable_register(result: ReturnResult, name: str, columns: list[Finding] = 
     errors = [finding for finding in found if finding.severity is Severity.ERROR]
     if not result.indicators and errors:
         return f"the register {Path(name).name} could not be read: {errors[0].message}"
+    if not result.indicators and result.tables:  # its Indicators sheet is there, with no row yet (`init`'s)
+        return (f"the register {Path(name).name} has no indicators yet: fill in its Indicators sheet, one row per "
+                "indicator (Ref, Name and Polarity are required; see templates/README.md)")
     if not result.indicators:
         return (f"the register {Path(name).name} describes no indicators; it needs an Indicators sheet "
                 "with Ref, Name and Polarity columns (see templates/README.md)")

@@ -162,6 +162,8 @@ class _Walk:
             if stat.S_ISDIR(info.st_mode):
                 return Severity.INFO, "hidden folder skipped", "its files are not read"
             return Severity.INFO, "hidden file skipped", None
+        if path.name.startswith("~$") and stat.S_ISREG(info.st_mode):  # not a return: never counted as one
+            return Severity.INFO, "Excel lock file (someone has the workbook open)", "file skipped"
         if stat.S_ISLNK(info.st_mode):
             try:
                 target = Path(os.path.realpath(path, strict=True))

@@ -37,6 +37,7 @@ READER_ENV = "XLSCORECARD_READER"
 # The share of the unpacked-size cap that a workbook the fast reader cannot take may unpack to.
 SLOW_READER_SHARE = 0.3
 NO_HEADER = "no sheet has a header xlscorecard recognises"
+EMPTY_TABLE = "the return has a recognised header"
 # A sheet can hold several tables one under another (one per priority, or per printed page).
 MAX_TABLES_PER_SHEET = 50
 
@@ -109,7 +110,7 @@ def read_tables(path: Path, layouts, period_hint: Period | None, limits: Limits,
                           action="file skipped; open it in Excel, save it again and re-send")
             return _finish(outcome, context)
     if outcome.layouts and not outcome.observations and not outcome.indicators and not outcome.comparators:
-        collector.add(Severity.WARNING, f"the return has a recognised header ({', '.join(outcome.layouts)}) "
+        collector.add(Severity.WARNING, f"{EMPTY_TABLE} ({', '.join(outcome.layouts)}) "
                       "but no values or indicators under it", action="nothing read from this file")
     if not outcome.layouts and by_detection:  # a layout file's rule says itself why it read nothing
         tried = ", ".join(layout.name for layout in layouts)

@@ -165,14 +165,16 @@ class Scorecard:
         """When the newest return was saved, as the Summary says it: "Newest return saved: 12
         January 2021", naming how many returns have only a file date; the period end when no
         return is listed."""
-        if not self.data.sources:
+        returns = [s for s in self.data.sources if s.role != "register"]  # the register is not a return
+        if not returns:
             return f"No return listed; period end {self.period.end_date:%d %B %Y}"
-        saved = [s.last_saved for s in self.data.sources if not s.only_file_date]
-        file_dated = len(self.data.sources) - len(saved)
+        saved = [s.last_saved for s in returns if not s.only_file_date]
+        file_dated = len(returns) - len(saved)
         if not saved:
-            newest = max(s.last_saved for s in self.data.sources)
+            newest = max(s.last_saved for s in returns)
             return f"Newest return's file date: {newest:%d %B %Y} (no return records when it was saved)"
-        only = (f" ({plural(file_dated, 'return')} with only a file date: see Sources)" if file_dated else "")
+        # The Returns sheet, which both the print and the publish workbooks have, says which.
+        only = (f" ({plural(file_dated, 'return')} with only a file date: see Returns)" if file_dated else "")
         return f"Newest return saved: {max(saved):%d %B %Y}{only}"
 
     @property

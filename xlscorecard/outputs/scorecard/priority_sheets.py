@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
-from ...core.model import Indicator, Observation, Period, PeriodKind, Rag, Score
+from ...core.model import Indicator, Observation, Period, PeriodKind, Rag, Score, file_shown
 from ...core.periods import MONTH_NAMES
 from .data import PriorityGroup, Scorecard
 from .formats import FLAG_MARKS, Formats
@@ -216,7 +216,7 @@ class PrioritySheet:
                                    f"in that year, not in {self.card.period.long_label}.")
         put(row, "comparative", comparative, f.quartile(score.quartile))
         if comments and score.note and "indicator" in self.col:
-            self.sheet.comment(row, self.col["indicator"], _comment(score))
+            self.sheet.comment(row, self.col["indicator"], _comment(score, self.card.data.returns_dir))
         height = max(self.sheet.wrapped_height(indicator.name, INDICATOR_WIDTH),
                      self.sheet.wrapped_height(comparative, _WIDTHS["comparative"]))
         if gap_text:
@@ -302,8 +302,12 @@ class PrioritySheet:
         self.sheet.ws.print_area(0, 0, max(end_row - 1, FIRST_DATA_ROW), self.last_col)
 
 
-def _comment(score: Score) -> str:
-    where = f" ({score.source})" if score.source and str(score.source) else ""
+def _comment(score: Score, returns_dir=None) -> str:
+    """The return's note, and where it is: the file as the returns folder names it, not as the
+    folder was typed on the command line (the scorecard is the same however it was)."""
+    source = score.source
+    shown = replace(source, path=file_shown(source.path, returns_dir) or None) if source and source.path else source
+    where = f" ({shown})" if shown and str(shown) else ""
     return f"Note from the return{where}:\n{score.note}"
 
 

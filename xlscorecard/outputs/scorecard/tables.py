@@ -213,7 +213,8 @@ RECORD_FIELDS: tuple[tuple[str, str, Callable[[Scorecard, PriorityGroup, Indicat
     ("Forecast", "text", lambda c, g, i, s: _forecast_word(c.forecasts.get(i.ref))),
     ("Gap reason", "text", lambda c, g, i, s: s.gap_reason),
     ("Note", "text", lambda c, g, i, s: s.note),
-    ("Source file", "text", lambda c, g, i, s: s.source.path if s.source else None),
+    ("Source file", "text", lambda c, g, i, s: file_shown(s.source.path, c.data.returns_dir) or None
+                             if s.source else None),
     ("Source sheet", "text", lambda c, g, i, s: s.source.sheet if s.source else None),
     ("Source cell", "text", lambda c, g, i, s: s.source.cell if s.source else None),
 )
@@ -326,7 +327,7 @@ def write_data_quality(workbook, card: Scorecard, formats: Formats, taken: set[s
            "and run again.", len(QUALITY_COLUMNS) - 1)
     header_row = _outside_register(sheet, card, formats, _caveats(sheet, card, formats, HEADER_ROW))
     _header(sheet, formats, header_row, QUALITY_COLUMNS)
-    rows = [[Cell(f.severity.label.capitalize(), formats["text_bold"]), Cell(f.source.path, formats["text_wrap"]),
+    rows = [[Cell(f.severity.label.capitalize(), formats["text_bold"]), Cell(file_shown(f.source.path, card.data.returns_dir) or None, formats["text_wrap"]),
              Cell(f.source.sheet, formats["text"]), Cell(f.source.cell, formats["text"]), Cell(f.ref, formats["text"]),
              Cell(f.message, formats["text_wrap"]), Cell(f.action, formats["text_wrap"]),
              Cell(f.count, formats["count"])] for f in findings]
@@ -391,7 +392,7 @@ def write_sources(workbook, card: Scorecard, formats: Formats, taken: set[str]) 
            + SAVED_NOTE,
            len(SOURCE_COLUMNS) - 1)
     _header(sheet, formats, HEADER_ROW, SOURCE_COLUMNS)
-    rows = [[Cell(s.path, formats["text_wrap"]),
+    rows = [[Cell(file_shown(s.path, card.data.returns_dir), formats["text_wrap"]),
              Cell(("the register: " if s.role == "register" else "") + (s.layout or "not understood"), formats["text"]),
              Cell(s.records, formats["count"]), Cell(s.size, formats["count"]),
              Cell(utc_naive(s.last_saved), formats["datetime"]), Cell(SAVED_FROM[s.only_file_date], formats["text"]),
