@@ -75,7 +75,7 @@ def test_each_entry_that_is_not_read_has_a_finding_and_nothing_blocks(folder):
         in seen["again.xlsx"]
     # Read (its CC-01 differs from the sample's), and named by its path in the returns folder.
     assert "late.csv" not in seen and "conflicting values for Dec 2020: 1 in " in seen["archive/late.csv"]
-    assert checked.stderr.startswith("9 files, ")  # the 8 sample files and the file in the subfolder
+    assert checked.stderr.startswith("8 returns and the register, ")  # the 8 sample files and the file in the subfolder
 
 
 def test_a_link_outside_the_folder_gives_nothing_to_the_scorecard(folder, tmp_path):

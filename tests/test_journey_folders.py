@@ -119,7 +119,7 @@ def test_a_finding_about_a_file_in_a_subfolder_names_its_path_in_the_folder(tmp_
     assert "file.xlsx" not in rows_of(checked.stdout)
     said = rows_of(checked.stdout)["Sub/file.xlsx"]
     assert any(row.startswith("info Extra!C2") and "'not collected'" in row for row in said), said
-    assert checked.stderr.startswith("9 files, ")
+    assert checked.stderr.startswith("8 returns and the register, ")
 
 
 def test_a_hidden_subfolder_is_not_read(tmp_path):
@@ -130,7 +130,7 @@ def test_a_hidden_subfolder_is_not_read(tmp_path):
     (returns / ".old" / "late.csv").write_text("Ref,Period,Value\nCC-01,Dec 2020,1\n", encoding="utf-8")
     checked = xlscorecard("validate", returns, *PERIOD, cwd=tmp_path)
     assert rows_of(checked.stdout)[".old"] == ["info hidden folder skipped -> its files are not read"]
-    assert checked.stderr.startswith("7 files, ")
+    assert checked.stderr.startswith("6 returns and the register, ")
     run = consolidate(returns, tmp_path / "out")
     assert run.returncode == 0, run.stderr
     assert records(tmp_path / "out")["CC-01"]["value"] == ""
@@ -150,7 +150,7 @@ def test_a_link_back_up_the_folder_is_reported_and_nothing_is_read_twice(tmp_pat
     assert seen["Public health/here"] == ["warning a link back to Public health, which holds it (a loop) -> not "
                                           "followed: its files are read once, where they are"]
     assert seen["Shortcut"] == ["info a link to the folder Public health, which is read as itself -> not read twice"]
-    assert checked.stderr.startswith("8 files, ")  # each sample once
+    assert checked.stderr.startswith("7 returns and the register, ")  # each sample once
     run = consolidate(returns, tmp_path / "out")
     assert run.returncode == 0, run.stderr
     assert line(run.stdout, "Returns read: ") == "Returns read: 7 (and the register register-2020-21.xlsx); indicators: 60"
@@ -167,7 +167,7 @@ def test_a_linked_folder_outside_the_returns_folder_is_not_followed(tmp_path):
     checked = xlscorecard("validate", returns, *PERIOD, cwd=tmp_path)
     assert rows_of(checked.stdout)["Community safety/shared"] == [
         f"error a link to {elsewhere}, outside the returns folder -> not followed; copy the return into the folder"]
-    assert checked.returncode == 3 and checked.stderr.startswith("8 files, ")
+    assert checked.returncode == 3 and checked.stderr.startswith("7 returns and the register, ")
 
 
 def test_a_folder_deeper_than_eight_levels_is_reported_not_read(tmp_path):
@@ -182,7 +182,7 @@ def test_a_folder_deeper_than_eight_levels_is_reported_not_read(tmp_path):
     ninth = "/".join([f"level {n}" for n in range(1, 10)])
     deep = [row for row in checked.stdout.splitlines() if "a folder more than 8 levels below the returns folder" in row]
     assert len(deep) == 1 and deep[0].startswith(f"warning   {ninth}  ") and "its files are not read" in deep[0]
-    assert checked.stderr.startswith("9 files, ")  # the samples and kept.csv, eight levels down
+    assert checked.stderr.startswith("8 returns and the register, ")  # the samples and kept.csv, eight levels down
 
 
 def test_the_layout_file_is_looked_for_at_the_top_of_the_folder_only(tmp_path):

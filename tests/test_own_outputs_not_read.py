@@ -103,7 +103,7 @@ def test_outputs_are_known_by_their_mark_whatever_they_are_called(returns, tmp_p
     assert written_by_xlscorecard(returns / "public-health-template.xlsx") is None
     checked = xlscorecard("validate", returns, "--period", "2020/21 Q3", cwd=out)
     assert sorted(info_lines(checked.stdout)) == sorted(renamed)
-    assert checked.stderr.startswith("9 files, ")  # the 8 returns and the template: read
+    assert checked.stderr.startswith("8 returns and the register, ")  # the 8 returns and the template: read
     assert "Traceback" not in checked.stderr
 
 

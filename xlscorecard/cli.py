@@ -398,7 +398,9 @@ def validate_command(ctx, returns_dir, register_path, period_text, show_layout, 
     for path, kinds in caveats:
         click.echo(f"Caveat: {caveat_line(path, kinds, returns_dir)}")
     errors = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
-    click.echo(f"{plural(len(result.sources), 'file')}, {plural(len(result.indicators), 'indicator')}, "
+    registers = sum(1 for source in result.sources if source.role == "register")  # read, not a return
+    read = plural(len(result.sources) - registers, "return") + (" and the register" if registers else "")
+    click.echo(f"{read}, {plural(len(result.indicators), 'indicator')}, "
                f"{plural(len(result.observations), 'value')}, {plural(len(result.findings), 'finding')} "
                f"({plural(errors, 'error')})", err=True)
     if errors or any(PARTLY_READ in kinds for _, kinds in caveats):

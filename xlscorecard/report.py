@@ -52,7 +52,7 @@ def make_report(returns_dir: str | Path, *, period: Period | str | None = None, 
     outputs = [output("report", out, "--out")]
     check_outputs(outputs, inputs)
     if out is not None and Path(out).suffix.lower() != ".docx":
-        raise UsageError(f"--out {out}: the report is a Word document; give it a .docx name")
+        raise UsageError(f"--out {out}: the report is a Word document; give it a .docx name (nothing was written)")
     text = ReportText(*(_read_text(path) for path in (introduction, conclusion)))
     style = load_template(template)
     result = assess(returns_dir, period=period, register=register, history=history_path, record=False,

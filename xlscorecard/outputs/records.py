@@ -121,7 +121,8 @@ def check_records_path(path: str | Path) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise WrongOutputType(f"cannot write records to {path.name}: use a .csv, .json or .parquet file name")
+        raise WrongOutputType(f"cannot write records to {path.name}: use a .csv, .json or .parquet file name "
+                              "(nothing was written)")
     if suffix == ".parquet" and importlib.util.find_spec("pyarrow") is None:
         raise OutputError(PARQUET_NEEDS)
 
