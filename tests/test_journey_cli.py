@@ -330,3 +330,28 @@ def test_validate_after_init_says_the_register_needs_its_indicators_and_calls_it
     assert lines[0].startswith("error") and "register.xlsx has no indicators yet: fill in its Indicators sheet" in lines[0]
     assert lines[1].startswith("warning") and "(it holds only the register)" in lines[1]
     assert "the return has a recognised header" not in checked.output
+
+
+def test_history_edge_cases_are_said_as_they_are(tmp_path):
+    """An empty history file is "empty" and stays unchanged for a command that only reads it;
+    --history with --no-history is a usage error; report names where it looked."""
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    explained = invoke("explain", "CYP-01", Q3_SAMPLES, "--period", Q3, "--history", empty)
+    assert f"History: {empty} (empty: no earlier periods" in explained.output
+    assert empty.stat().st_size == 0  # only read: not given a schema
+    for command in (["consolidate", Q3_SAMPLES, "--out", tmp_path / "s.xlsx"], ["explain", "CYP-01", Q3_SAMPLES]):
+        both = invoke(*command, "--period", Q3, "--no-history", "--history", tmp_path / "h.sqlite")
+        assert both.exit_code == 2 and "contradict each other" in both.output
+    reported = invoke("report", Q3_SAMPLES, "--period", Q3, "--out", tmp_path / "r.docx")
+    assert "History: none (xlscorecard-history.sqlite is not in the --out folder; pass --history FILE)" \
+        in reported.output
+
+
+def test_a_template_may_keep_other_braces_in_its_words(tmp_path):
+    template = tmp_path / "t.toml"
+    template.write_text('[rag.green]\nword = "Met {target}"\n', encoding="utf-8")
+    out = tmp_path / "s.xlsx"
+    made = invoke("consolidate", Q3_SAMPLES, "--period", Q3, "--template", template, "--out", out, "--no-history")
+    assert made.exit_code == 0, made.output
+    assert all_indicators_row(out, "CYP-01")["Status"] == "Met {target}"

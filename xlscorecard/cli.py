@@ -140,7 +140,7 @@ def report_command(ctx, returns_dir, period_text, register_path, out, history, n
     click.echo(f"Period: {result.period.long_label}")
     click.echo(f"Green {total.on_target}, amber {total.within_tolerance}, red {total.off_target}, "
                f"data gaps {total.gaps}, no target {total.no_target}")
-    click.echo(history_line(result.history_use))
+    click.echo(history_line(result.history_use, looked_for=None if history or no_history else "the --out folder"))
     click.echo(f"Report: {path}")
     for line in kept_elsewhere_lines(kept):
         click.echo(f"Warning: {line}", err=True)

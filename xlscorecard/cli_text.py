@@ -42,7 +42,8 @@ def consolidation_summary(result) -> str:
     counts = result.total.target
     chosen = " (the latest period the returns agree on)" if result.period_inferred else ""
     registers = [s for s in result.sources if s.role == "register"]
-    register = f" (and the register {', '.join(Path(s.path).name for s in registers)})" if registers else ""
+    register = (f" (and the register {', '.join(file_shown(s.path, result.returns_dir) for s in registers)})"
+                if registers else "")
     lines = [
         f"Period: {result.period.long_label}{chosen}",
         f"Returns read: {len(result.sources) - len(registers)}{register}; indicators: {len(result.scores)}",
@@ -79,7 +80,7 @@ def history_line(use, looked_for: str | None = None) -> str:
                     "travel only from the periods the returns give")
         return "History: none (--no-history): direction of travel only from the periods the returns give"
     if not use.periods:
-        state = "new" if not use.existed else "it holds no period but this one"
+        state = "it holds no period but this one" if use.replaces else "empty" if use.existed else "new"
         said = f"History: {use.path} ({state}: no earlier periods, so no direction of travel from it"
     else:
         held = use.periods[0].label if len(use.periods) == 1 else f"{use.periods[0].label} to {use.periods[-1].label}"

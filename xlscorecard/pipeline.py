@@ -163,6 +163,8 @@ def history_to_read(history: str | Path | None, use_history: bool = True, folder
     it does not exist: a mistyped name would silently drop the direction of travel), else the
     file ``consolidate`` keeps in ``folder``, when there is one."""
     if not use_history:
+        if history is not None:
+            raise UsageError(f"--history {history} and --no-history contradict each other; give one of them")
         return None
     if history is not None:
         if not Path(history).is_file():
@@ -210,8 +212,11 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     findings += benchmark_findings
     observations = list(read.observations)
     previous = None
-    history_use = HistoryUse(None) if history is None else HistoryUse(Path(history), updated=record)
-    if history is not None and (record or Path(history).exists()):
+    history_use = (HistoryUse(None) if history is None else
+                   HistoryUse(Path(history), existed=Path(history).exists(), updated=record))
+    # A history only read is opened only when it holds something: opening an empty file would
+    # give it the schema, changing a file the command said it only reads.
+    if history is not None and (record or (Path(history).is_file() and Path(history).stat().st_size > 0)):
         existed = Path(history).exists()
         with History(history) as store:
             observations = _with_history(store, indicators, observations, chosen)
@@ -301,6 +306,8 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
 
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILES)}")
+    if history is not None and not use_history:
+        raise UsageError(f"--history {history} and --no-history contradict each other; give one of them")
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
     listing = list_folder(returns_dir)

@@ -69,8 +69,14 @@ class Template:
         entry = self.settings[table][key]
         if not any(isinstance(v, str) and "{" in v for v in entry.values()):
             return entry
-        said = {"tolerance": f"{self.tolerance:g}", "within": f"{100 - self.tolerance:g}"}
-        return {k: v.format_map(said) if isinstance(v, str) and "{" in v else v for k, v in entry.items()}
+        # Only these two names are filled in: any other brace in a council's words stays as written.
+        said = {"{tolerance}": f"{self.tolerance:g}", "{within}": f"{100 - self.tolerance:g}"}
+
+        def filled(text: str) -> str:
+            for name, value in said.items():
+                text = text.replace(name, value)
+            return text
+        return {k: filled(v) if isinstance(v, str) else v for k, v in entry.items()}
 
     def with_tolerance(self, tolerance: float) -> "Template":
         """This template for a run scored with ``tolerance``: its words say the run's band."""
