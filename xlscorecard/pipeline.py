@@ -162,9 +162,8 @@ def history_to_read(history: str | Path | None, use_history: bool = True, folder
     """The history a command that only reads it uses: ``history`` when given (a usage error when
     it does not exist: a mistyped name would silently drop the direction of travel), else the
     file ``consolidate`` keeps in ``folder``, when there is one."""
+    refuse_history_clash(history, use_history)
     if not use_history:
-        if history is not None:
-            raise UsageError(f"--history {history} and --no-history contradict each other; give one of them")
         return None
     if history is not None:
         if not Path(history).is_file():
@@ -173,6 +172,12 @@ def history_to_read(history: str | Path | None, use_history: bool = True, folder
         return Path(history)
     default = folder / HISTORY_NAME
     return default if default.is_file() else None
+
+
+def refuse_history_clash(history: str | Path | None, use_history: bool) -> None:
+    """``--history FILE`` with ``--no-history``: a usage error, not one silently dropped."""
+    if history is not None and not use_history:
+        raise UsageError(f"--history {history} and --no-history contradict each other; give one of them")
 
 
 def _assess(returns_dir, *, period, register, history, record: bool, tolerance, on_file, area,
@@ -198,7 +203,7 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     chosen = parse_period(period) if period is not None else infer_period(read.observations, folder)
     indicators = indicators_for(read.indicators, chosen)
     wrong_year = other_year_problem(read.indicators, chosen, folder)
-    if wrong_year and not indicators:
+    if wrong_year:
         raise UsageError(f"{wrong_year}; nothing was scored")
     outside = [i for i in indicators if i.ref in read.outside_register]
     indicators = [i for i in indicators if i.ref not in read.outside_register]
@@ -217,14 +222,13 @@ def _assess(returns_dir, *, period, register, history, record: bool, tolerance, 
     # A history only read is opened only when it holds something: opening an empty file would
     # give it the schema, changing a file the command said it only reads.
     if history is not None and (record or (Path(history).is_file() and Path(history).stat().st_size > 0)):
-        existed = Path(history).exists()
         with History(history) as store:
             observations = _with_history(store, indicators, observations, chosen)
             findings += store.renamed(chosen, indicators)
             previous = store.run(chosen.previous())
             runs = store.runs()
             held = tuple(run.period for run in runs if run.period != chosen)
-            history_use = replace(history_use, existed=existed, periods=held,
+            history_use = replace(history_use, periods=held,
                                   replaces=any(run.period == chosen for run in runs),
                                   compared_with=previous.period if previous else None)
             scores = _score(indicators, observations, chosen, tolerance)
@@ -306,8 +310,7 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
 
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILES)}")
-    if history is not None and not use_history:
-        raise UsageError(f"--history {history} and --no-history contradict each other; give one of them")
+    refuse_history_clash(history, use_history)
     folder = Path(out).parent if out is not None else Path(".")  # the default name is in the current folder
     history_path = (Path(history) if history is not None else folder / HISTORY_NAME) if use_history else None
     listing = list_folder(returns_dir)
@@ -327,10 +330,8 @@ def consolidate(returns_dir: str | Path, *, period: Period | str | None = None, 
     records_path = Path(records) if records is not None else None
     result, kept = publish(result, returned, out, records_path, history_path, template,
                            lambda written: returns_position(written, deadline_days), profile)
-    if history_path is not None:
+    if history_path is not None:  # _assess only read it; publish recorded the run
         result = replace(result, history_use=replace(result.history_use, updated=True))
-    else:
-        result = replace(result, history_use=HistoryUse(None))
     return Consolidation(**{f.name: getattr(result, f.name) for f in fields(Assessment)}, scorecard=out,
                          records=records_path, history=history_path, kept_elsewhere=tuple(kept))
 
@@ -403,7 +404,7 @@ def validate_folder(returns_dir: str | Path, *, period: Period | str | None = No
                        layouts_path=layouts)
     added = claim_findings(read, read.indicators) + no_register_findings(read, Path(returns_dir))
     wrong_year = other_year_problem(read.indicators, parse_period(period), Path(returns_dir)) if period else None
-    if wrong_year and not indicators_for(read.indicators, parse_period(period)):
+    if wrong_year:
         from .readers.listing import display
         added.append(Finding(Severity.ERROR, wrong_year, Source(display(returns_dir)),
                              action="check --period: nothing in the folder would be scored"))
